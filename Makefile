@@ -1,0 +1,54 @@
+# Kakehashi: `make serve` and `make test` do all the set-up on a fresh machine with Python 3.11.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export KAKEHASHI_HOST ?= 127.0.0.1
+export KAKEHASHI_PORT ?= 8000
+WORKERS ?= 2
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve test install install-test system-test-packages compile-ui init bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch is pinned (through pyproject) to the CPU build on this machine's disk; see README.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,postgres]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# msgfmt (gettext) checks catalogs; Chromium runs the browser test. Installed only when missing.
+system-test-packages:
+	@missing=""; command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+compile-ui:
+	$(BIN)/kakehashi i18n compile
+
+init: install compile-ui
+	$(BIN)/kakehashi init
+
+serve: init
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --worker-class gthread \
+	  --bind $(KAKEHASHI_HOST):$(KAKEHASHI_PORT) --access-logfile - 'service:create_app()'
+
+test: install-test system-test-packages
+	$(BIN)/kakehashi i18n compile
+	$(BIN)/python -m pytest
+
+bench: install-test compile-ui
+	$(BIN)/python benchmarks/serve.py
+	$(BIN)/python benchmarks/mt.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,32 @@
+"""Kakehashi: trustworthy news summaries from English and Japanese sources, read in en/ko/ja.
+
+``create_app()`` builds the Flask app; nothing is read, loaded or connected at import time.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, Settings, settings_from_env
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or settings_from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_dir), instance_relative_config=False,
+                template_folder=str(PROJECT_ROOT / "templates"))
+    app.config["KAKEHASHI"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["SECRET_KEY"] = settings.secret_key or None
+    logging.basicConfig(level=settings.log_level)
+
+    from .wiring import register_services
+    from .web import register_pages
+    from .api import register_api
+    from .cli import register_cli
+
+    register_services(app, settings)
+    register_pages(app)
+    register_api(app)
+    register_cli(app)
+    return app

@@ -1,0 +1,54 @@
+"""The API's one error shape, ``{"error": {"code", "message"}}``, for every failure."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_response(status: int, code: str, message: str):
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+               413: "body_too_large", 415: "unsupported_media_type"}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def register_error_handlers(app, api: Blueprint) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError):
+        return error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if not is_api_request():
+            return error
+        code = _HTTP_CODES.get(error.code, "http_error")
+        message = error.description
+        if error.code == 413:
+            message = "request body is larger than the configured limit (KAKEHASHI_MAX_BODY_BYTES)"
+        elif error.code == 404:
+            message = f"no such endpoint: {request.path}"
+        return error_response(error.code or 500, code, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if is_api_request():
+            return error_response(500, "internal_error", "the server failed to answer; the error is logged")
+        raise error

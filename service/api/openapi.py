@@ -1,0 +1,84 @@
+"""``/api/v1/openapi.json``, generated from the pydantic models that validate requests.
+
+Paths are described here once; schemas come from ``schemas.py`` so they cannot drift from
+what the API accepts and returns.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic.json_schema import models_json_schema
+
+from . import schemas
+
+REF = "#/components/schemas/{model}"
+_MODELS = [(schemas.StoryIn, "validation"), (schemas.StoryOut, "serialization"),
+           (schemas.StoryListOut, "serialization"), (schemas.LanguagesOut, "serialization"),
+           (schemas.ErrorOut, "serialization")]
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": REF.format(model=name)}
+
+
+def _json(name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _errors(*statuses: int) -> dict:
+    return {str(status): _json("ErrorOut", "error, see error.code") for status in statuses}
+
+
+LANG_PARAM = {"name": "lang", "in": "query", "required": False,
+              "schema": {"type": "string", "enum": ["en", "ko", "ja"], "default": "en"},
+              "description": "reading language"}
+ID_PARAM = {"name": "story_id", "in": "path", "required": True,
+            "schema": {"type": "string", "pattern": schemas.SLUG_PATTERN}}
+BEARER = [{"bearer": []}]
+WRITE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryIn")}}}
+
+PATHS = {
+    "/api/v1/languages": {"get": {"summary": "Reading languages and installed machine-translation pairs",
+                                  "responses": {"200": _json("LanguagesOut", "languages")}}},
+    "/api/v1/stories": {
+        "get": {"summary": "Stories, newest first, with localized titles", "parameters": [LANG_PARAM],
+                "responses": {"200": _json("StoryListOut", "stories"), **_errors(400)}},
+        "post": {"summary": "Create a story; it is summarized and queued for translation", "security": BEARER,
+                 "requestBody": WRITE_BODY,
+                 "responses": {"201": _json("StoryOut", "created story (in en)"),
+                               **_errors(400, 401, 409, 413, 415, 422)}},
+    },
+    "/api/v1/stories/{story_id}": {
+        "get": {"summary": "One story's localized summary", "parameters": [ID_PARAM, LANG_PARAM],
+                "responses": {"200": _json("StoryOut", "story"), **_errors(400, 404)}},
+        "put": {"summary": "Replace a story (re-summarized; changed texts lose their translations)",
+                "parameters": [ID_PARAM], "security": BEARER, "requestBody": WRITE_BODY,
+                "responses": {"200": _json("StoryOut", "replaced story (in en)"),
+                              **_errors(400, 401, 404, 413, 415, 422)}},
+        "delete": {"summary": "Delete a story", "parameters": [ID_PARAM], "security": BEARER,
+                   "responses": {"204": {"description": "deleted"}, **_errors(401, 404)}},
+    },
+    "/api/v1/healthz": {"get": {"summary": "What is loaded: store, models, catalogs",
+                                "responses": {"200": {"description": "healthy or degraded"},
+                                              "503": {"description": "store unreachable or not initialized"}}}},
+    "/api/v1/openapi.json": {"get": {"summary": "This description",
+                                     "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
+}
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict:
+    from .coverage import OPENAPI_PATHS as coverage_paths
+
+    _, definitions = models_json_schema(_MODELS, ref_template=REF)
+    paths = {**PATHS, **coverage_paths}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Kakehashi API", "version": "1",
+                 "description": "Verifiable news summaries from English and Japanese sources, localized in "
+                                "en, ko and ja. Every localized field says whether it is a human translation, "
+                                "a machine translation (and by which engine) or the source text."},
+        "paths": paths,
+        "components": {"schemas": definitions.get("$defs", {}),
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }

@@ -1,0 +1,67 @@
+"""The ``kakehashi`` command: a Flask CLI group, so ``flask --app service ...`` works as well."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from .config import ConfigError
+from .wiring import services
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+
+
+def _create_app():
+    from . import create_app
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        click.echo(f"Error: {error}. Fix the KAKEHASHI_* variable and try again.", err=True)
+        sys.exit(2)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True,
+             help="Kakehashi: verifiable news summaries in English, Korean and Japanese.")
+def main():
+    pass
+
+
+def demo_stories():
+    """The stories shipped as demo data (``service/demo/*.json``), in the API's body format."""
+    from .api.requests import story_input
+
+    settings = services().settings
+    return [story_input(json.loads(path.read_text(encoding="utf-8")), settings)
+            for path in sorted(DEMO_DIR.glob("*.json"))]
+
+
+@click.command("init")
+@click.option("--no-demo", is_flag=True, help="Only create or upgrade the store; load no demo story.")
+@with_appcontext
+def init_command(no_demo: bool):
+    """Create or upgrade the store (Alembic migrations) and load the demo story. Safe to repeat."""
+    from .store.migrate import upgrade
+    from .stories import upsert_story
+
+    svc = services()
+    upgrade(svc.settings.database_url)
+    click.echo(f"Store ready: {svc.store.engine.url.render_as_string(hide_password=True)}")
+    if no_demo:
+        return
+    for story in demo_stories():
+        _, changed = upsert_story(svc.store, story)
+        click.echo(f"Demo story {story.id}: {'loaded' if changed else 'already up to date'}")
+
+
+def register_cli(app: Flask) -> None:
+    from .catalogs.cli import catalog_group
+    from .translate.cli import models_group, translate_command
+    from .web.i18n_cli import i18n_group
+
+    for command in (init_command, models_group, translate_command, catalog_group, i18n_group):
+        app.cli.add_command(command)

@@ -1,0 +1,96 @@
+"""Settings read from ``KAKEHASHI_*`` environment variables, validated once at start-up.
+
+Everything configurable lives here so the rest of the code takes plain values and a typo in
+a variable fails loudly at start, not at the first request that needs it.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_LANGUAGES = ("en", "ja")
+READING_LANGUAGES = ("en", "ko", "ja")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    instance_dir: Path = PROJECT_ROOT / "instance"
+    database_url: str = ""
+    api_tokens: tuple[str, ...] = ()
+    models_dir: Path = Path()
+    translations_dir: Path = PROJECT_ROOT / "translations"
+    secret_key: str = ""
+    max_body_bytes: int = 256 * 1024
+    max_snippets: int = 200
+    max_snippet_chars: int = 5000
+    max_title_chars: int = 300
+    mt_batch_size: int = 32
+    mt_beam_size: int = 4
+    mt_inter_threads: int = 1
+    mt_intra_threads: int = 0
+    mt_max_decoding_length: int = 256
+    mt_background: bool = True
+    catalog_poll_seconds: float = 2.0
+    max_model_unpacked_bytes: int = 2 * 1024**3
+    log_level: str = "INFO"
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.instance_dir / 'kakehashi.sqlite3'}")
+        if self.models_dir == Path():
+            object.__setattr__(self, "models_dir", self.instance_dir / "models")
+        for name in ("port", "max_body_bytes", "max_snippets", "max_snippet_chars", "max_title_chars",
+                     "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_max_decoding_length"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.mt_intra_threads < 0:
+            raise ConfigError("mt_intra_threads must be 0 (automatic) or more")
+
+    def with_overrides(self, **overrides) -> "Settings":
+        return replace(self, **overrides)
+
+
+_INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", "max_title_chars",
+                 "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_intra_threads",
+                 "mt_max_decoding_length", "max_model_unpacked_bytes"}
+_PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}
+
+
+def _parse(name: str, raw: str):
+    if name in _INT_SETTINGS:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"KAKEHASHI_{name.upper()} must be a whole number, got {raw!r}") from None
+    if name == "catalog_poll_seconds":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"KAKEHASHI_CATALOG_POLL_SECONDS must be a number, got {raw!r}") from None
+    if name in _PATH_SETTINGS:
+        return Path(raw).expanduser().resolve()
+    if name == "api_tokens":
+        return tuple(token.strip() for token in raw.split(",") if token.strip())
+    if name == "mt_background":
+        return raw.strip().lower() not in ("0", "false", "no", "off")
+    return raw
+
+
+def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
+    """Build Settings from ``KAKEHASHI_<NAME>`` variables; unknown names are ignored."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for setting in fields(Settings):
+        raw = environ.get(f"KAKEHASHI_{setting.name.upper()}")
+        if raw is not None and setting.name != "extra":
+            values[setting.name] = _parse(setting.name, raw)
+    return Settings(**values)

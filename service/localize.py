@@ -1,0 +1,69 @@
+"""The resolver: a field in a reading language is human, else machine, else source. One place.
+
+The two lookups are seams (``HumanTranslations``, ``MachineTranslations``): the store backs
+them in the service, in-memory fakes back them in unit tests. Lookups are batched per story
+so a page costs two queries, not two per field.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Protocol
+
+from .domain import Field, LocalizedField
+
+
+class HumanTranslations(Protocol):
+    def lookup(self, lang: str, keys: Iterable[tuple[str, str]]) -> Mapping[tuple[str, str], str]:
+        """Translators' text for (context, source text) keys in ``lang``; missing keys are absent."""
+
+
+class MachineTranslations(Protocol):
+    def lookup(self, lang: str, items: Iterable[tuple[str, str]]) -> Mapping[tuple[str, str], tuple[str, str]]:
+        """Current machine text and engine for (source lang, source text) items in ``lang``."""
+
+
+class NoTranslations:
+    """A lookup that knows nothing: every field falls through to the next kind."""
+
+    def lookup(self, lang, keys):
+        return {}
+
+
+def source_field(field: Field) -> LocalizedField:
+    return LocalizedField(text=field.source_text, lang=field.source_lang, provenance="source",
+                          source_lang=field.source_lang, source_text=field.source_text)
+
+
+class Resolver:
+    def __init__(self, human: HumanTranslations, machine: MachineTranslations):
+        self.human = human
+        self.machine = machine
+
+    def localize(self, fields: list[Field], lang: str) -> list[LocalizedField]:
+        foreign = [f for f in fields if f.source_lang != lang]
+        human = self.human.lookup(lang, {(f.context, f.source_text) for f in foreign}) if foreign else {}
+        still_missing = [f for f in foreign if (f.context, f.source_text) not in human]
+        machine = (self.machine.lookup(lang, {(f.source_lang, f.source_text) for f in still_missing})
+                   if still_missing else {})
+        return [self._resolve(f, lang, human, machine) for f in fields]
+
+    @staticmethod
+    def _resolve(field: Field, lang: str, human, machine) -> LocalizedField:
+        if field.source_lang == lang:
+            return source_field(field)
+        text = human.get((field.context, field.source_text))
+        if text:
+            return LocalizedField(text=text, lang=lang, provenance="human",
+                                  source_lang=field.source_lang, source_text=field.source_text)
+        found = machine.get((field.source_lang, field.source_text))
+        if found:
+            text, engine = found
+            return LocalizedField(text=text, lang=lang, provenance="machine",
+                                  source_lang=field.source_lang, source_text=field.source_text, engine=engine)
+        return source_field(field)
+
+
+def coverage(localized: Iterable[LocalizedField]) -> dict[str, int]:
+    counts = {"human": 0, "machine": 0, "source": 0}
+    for item in localized:
+        counts[item.provenance] += 1
+    return counts

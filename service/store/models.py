@@ -1,0 +1,103 @@
+"""The tables: stories and their snippets, the stored summary fields, and translations.
+
+Machine output is keyed by what was translated (a hash of source language + text), the
+target language and the engine, so it is shared across stories and a new model version never
+overwrites an older translation. Human translations are keyed the way gettext keys them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class StoryRow(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    published: Mapped[dt.date] = mapped_column(Date, index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    snippets: Mapped[list["SnippetRow"]] = relationship(
+        back_populates="story", cascade="all, delete-orphan", order_by="SnippetRow.position")
+    fields: Mapped[list["FieldRow"]] = relationship(
+        back_populates="story", cascade="all, delete-orphan", order_by="FieldRow.position")
+
+
+class SnippetRow(Base):
+    __tablename__ = "snippets"
+
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lang: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    attribution: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+
+    story: Mapped[StoryRow] = relationship(back_populates="snippets")
+
+
+class FieldRow(Base):
+    """One reader-visible text of a story's summary, stored when the snippets change."""
+
+    __tablename__ = "fields"
+
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    source_index: Mapped[int | None] = mapped_column(Integer)
+    source_lang: Mapped[str] = mapped_column(String(8))
+    source_text: Mapped[str] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(64), index=True)
+    attribution: Mapped[str | None] = mapped_column(Text)
+
+    story: Mapped[StoryRow] = relationship(back_populates="fields")
+
+
+class MachineTranslationRow(Base):
+    __tablename__ = "machine_translations"
+
+    source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    target_lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    engine: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source_lang: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class HumanTranslationRow(Base):
+    """A translator's msgstr, as last imported from ``content.po``.
+
+    Keyed by a hash of the source text (``domain.source_hash(source_lang, msgid)``), not the text
+    itself: PostgreSQL cannot index long texts, and the hash is what machine rows use too.
+    """
+
+    __tablename__ = "human_translations"
+
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    context: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source_text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CatalogStateRow(Base):
+    """What the last import of one catalog file found, so every worker can report a broken file."""
+
+    __tablename__ = "catalog_state"
+
+    path: Mapped[str] = mapped_column(String(500), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    ok: Mapped[bool]
+    error: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    details: Mapped[dict | None] = mapped_column(JSON)

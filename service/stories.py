@@ -1,0 +1,98 @@
+"""Create, replace and delete stories: the one place that writes snippets and their summary.
+
+A write stores the snippets and the freshly computed summary fields in one transaction, so a
+reader never sees snippets without their summary (or half a story after an error).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Sequence
+
+from sqlalchemy import delete, select
+
+from .domain import Snippet, Story
+from .store import FieldRow, SnippetRow, Store, StoryRow
+from .store.queries import load_story
+from .summarize import summarize
+
+
+class StoryError(Exception):
+    """A write that cannot be done; ``code`` is the API error code."""
+
+    code = "story_error"
+
+
+class StoryExists(StoryError):
+    code = "story_exists"
+
+
+class StoryNotFound(StoryError):
+    code = "story_not_found"
+
+
+@dataclass(frozen=True)
+class StoryInput:
+    id: str
+    published: dt.date
+    title: str | None
+    snippets: Sequence[Snippet]
+
+
+def _write(session, story: StoryInput, row: StoryRow) -> None:
+    row.published = story.published
+    row.title = story.title
+    row.updated_at = dt.datetime.now(dt.timezone.utc)
+    session.execute(delete(SnippetRow).where(SnippetRow.story_id == story.id))
+    session.execute(delete(FieldRow).where(FieldRow.story_id == story.id))
+    for position, snippet in enumerate(story.snippets):
+        session.add(SnippetRow(story_id=story.id, position=position, lang=snippet.lang, kind=snippet.kind,
+                               text=snippet.text, attribution=snippet.attribution, url=snippet.url,
+                               date=snippet.date))
+    for field in summarize(story.id, story.title, story.snippets):
+        session.add(FieldRow(story_id=story.id, position=field.position, role=field.role,
+                             source_index=field.source_index, source_lang=field.source_lang,
+                             source_text=field.source_text, source_hash=field.source_hash,
+                             attribution=field.attribution))
+
+
+def create_story(store: Store, story: StoryInput) -> Story:
+    with store.transaction() as session:
+        if session.get(StoryRow, story.id) is not None:
+            raise StoryExists(f"a story with id {story.id!r} exists already; use PUT to replace it")
+        row = StoryRow(id=story.id)
+        session.add(row)
+        _write(session, story, row)
+    return get_story(store, story.id)
+
+
+def replace_story(store: Store, story: StoryInput) -> Story:
+    with store.transaction() as session:
+        row = session.get(StoryRow, story.id)
+        if row is None:
+            raise StoryNotFound(f"no story with id {story.id!r}; use POST /api/v1/stories to create it")
+        _write(session, story, row)
+    return get_story(store, story.id)
+
+
+def upsert_story(store: Store, story: StoryInput) -> tuple[Story, bool]:
+    """Create the story or replace it when its content differs; returns (story, changed)."""
+    current = get_story(store, story.id)
+    if current is None:
+        return create_story(store, story), True
+    if (current.published, current.title, tuple(current.snippets)) == (story.published, story.title,
+                                                                         tuple(story.snippets)):
+        return current, False
+    return replace_story(store, story), True
+
+
+def delete_story(store: Store, story_id: str) -> None:
+    with store.transaction() as session:
+        if session.scalar(select(StoryRow.id).where(StoryRow.id == story_id)) is None:
+            raise StoryNotFound(f"no story with id {story_id!r}")
+        session.execute(delete(StoryRow).where(StoryRow.id == story_id))
+
+
+def get_story(store: Store, story_id: str) -> Story | None:
+    with store.reading() as session:
+        return load_story(session, story_id)

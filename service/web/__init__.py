@@ -1,0 +1,28 @@
+"""Server-rendered reader pages and their localization."""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..wiring import services
+from .i18n import register_i18n
+from .pages import not_found_page, pages
+
+
+def register_pages(app: Flask) -> None:
+    from .coverage import coverage_pages
+
+    settings = app.config["KAKEHASHI"]
+    register_i18n(app, settings.translations_dir, settings.catalog_poll_seconds)
+    app.register_blueprint(pages)
+    app.register_blueprint(coverage_pages)
+    app.register_error_handler(404, _not_found)
+    app.before_request(lambda: services().catalog_watcher.maybe_reload())
+
+
+def _not_found(error):
+    from ..api.errors import error_response, is_api_request
+    from flask import request
+
+    if is_api_request():
+        return error_response(404, "not_found", f"no such endpoint: {request.path}")
+    return not_found_page(error)

@@ -1,0 +1,67 @@
+"""``kakehashi i18n extract|update|compile``: the pybabel workflow for the UI (``messages``) catalogs.
+
+It runs Babel's own command line in-process. ``update`` keeps every translation: changed
+strings become fuzzy with their previous msgid, removed ones obsolete, none are dropped.
+"""
+from __future__ import annotations
+
+import click
+from babel.messages.frontend import CommandLineInterface
+from flask.cli import with_appcontext
+
+from ..config import PROJECT_ROOT, READING_LANGUAGES
+from ..wiring import services
+
+
+def pybabel(*args: str) -> None:
+    try:
+        CommandLineInterface().run(["pybabel", "-q", *args])
+    except SystemExit as exit_:
+        if exit_.code:
+            raise click.ClickException(f"pybabel {args[0]} failed (exit {exit_.code}); see the message above") from None
+
+
+def _dirs():
+    translations = services().settings.translations_dir
+    return translations, translations / "messages.pot"
+
+
+@click.group("i18n", help="Extract, update and compile the UI catalogs (domain 'messages').")
+def i18n_group():
+    pass
+
+
+@i18n_group.command("extract")
+@with_appcontext
+def extract():
+    """Collect UI strings from service/ and templates/ into translations/messages.pot."""
+    _, pot = _dirs()
+    pybabel("extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--sort-output",
+            "--project", "Kakehashi", "--copyright-holder", "Kakehashi", "--msgid-bugs-address",
+            "translators@kakehashi.invalid", "-o", str(pot), str(PROJECT_ROOT))
+    click.echo(f"Wrote {pot}")
+
+
+@i18n_group.command("update")
+@with_appcontext
+def update():
+    """Merge messages.pot into each language's messages.po, keeping every translation."""
+    translations, pot = _dirs()
+    if not pot.exists():
+        raise click.ClickException(f"{pot} is missing; run 'kakehashi i18n extract' first")
+    for lang in READING_LANGUAGES:
+        po = translations / lang / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            pybabel("update", "-i", str(pot), "-d", str(translations), "-D", "messages", "-l", lang, "--previous")
+        else:
+            pybabel("init", "-i", str(pot), "-d", str(translations), "-D", "messages", "-l", lang)
+        click.echo(f"Updated {po}")
+
+
+@i18n_group.command("compile")
+@with_appcontext
+def compile_():
+    """Compile each messages.po to messages.mo (fuzzy entries are left out); the server reloads them."""
+    translations, _ = _dirs()
+    pybabel("compile", "-d", str(translations), "-D", "messages", "--statistics")
+    click.echo(f"Compiled UI catalogs in {translations}")

@@ -1,0 +1,48 @@
+"""The collaborators of one process (store, translators, resolver, catalogs), built once per app.
+
+Routes and CLI commands get them with ``services()`` instead of importing globals, so tests
+can build an app around a temporary store and models folder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from .config import Settings
+from .localize import Resolver
+from .store import Store, make_store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    translators: "object"          # service.translate.registry.Translators
+    resolver: Resolver
+    background: "object"           # service.translate.background.BackgroundFill
+    catalog_watcher: "object"      # service.catalogs.watcher.CatalogWatcher
+
+
+def build_services(settings: Settings) -> Services:
+    from .catalogs.lookup import StoredHumanTranslations
+    from .catalogs.watcher import CatalogWatcher
+    from .translate.background import BackgroundFill
+    from .translate.lookup import StoredMachineTranslations
+    from .translate.registry import Translators
+
+    store = make_store(settings.database_url)
+    translators = Translators(settings)
+    resolver = Resolver(human=StoredHumanTranslations(store),
+                        machine=StoredMachineTranslations(store, translators))
+    return Services(settings=settings, store=store, translators=translators, resolver=resolver,
+                    background=BackgroundFill(settings, store, translators),
+                    catalog_watcher=CatalogWatcher(settings, store))
+
+
+def register_services(app: Flask, settings: Settings) -> None:
+    app.extensions["kakehashi"] = build_services(settings)
+
+
+def services() -> Services:
+    return current_app.extensions["kakehashi"]

@@ -1,0 +1,151 @@
+"""Shared fixtures, flaskr-style: every test gets an app on a fresh SQLite file, a client, a runner.
+
+Also: a copy of the project's catalogs per test (tests may write them), and a real server
+process started the way ``make serve`` starts it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from babel.messages.frontend import CommandLineInterface
+
+from service import create_app
+from service.cli import demo_stories
+from service.config import PROJECT_ROOT, Settings
+from service.store.migrate import upgrade
+from service.stories import upsert_story
+
+pytest_plugins = ["mt_fixtures", "catalog_fixtures"]
+
+TOKEN = "test-token-0123456789"
+DEMO_ID = "lee-jae-myung-visits-japan"
+
+
+@pytest.fixture(scope="session")
+def compiled_translations(tmp_path_factory) -> Path:
+    """The project's catalogs with the UI ones compiled, made once per session."""
+    target = tmp_path_factory.mktemp("translations-template") / "translations"
+    shutil.copytree(PROJECT_ROOT / "translations", target, ignore=shutil.ignore_patterns("*.mo"))
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(target), "-D", "messages"])
+    return target
+
+
+@pytest.fixture
+def translations_dir(tmp_path, compiled_translations) -> Path:
+    target = tmp_path / "translations"
+    shutil.copytree(compiled_translations, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path, translations_dir) -> Settings:
+    return Settings(instance_dir=tmp_path / "instance", translations_dir=translations_dir,
+                    api_tokens=(TOKEN,), mt_background=False, catalog_poll_seconds=0,
+                    mt_max_decoding_length=16)
+
+
+def make_app(settings: Settings, demo: bool = True):
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    upgrade(settings.database_url)
+    if demo:
+        with app.app_context():
+            for story in demo_stories():
+                upsert_story(app.extensions["kakehashi"].store, story)
+    return app
+
+
+@pytest.fixture
+def app(settings):
+    app = make_app(settings)
+    yield app
+    app.extensions["kakehashi"].background.wait(timeout=30)
+    app.extensions["kakehashi"].store.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def auth() -> dict:
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(settings: Settings, port: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAKEHASHI_")}
+    env.update({
+        "KAKEHASHI_HOST": "127.0.0.1", "KAKEHASHI_PORT": str(port),
+        "KAKEHASHI_INSTANCE_DIR": str(settings.instance_dir),
+        "KAKEHASHI_DATABASE_URL": settings.database_url,
+        "KAKEHASHI_MODELS_DIR": str(settings.models_dir),
+        "KAKEHASHI_TRANSLATIONS_DIR": str(settings.translations_dir),
+        "KAKEHASHI_API_TOKENS": ",".join(settings.api_tokens),
+        "KAKEHASHI_CATALOG_POLL_SECONDS": "0.5",
+        "KAKEHASHI_MT_MAX_DECODING_LENGTH": str(settings.mt_max_decoding_length),
+    })
+    return env
+
+
+class LiveServer:
+    """A gunicorn process serving the app as ``make serve`` does, on a free loopback port."""
+
+    def __init__(self, settings: Settings, workers: int = 2):
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        bin_dir = Path(sys.executable).parent
+        self.env = server_env(settings, self.port)
+        subprocess.run([str(bin_dir / "kakehashi"), "init"], env=self.env, check=True, capture_output=True)
+        self.process = subprocess.Popen(
+            [str(bin_dir / "gunicorn"), "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
+             "--bind", f"127.0.0.1:{self.port}", "service:create_app()"],
+            env=self.env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.process.stdout.read().decode(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not become ready in time")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture
+def live_server(settings):
+    server = LiveServer(settings)
+    yield server
+    server.stop()
