@@ -1,0 +1,168 @@
+"""Writing through the API: every error has its status and code, and nothing is half-written."""
+import json
+
+import pytest
+
+from conftest import DEMO_ID, TOKEN
+
+STORY = {
+    "id": "tariff-talks",
+    "published": "2025-09-01",
+    "snippets": [
+        {"lang": "en", "kind": "headline", "text": "Seoul and Tokyo discuss tariffs", "attribution": "Test Wire"},
+        {"lang": "en", "kind": "paragraph", "attribution": "Test Wire",
+         "text": "Officials from both countries met on Monday. They discussed tariffs on steel. "
+                 "A second round is planned for October."},
+        {"lang": "en", "kind": "quote", "text": "We made progress.", "attribution": "A spokesperson",
+         "url": "https://example.org/a", "date": "2025-09-01"},
+    ],
+}
+
+
+def snapshot(client):
+    return json.dumps([client.get(f"/api/v1/stories/{s['id']}").get_json()
+                       for s in client.get("/api/v1/stories").get_json()["stories"]], sort_keys=True)
+
+
+def test_create_read_replace_delete(client, auth):
+    created = client.post("/api/v1/stories", json=STORY, headers=auth)
+    assert created.status_code == 201
+    assert created.headers["Location"].endswith("/api/v1/stories/tariff-talks")
+    body = client.get("/api/v1/stories/tariff-talks?lang=ko").get_json()
+    assert body["title"]["text"] == "Seoul and Tokyo discuss tariffs"
+    assert body["quotes"][0]["attribution"] == "A spokesperson" and body["quotes"][0]["from"] == 2
+
+    changed = dict(STORY, title="Editor's title", snippets=STORY["snippets"][1:])
+    assert client.put("/api/v1/stories/tariff-talks", json=changed, headers=auth).status_code == 200
+    body = client.get("/api/v1/stories/tariff-talks").get_json()
+    assert body["title"]["text"] == "Editor's title"
+    assert len(body["sources"]) == 2 and body["quotes"][0]["from"] == 1
+
+    assert client.delete("/api/v1/stories/tariff-talks", headers=auth).status_code == 204
+    assert client.get("/api/v1/stories/tariff-talks").status_code == 404
+
+
+def test_put_may_omit_the_id(client, auth):
+    body = {k: v for k, v in STORY.items() if k != "id"}
+    client.post("/api/v1/stories", json=STORY, headers=auth)
+    assert client.put("/api/v1/stories/tariff-talks", json=body, headers=auth).status_code == 200
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"},
+                                     {"Authorization": "Bearer "}])
+def test_writes_need_a_configured_token(client, headers):
+    before = snapshot(client)
+    for method, path in (("post", "/api/v1/stories"), ("put", f"/api/v1/stories/{DEMO_ID}"),
+                         ("delete", f"/api/v1/stories/{DEMO_ID}")):
+        response = getattr(client, method)(path, json=STORY, headers=headers)
+        assert response.status_code == 401, (method, path)
+        assert response.get_json()["error"]["code"] == "unauthorized"
+        assert TOKEN not in response.get_data(as_text=True)
+    assert snapshot(client) == before
+
+
+def test_no_tokens_configured_refuses_every_write(settings):
+    from conftest import make_app
+
+    client = make_app(settings.with_overrides(api_tokens=())).test_client()
+    response = client.post("/api/v1/stories", json=STORY, headers={"Authorization": "Bearer anything"})
+    assert response.status_code == 401
+
+
+def test_duplicate_id_is_409(client, auth):
+    before = snapshot(client)
+    response = client.post("/api/v1/stories", json=dict(STORY, id=DEMO_ID), headers=auth)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "story_exists"
+    assert snapshot(client) == before
+
+
+def test_unknown_story_is_404_on_put_and_delete(client, auth):
+    assert client.put("/api/v1/stories/nope", json=dict(STORY, id="nope"), headers=auth).status_code == 404
+    assert client.delete("/api/v1/stories/nope", headers=auth).status_code == 404
+
+
+def test_malformed_json_is_400(client, auth):
+    response = client.post("/api/v1/stories", data='{"id": ', headers={**auth, "Content-Type": "application/json"})
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "malformed_json"
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_wrong_content_type_is_415(client, auth, content_type):
+    headers = dict(auth, **({"Content-Type": content_type} if content_type else {}))
+    response = client.post("/api/v1/stories", data=json.dumps(STORY), headers=headers)
+    assert response.status_code == 415 and response.get_json()["error"]["code"] == "unsupported_media_type"
+
+
+def with_snippet(**changes):
+    return dict(STORY, snippets=[dict(STORY["snippets"][1], **changes)])
+
+
+@pytest.mark.parametrize("body", [
+    dict(STORY, id="Not A Slug"), dict(STORY, id=""), dict(STORY, id="x" * 81), dict(STORY, id="a/b"),
+    dict(STORY, published="yesterday"), dict(STORY, snippets=[]), {k: v for k, v in STORY.items() if k != "snippets"},
+    with_snippet(lang="ko"), with_snippet(kind="tweet"), with_snippet(text=""), with_snippet(text="   "),
+    with_snippet(attribution=""), with_snippet(url="javascript:alert(1)"), with_snippet(date="2025-13-40"),
+    with_snippet(extra="field"), dict(STORY, snippets="not a list"), [1, 2, 3], "a string", 42,
+    dict(STORY, id=7),
+], ids=lambda body: json.dumps(body)[:60])
+def test_schema_violations_are_422(client, auth, body):
+    before = snapshot(client)
+    response = client.post("/api/v1/stories", json=body, headers=auth)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_story" and error["message"]
+    assert snapshot(client) == before
+
+
+def test_id_in_body_must_match_url(client, auth):
+    response = client.put(f"/api/v1/stories/{DEMO_ID}", json=dict(STORY, id="other"), headers=auth)
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "id_mismatch"
+
+
+def test_limits_are_413(settings, auth):
+    from conftest import make_app
+
+    client = make_app(settings.with_overrides(max_snippets=2, max_snippet_chars=50, max_body_bytes=4000),
+                      demo=False).test_client()
+    before = snapshot(client)
+    too_many = client.post("/api/v1/stories", json=STORY, headers=auth)
+    assert too_many.status_code == 413 and too_many.get_json()["error"]["code"] == "too_many_snippets"
+    too_long = client.post("/api/v1/stories", json=with_snippet(text="word " * 20), headers=auth)
+    assert too_long.status_code == 413 and too_long.get_json()["error"]["code"] == "snippet_too_long"
+    too_big = client.post("/api/v1/stories", data=json.dumps(with_snippet(text="x" * 5000)),
+                          headers={**auth, "Content-Type": "application/json"})
+    assert too_big.status_code == 413 and too_big.get_json()["error"]["code"] == "body_too_large"
+    assert snapshot(client) == before
+
+
+def test_a_failing_summary_writes_nothing(client, auth, monkeypatch):
+    import service.stories
+
+    def broken(*args):
+        raise RuntimeError("summarizer exploded")
+
+    monkeypatch.setattr(service.stories, "summarize", broken)
+    before = snapshot(client)
+    response = client.put(f"/api/v1/stories/{DEMO_ID}", json=dict(STORY, id=DEMO_ID), headers=auth)
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
+    assert snapshot(client) == before
+
+
+def test_posted_story_shows_on_all_three_pages(client, auth):
+    ja_story = {"id": "ja-only", "published": "2025-09-02", "snippets": [
+        {"lang": "ja", "kind": "headline", "text": "日韓首脳が会談", "attribution": "テスト通信"},
+        {"lang": "ja", "kind": "paragraph", "attribution": "テスト通信",
+         "text": "両首脳は東京で会談した。経済協力について話し合った。次回はソウルで開く予定だ。"}]}
+    assert client.post("/api/v1/stories", json=ja_story, headers=auth).status_code == 201
+    for lang in ("en", "ko", "ja"):
+        page = client.get(f"/{lang}/stories/ja-only").get_data(as_text=True)
+        assert "日韓首脳が会談" in page and "両首脳は東京で会談した。" in page
+        assert f'<html lang="{lang}">' in page
+        assert client.get(f"/{lang}/").get_data(as_text=True).count("ja-only") >= 1
+
+
+def test_script_in_a_snippet_is_shown_as_text(client, auth):
+    evil = dict(STORY, id="evil", snippets=[dict(STORY["snippets"][1], text="<script>alert('x')</script> Evil text here. More text.")])
+    client.post("/api/v1/stories", json=evil, headers=auth)
+    page = client.get("/en/stories/evil").get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page

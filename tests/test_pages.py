@@ -1,0 +1,91 @@
+"""Reader pages: language choice, alternates, localized UI and dates, provenance markers."""
+import re
+
+import pytest
+
+from conftest import DEMO_ID
+from service.domain import Field
+from service.web.locale import COOKIE
+
+
+@pytest.mark.parametrize("headers,cookie,expected", [
+    ({}, None, "/en/"),
+    ({"Accept-Language": "ko-KR,ko;q=0.9,en;q=0.5"}, None, "/ko/"),
+    ({"Accept-Language": "ja,en;q=0.1"}, None, "/ja/"),
+    ({"Accept-Language": "fr-FR,de"}, None, "/en/"),
+    ({"Accept-Language": "ko"}, "ja", "/ja/"),
+    ({"Accept-Language": "ko"}, "xx", "/ko/"),
+])
+def test_root_redirects_by_cookie_then_accept_language_then_english(client, headers, cookie, expected):
+    if cookie:
+        client.set_cookie(COOKIE, cookie)
+    response = client.get("/", headers=headers)
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_switcher_remembers_the_choice(client):
+    page = client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+    switch = re.search(r'href="(/language/ja\?next=[^"]+)"', page).group(1).replace("&amp;", "&")
+    response = client.get(switch)
+    assert response.status_code == 302 and response.headers["Location"] == f"/ja/stories/{DEMO_ID}"
+    assert client.get("/").headers["Location"] == "/ja/"
+
+
+def test_switcher_refuses_to_redirect_off_site(client):
+    response = client.get("/language/ko?next=//evil.example/")
+    assert response.headers["Location"] == "/ko/"
+
+
+@pytest.mark.parametrize("path", ["/fr/", f"/de/stories/{DEMO_ID}", "/ko/stories/no-such-story", "/language/fr"])
+def test_unknown_language_or_story_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("lang,ui,date", [
+    ("en", "Key points", "August 23, 2025"),
+    ("ko", "핵심 요약", "2025년 8월 23일"),
+    ("ja", "要点", "2025年8月23日"),
+])
+def test_story_page_is_localized(client, lang, ui, date):
+    page = client.get(f"/{lang}/stories/{DEMO_ID}").get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
+    assert ui in page and date in page
+    for code in ("en", "ko", "ja"):
+        assert f'hreflang="{code}" href="http://localhost/{code}/stories/{DEMO_ID}"' in page
+    assert f'hreflang="x-default" href="http://localhost/en/stories/{DEMO_ID}"' in page
+    assert "石破茂 (@shigeruishiba)" in page and 'href="https://x.com/shigeruishiba"' in page
+
+
+def test_index_lists_title_date_and_first_point(client):
+    page = client.get("/ja/").get_data(as_text=True)
+    assert "記事" in page and "2025年8月23日" in page
+    assert "South Korea’s President Lee Jae-myung makes his first full visit" in page
+    assert "embarked on his first full visit to Japan" in page
+
+
+def test_source_fallback_is_tagged_with_its_language(client):
+    ko = client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+    assert '<span lang="en">South Korea’s President' in ko and "원문, English" in ko
+    assert '<span lang="ja">大韓民国 李在明大統領をお迎えしました。' in ko and "원문, 日本語" in ko
+    ja = client.get(f"/ja/stories/{DEMO_ID}").get_data(as_text=True)
+    post_html = ja[ja.index("大韓民国 李在明大統領をお迎えしました。") - 200:ja.index("大韓民国 李在明大統領をお迎えしました。")]
+    assert "原文・日本語" not in post_html  # the Japanese post is not a fallback on the Japanese page
+
+
+def test_machine_text_carries_a_visible_marker_and_engine(app, client):
+    class Machine:
+        def lookup(self, lang, items):
+            return {item: (f"[{lang}] {item[1]}", "argos:en-ko:1.1") for item in items}
+
+    app.extensions["kakehashi"].resolver.machine = Machine()
+    page = client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+    assert '<span class="marker machine" data-engine="argos:en-ko:1.1">기계 번역</span>' in page
+    assert 'title="argos:en-ko:1.1 기계 번역. 원문: South Korea’s President' in page
+    assert "[ko] South Korea’s President" in page
+
+
+def test_page_language_controls_the_ui_not_the_cookie(client):
+    client.set_cookie(COOKIE, "ja")
+    assert "핵심 요약" in client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
