@@ -47,6 +47,7 @@ test: install-test system-test-packages
 	$(BIN)/python -m pytest
 
 bench: install-test compile-ui
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
 	$(BIN)/python benchmarks/serve.py
 	$(BIN)/python benchmarks/mt.py
 

@@ -5,6 +5,8 @@ strings become fuzzy with their previous msgid, removed ones obsolete, none are 
 """
 from __future__ import annotations
 
+from contextlib import chdir
+
 import click
 from babel.messages.frontend import CommandLineInterface
 from flask.cli import with_appcontext
@@ -36,9 +38,10 @@ def i18n_group():
 def extract():
     """Collect UI strings from service/ and templates/ into translations/messages.pot."""
     _, pot = _dirs()
-    pybabel("extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--sort-output",
-            "--project", "Kakehashi", "--copyright-holder", "Kakehashi", "--msgid-bugs-address",
-            "translators@kakehashi.invalid", "-o", str(pot), str(PROJECT_ROOT))
+    with chdir(PROJECT_ROOT):  # so locations read "templates/story.html:10", not absolute paths
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--sort-output",
+                "--project", "Kakehashi", "--copyright-holder", "Kakehashi", "--msgid-bugs-address",
+                "translators@kakehashi.invalid", "-o", str(pot), ".")
     click.echo(f"Wrote {pot}")
 
 

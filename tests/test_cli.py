@@ -1,0 +1,47 @@
+"""The ``kakehashi`` command: init is idempotent on a real SQLite file; bad settings fail in one line."""
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import DEMO_ID, server_env
+
+
+def test_init_creates_store_and_loads_demo_once(settings):
+    from service import create_app
+
+    runner = create_app(settings).test_cli_runner()
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    assert f"Demo story {DEMO_ID}: loaded" in first.output
+    second = runner.invoke(args=["init"])
+    assert second.exit_code == 0 and "already up to date" in second.output
+    db = Path(settings.database_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from stories").fetchone() == (1,)
+        assert connection.execute("select version_num from alembic_version").fetchone() == ("0001",)
+        snippets = connection.execute("select count(*) from snippets where story_id=?", (DEMO_ID,)).fetchone()[0]
+    assert snippets == 17
+
+
+def test_init_without_demo(settings):
+    from service import create_app
+
+    result = create_app(settings).test_cli_runner().invoke(args=["init", "--no-demo"])
+    assert result.exit_code == 0 and "Demo story" not in result.output
+
+
+def test_console_script_help_lists_the_commands(settings):
+    output = subprocess.run([str(Path(sys.executable).parent / "kakehashi"), "--help"], capture_output=True,
+                            text=True, env=server_env(settings, 8000), check=True).stdout
+    for command in ("init", "models", "translate", "catalog", "i18n"):
+        assert f"  {command}" in output
+
+
+def test_bad_setting_is_a_one_line_error(settings):
+    env = dict(server_env(settings, 8000), KAKEHASHI_MAX_SNIPPETS="many")
+    result = subprocess.run([str(Path(sys.executable).parent / "kakehashi"), "init"], capture_output=True,
+                            text=True, env=env)
+    assert result.returncode != 0
+    assert "KAKEHASHI_MAX_SNIPPETS must be a whole number, got 'many'" in result.stderr
+    assert "Traceback" not in result.stderr
