@@ -25,10 +25,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# msgfmt (gettext) checks catalogs; Chromium runs the browser test. Installed only when missing.
+# msgfmt (gettext) checks catalogs, Chromium runs the browser test, PostgreSQL the store tests.
+# Installed with apt-get only when missing.
 system-test-packages:
 	@missing=""; command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 

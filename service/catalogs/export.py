@@ -1,0 +1,191 @@
+"""Write ``content.pot`` and merge every ``<lang>/LC_MESSAGES/content.po``, atomically and stably.
+
+Stable: entries in ``template`` order, Babel's wrapping, and dates that only move when the
+content does. The file is first rendered with the dates it already has; if that is byte for
+byte what is on disk nothing is written, so a re-export with nothing changed leaves the files
+(and translators' diffs) untouched. Otherwise ``PO-Revision-Date`` (and the template's
+``POT-Creation-Date``) become now.
+
+Atomic: a temporary file in the same folder, fsynced, then ``os.replace``; a reader (the
+watcher in another process, a translator's editor) sees the old file or the new one, never half.
+
+Safe: a catalog that does not parse is never overwritten (the translator's unsaved work might
+be in it); the export of that language fails with ``file:line: reason`` and the others go on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sqlalchemy import select
+
+from ..domain import Field
+from ..localize import MachineTranslations
+from ..store import HumanTranslationRow, Store
+from ..store.queries import iter_fields
+from . import CATALOG_LANGUAGES, CatalogError, po_path, pot_path
+from .merge import is_reviewed, merge
+from .poformat import PoFile, render
+from .poreader import parse
+from .template import template_entries
+
+LANGUAGE_TEAMS = {"en": "English", "ko": "Korean", "ja": "Japanese"}
+PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);", "ko": "nplurals=1; plural=0;", "ja": "nplurals=1; plural=0;"}
+HEADER_COMMENT = ["Kakehashi story text ({what}).",
+                  "Written by `kakehashi catalog export`. Translate the msgstr lines; a \"fuzzy\"",
+                  "entry is a suggestion or a text whose source changed: edit it and remove",
+                  "\"fuzzy\" to make it reviewed. Save, and the running service picks it up.", ""]
+_ORDER = ["Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+          "Last-Translator", "Language-Team", "Language", "Plural-Forms", "MIME-Version", "Content-Type",
+          "Content-Transfer-Encoding"]
+_FORCED = {"Language", "Plural-Forms", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+           "POT-Creation-Date", "PO-Revision-Date"}
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    lang: str | None
+    written: bool
+    entries: int
+    reviewed: int
+    fuzzy: int
+    obsolete: int
+
+    def summary(self) -> str:
+        state = "written" if self.written else "unchanged"
+        what = self.lang or "template"
+        return (f"{self.path} ({what}): {state}; {self.entries} entries, {self.reviewed} reviewed, "
+                f"{self.fuzzy} fuzzy, {self.obsolete} obsolete")
+
+
+def stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def _header(existing: PoFile | None, lang: str | None, pot_date: str, revision: str) -> list[tuple[str, str]]:
+    values = {"Project-Id-Version": "Kakehashi content", "POT-Creation-Date": pot_date,
+              "PO-Revision-Date": revision, "Last-Translator": "",
+              "Language-Team": LANGUAGE_TEAMS.get(lang, ""), "Language": lang or "",
+              "Plural-Forms": PLURAL_FORMS.get(lang),
+              "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit"}
+    extra = []
+    for name, value in existing.header if existing else []:
+        canonical = next((k for k in _ORDER if k.lower() == name.lower()), None)
+        if canonical is None:
+            extra.append((name, value))
+        elif canonical not in _FORCED:
+            values[canonical] = value
+    if lang is None:     # the template: msgids in English and Japanese, so "mul" (ISO 639)
+        values.pop("Plural-Forms")
+        values["Language"] = "mul"
+    return [(name, values[name]) for name in _ORDER if name in values] + extra
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_stable(path: Path, old: bytes | None, build: Callable[[bool], bytes]) -> bool:
+    """``build(keep_dates)`` renders the file; write only when the content really changed."""
+    if old is not None and build(True) == old:
+        return False
+    atomic_write(path, build(False))
+    return True
+
+
+def _read_existing(path: Path) -> tuple[bytes | None, PoFile | None]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    return data, parse(data, str(path))
+
+
+def export_template(fields: list[Field], translations_dir: Path, now: dt.datetime) -> ExportResult:
+    path = pot_path(translations_dir)
+    old, existing = _read_existing(path)
+    entries = template_entries(fields, None)
+    old_date = existing.header_value("POT-Creation-Date") if existing else None
+
+    def build(keep_dates: bool) -> bytes:
+        date = old_date if keep_dates and old_date else stamp(now)
+        header = _header(None, None, date, date)
+        comments = [HEADER_COMMENT[0].format(what="template")] + HEADER_COMMENT[1:]
+        return render(PoFile(header=header, header_comments=comments, header_fuzzy=True, entries=entries))
+
+    written = _write_stable(path, old, build)
+    return ExportResult(path, None, written, len(entries), 0, 0, 0)
+
+
+def export_language(fields: list[Field], translations_dir: Path, lang: str, humans: dict,
+                    machine: MachineTranslations | None, now: dt.datetime, pot_date: str) -> ExportResult:
+    path = po_path(translations_dir, lang)
+    old, existing = _read_existing(path)
+    template = template_entries(fields, lang)
+    suggestions = None
+    if machine is not None:
+        wanted = {(e.source_lang, e.msgid) for e in template}
+        suggestions = dict(machine.lookup(lang, wanted)) if wanted else {}
+    entries = merge(template, existing.entries if existing else [], humans, suggestions)
+
+    def build(keep_dates: bool) -> bytes:
+        old_pot = existing.header_value("POT-Creation-Date") if existing else None
+        old_revision = existing.header_value("PO-Revision-Date") if existing else None
+        dates = (old_pot or pot_date, old_revision or stamp(now)) if keep_dates else (pot_date, stamp(now))
+        comments = (existing.header_comments if existing and existing.header_comments
+                    else [HEADER_COMMENT[0].format(what=LANGUAGE_TEAMS[lang])] + HEADER_COMMENT[1:])
+        return render(PoFile(header=_header(existing, lang, *dates), header_comments=comments, entries=entries))
+
+    written = _write_stable(path, old, build)
+    active = [e for e in entries if not e.obsolete]
+    return ExportResult(path, lang, written, len(active), sum(is_reviewed(e) for e in active),
+                        sum(e.fuzzy for e in active), len(entries) - len(active))
+
+
+def stored_humans(session, lang: str) -> dict[tuple[str, str], str]:
+    rows = session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.lang == lang))
+    return {(r.context, r.source_text): r.text for r in rows}
+
+
+def export_catalogs(store: Store, translations_dir: Path, langs: Iterable[str] = CATALOG_LANGUAGES,
+                    machine: MachineTranslations | None = None,
+                    now: dt.datetime | None = None) -> list[ExportResult]:
+    """Write the template and merge each language's catalog. ``machine`` (the resolver's machine
+    lookup) adds suggestions to empty entries. Languages whose file is broken are skipped and
+    reported together at the end as one ``CatalogError``; the others are written."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    with store.reading() as session:
+        fields = iter_fields(session)
+        humans = {lang: stored_humans(session, lang) for lang in langs}
+    results, problems = [], []
+    try:
+        results.append(export_template(fields, translations_dir, now))
+    except CatalogError as error:
+        problems += error.problems
+    pot = _read_existing(pot_path(translations_dir))[1] if not problems else None
+    pot_date = (pot.header_value("POT-Creation-Date") if pot else None) or stamp(now)
+    for lang in langs:
+        try:
+            results.append(export_language(fields, translations_dir, lang, humans[lang], machine, now, pot_date))
+        except CatalogError as error:
+            problems += error.problems
+    if problems:
+        raise CatalogError(problems)
+    return results

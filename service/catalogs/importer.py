@@ -1,0 +1,206 @@
+"""Take a translator's ``content.po`` into the store, all of it or nothing.
+
+A file is checked completely before anything is written: it parses (strictly, see
+``poformat``), its ``Language`` header names its folder's language, it is UTF-8, and every
+reviewed msgstr keeps the URLs and @handles of its msgid (numbers and placeholders only warn;
+``checks`` says why). A failing file raises ``CatalogError`` (``file:line: reason``) and the
+store keeps serving what was imported before; the failure is recorded in ``CatalogStateRow`` so
+``/healthz`` in every worker can say which file is broken and where.
+
+What a file changes in the store, in one transaction:
+- a reviewed entry (not ``fuzzy``, msgstr not empty) becomes, or replaces, the human
+  translation of its (msgctxt, msgid);
+- a ``fuzzy`` entry withdraws the human translation of its key: the translator marked it as
+  needing work, so it is no longer served as reviewed;
+- an entry that is missing or has an empty msgstr leaves the store's translation alone. A
+  truncated, reset or deleted file therefore never erases reviewed work, and the next export
+  writes it back into the file (``merge``).
+Importing the same file twice changes nothing (the watcher relies on that).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..domain import source_hash
+from ..store import CatalogStateRow, HumanTranslationRow, Store
+from ..store.queries import iter_fields
+from . import CatalogError, Problem, po_path, state_key
+from .checks import check_translation
+from .merge import is_reviewed
+from .poformat import PoFile
+from .poreader import parse
+
+Key = tuple[str, str]
+
+
+@dataclass
+class ImportReport:
+    path: str
+    lang: str
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    kept: int = 0
+    fuzzy: int = 0
+    rejected: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+
+    def counts(self) -> dict:
+        return {name: getattr(self, name) for name in
+                ("added", "changed", "unchanged", "withdrawn", "kept", "fuzzy", "rejected")}
+
+    def summary(self) -> str:
+        prefix = "(dry run) " if self.dry_run else ""
+        return (f"{prefix}{self.path}: human {self.added} added, {self.changed} changed, "
+                f"{self.unchanged} unchanged, {self.withdrawn} withdrawn (fuzzy), {self.kept} kept; "
+                f"{self.fuzzy} fuzzy; {self.rejected} rejected")
+
+
+@dataclass
+class CheckedCatalog:
+    po: PoFile
+    reviewed: dict[Key, str]
+    withdrawn: set[Key]
+    fuzzy: int
+    warnings: list[Problem]
+
+
+def _language_problems(po: PoFile, path: str, lang: str) -> list[Problem]:
+    if not po.header_line:
+        return [Problem(path, 1, f'no header entry (msgid ""); it must say "Language: {lang}"')]
+    language = po.header_value("Language")
+    problems = []
+    if not language:
+        problems.append(Problem(path, po.header_line, f'header has no Language; expected "{lang}"'))
+    elif language.replace("-", "_").split("_")[0].lower() != lang:
+        problems.append(Problem(path, po.header_value_line("Language"),
+                                f'Language is "{language}" but the file is in the "{lang}" folder'))
+    content_type = po.header_value("Content-Type") or ""
+    if "charset=" in content_type.lower() and "charset=utf-8" not in content_type.lower().replace(" ", ""):
+        problems.append(Problem(path, po.header_value_line("Content-Type"),
+                                f'charset must be UTF-8, the header says "{content_type}"'))
+    return problems
+
+
+def check_catalog(data: bytes, path: str, lang: str) -> CheckedCatalog:
+    """Everything an import would take from ``data``, or ``CatalogError`` listing every problem."""
+    po = parse(data, path)
+    problems = _language_problems(po, path, lang)
+    warnings = []
+    reviewed, withdrawn, fuzzy = {}, set(), 0
+    for entry in po.entries:
+        if entry.obsolete:
+            continue
+        key = (entry.context or "", entry.msgid)
+        if entry.fuzzy:
+            fuzzy += 1
+            withdrawn.add(key)
+        elif is_reviewed(entry):
+            reviewed[key] = entry.msgstr
+            for finding in check_translation(entry.msgid, entry.msgstr):
+                problem = Problem(path, entry.msgstr_line, finding.reason)
+                (problems if finding.error else warnings).append(problem)
+    if problems:
+        raise CatalogError(problems)
+    return CheckedCatalog(po, reviewed, withdrawn, fuzzy, warnings)
+
+
+def fingerprint_of(path: Path) -> str | None:
+    """What says a file changed: mtime (ns), size and inode (an atomic rename changes it)."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"
+
+
+def record_state(session, key: str, fingerprint: str | None, ok: bool, error: str | None,
+                 details: dict | None) -> None:
+    row = session.get(CatalogStateRow, key) or CatalogStateRow(path=key)
+    row.fingerprint, row.ok, row.error, row.details = fingerprint or "", ok, error, details
+    row.checked_at = dt.datetime.now(dt.timezone.utc)
+    session.add(row)
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+def _source_languages(session, lang: str, keys) -> dict[Key, str]:
+    """Each msgid's language, which the row's ``source_hash`` needs: from the current fields,
+    else (an entry whose field is gone) the only source language of the catalog, or for ko
+    the script of the text."""
+    story_ids = {context.rpartition("/")[0] for context, _ in keys}
+    known = {(f.context, f.source_text): f.source_lang for f in iter_fields(session, story_ids)}
+    other = {"en": "ja", "ja": "en"}
+    return {key: known.get(key) or other.get(lang) or ("ja" if _JAPANESE.search(key[1]) else "en")
+            for key in keys}
+
+
+def _apply(session, lang: str, checked: CheckedCatalog, report: ImportReport, write: bool) -> None:
+    rows = {(r.context, r.source_text): r for r in
+            session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.lang == lang))}
+    now = dt.datetime.now(dt.timezone.utc)
+    source_langs = _source_languages(session, lang, checked.reviewed)
+    for key, text in checked.reviewed.items():
+        row = rows.get(key)
+        digest = source_hash(source_langs[key], key[1])
+        if row is None:
+            report.added += 1
+            if write:
+                session.add(HumanTranslationRow(lang=lang, context=key[0], source_hash=digest, source_text=key[1],
+                                                text=text, imported_at=now))
+        elif row.text != text:
+            report.changed += 1
+            if write:
+                row.text, row.imported_at = text, now
+        else:
+            report.unchanged += 1
+    for key in checked.withdrawn - set(checked.reviewed):
+        if key in rows:
+            report.withdrawn += 1
+            if write:
+                session.delete(rows[key])
+    report.kept = len(set(rows) - set(checked.reviewed) - checked.withdrawn)
+
+
+def import_catalog(store: Store, translations_dir: Path, lang: str, *, dry_run: bool = False,
+                   data: bytes | None = None, fingerprint: str | None = None) -> ImportReport:
+    """Check and import ``translations/<lang>/LC_MESSAGES/content.po`` (or ``data`` read from it).
+
+    Raises ``CatalogError`` for a rejected file after recording it (unless ``dry_run``).
+    """
+    path = po_path(translations_dir, lang)
+    key = state_key(translations_dir, path)
+    if data is None:
+        fingerprint = fingerprint_of(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise CatalogError([Problem(str(path), 0, "no such file; run `kakehashi catalog export` first")]) from None
+    report = ImportReport(path=str(path), lang=lang, dry_run=dry_run)
+    try:
+        checked = check_catalog(data, str(path), lang)
+    except CatalogError as error:
+        if not dry_run:
+            with store.transaction() as session:
+                record_state(session, key, fingerprint, False, str(error.first),
+                             {"problems": [str(p) for p in error.problems]})
+        raise
+    report.fuzzy, report.warnings = checked.fuzzy, checked.warnings
+    if dry_run:
+        with store.reading() as session:
+            _apply(session, lang, checked, report, write=False)
+        return report
+    with store.transaction() as session:
+        _apply(session, lang, checked, report, write=True)
+        record_state(session, key, fingerprint, True, None,
+                     {"counts": report.counts(), "warnings": [str(w) for w in report.warnings]})
+    return report

@@ -1,0 +1,148 @@
+"""Merge the current template into a translator's catalog without ever dropping their work.
+
+The rules (``msgmerge``/Babel ``Catalog.update`` semantics, made safe for this product):
+- an entry still wanted keeps its msgstr, flags, translator comments and previous msgid; its
+  references and extracted comments are refreshed;
+- an obsolete (``#~``) entry whose field returns comes back with its msgstr and flags;
+- an entry the file lacks, or has with an empty msgstr, gets the store's human translation
+  when there is one (the file was deleted or reset; the store keeps every imported msgstr);
+- a new entry whose field replaced an old one (same msgctxt and the same snippet reference,
+  else text similar enough) gets the old msgstr marked ``fuzzy`` with ``#| msgid`` (the text the
+  translation was written for); the old entry is kept as obsolete when it was reviewed, so
+  if the source text is reverted its translation comes back exactly;
+- entries no longer wanted become obsolete; untranslated ones and unreviewed machine
+  suggestions are dropped, since nothing of a translator's is in them;
+- with machine suggestions, empty entries get the stored machine text as ``fuzzy`` with an
+  extracted comment naming the engine. A translator accepts one by removing ``fuzzy``.
+Matching is per msgctxt only, so one story's text never lands in another story's entry.
+"""
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+from typing import Mapping
+
+from .poformat import Entry
+
+MACHINE_COMMENT = "machine translation by {engine}, not reviewed"
+_MACHINE_PREFIX = "machine translation by "
+SIMILARITY_CUTOFF = 0.6
+
+Key = tuple[str | None, str]
+
+
+def is_machine_suggestion(entry: Entry) -> bool:
+    return entry.fuzzy and any(c.startswith(_MACHINE_PREFIX) for c in entry.auto_comments)
+
+
+def is_reviewed(entry: Entry) -> bool:
+    """A translator's reviewed text: the only kind served as ``human``."""
+    return bool(entry.msgstr) and not entry.fuzzy
+
+
+def _carry(new: Entry, old: Entry) -> Entry:
+    fuzzy = old.fuzzy and bool(old.msgstr)
+    comments = list(new.auto_comments)
+    if fuzzy:
+        comments += [c for c in old.auto_comments if c.startswith(_MACHINE_PREFIX)]
+    return Entry(msgid=new.msgid, msgstr=old.msgstr, context=new.context,
+                 flags=set(old.flags) if fuzzy else set(old.flags) - {"fuzzy"},
+                 auto_comments=comments, user_comments=list(old.user_comments),
+                 locations=list(new.locations), previous_msgid=old.previous_msgid if fuzzy else None,
+                 source_lang=new.source_lang)
+
+
+def _as_obsolete(entry: Entry) -> Entry:
+    return Entry(msgid=entry.msgid, msgstr=entry.msgstr, context=entry.context,
+                 flags={"fuzzy"} & entry.flags, user_comments=list(entry.user_comments), obsolete=True)
+
+
+def _similarity(new: Entry, old: Entry) -> tuple[bool, float]:
+    shared = bool(set(new.locations) & set(old.locations))
+    ratio = SequenceMatcher(None, new.msgid.lower().strip(), old.msgid.lower().strip(), autojunk=False).ratio()
+    return shared, ratio
+
+
+def _fuzzy_pairs(unmatched: list[Entry], candidates: list[Entry]) -> dict[int, Entry]:
+    """Best old entry for each new one, greedily by (same snippet, similarity), each used once."""
+    scored = []
+    for i, new in enumerate(unmatched):
+        for j, old in enumerate(candidates):
+            if old.context == new.context:
+                shared, ratio = _similarity(new, old)
+                if shared or ratio >= SIMILARITY_CUTOFF:
+                    scored.append(((shared, ratio), i, j))
+    scored.sort(key=lambda item: (-item[0][0], -item[0][1], item[1], item[2]))
+    pairs, used = {}, set()
+    for _, i, j in scored:
+        if i not in pairs and j not in used:
+            pairs[i] = candidates[j]
+            used.add(j)
+    return pairs
+
+
+def merge(template: list[Entry], existing: list[Entry], humans: Mapping[Key, str],
+          machine: Mapping[tuple[str, str], tuple[str, str]] | None = None) -> list[Entry]:
+    """The merged entries: active ones in template order, then obsolete ones sorted.
+
+    ``humans`` maps (msgctxt, msgid) to the store's human text for this language; ``machine``
+    maps (source lang, source text) to (text, engine) when suggestions are wanted.
+    """
+    active = {e.key: e for e in existing if not e.obsolete}
+    obsolete = {e.key: e for e in existing if e.obsolete}
+    wanted = {t.key for t in template}
+    merged: dict[Key, Entry] = {}
+    unmatched = []
+    for new in template:
+        old = active.get(new.key) or obsolete.pop(new.key, None)
+        if old is not None and old.msgstr:
+            merged[new.key] = _carry(new, old)
+        elif new.key in humans:
+            merged[new.key] = _carry(new, Entry(msgid=new.msgid, msgstr=humans[new.key],
+                                                user_comments=old.user_comments if old else []))
+        else:
+            merged[new.key] = _carry(new, old) if old is not None else new
+            unmatched.append(merged[new.key])
+
+    leftovers = [e for k, e in active.items() if k not in wanted]
+    in_file = set(active) | set(obsolete)
+    from_store = [Entry(msgid=k[1], msgstr=text, context=k[0]) for k, text in sorted(humans.items(), key=str)
+                  if k not in wanted and k not in in_file]
+    candidates = [e for e in leftovers if e.msgstr and not is_machine_suggestion(e)] + from_store
+    consumed = set()
+    for i, old in _fuzzy_pairs(unmatched, candidates).items():
+        new = unmatched[i]
+        consumed.add(id(old))
+        previous = old.previous_msgid if old.fuzzy and old.previous_msgid else old.msgid
+        carried = _carry(new, old)
+        carried.flags.add("fuzzy")
+        carried.previous_msgid = previous
+        carried.auto_comments = [c for c in new.auto_comments if not c.startswith(_MACHINE_PREFIX)]
+        carried.user_comments = list(new.user_comments or old.user_comments)
+        merged[new.key] = carried
+
+    # A store translation only enters the file as obsolete when it is the original of a fuzzy
+    # carry (so a reverted source gets it back from the file too); otherwise the store keeps it
+    # and restores it if its field returns, and a translator's purge of #~ entries sticks.
+    in_file_ids = {id(e) for e in leftovers}
+    for old in leftovers + from_store:
+        if id(old) in consumed:
+            keep = is_reviewed(old)
+        else:
+            keep = id(old) in in_file_ids and bool(old.msgstr) and not is_machine_suggestion(old)
+        if keep and old.key not in merged:
+            obsolete[old.key] = _as_obsolete(old)
+
+    result = []
+    for new in template:
+        entry = merged[new.key]
+        if machine is not None and not entry.msgstr:
+            found = machine.get((new.source_lang, new.msgid))
+            if found:
+                text, engine = found
+                entry = _carry(new, entry)
+                entry.msgstr, entry.previous_msgid = text, None
+                entry.flags.add("fuzzy")
+                entry.auto_comments.append(MACHINE_COMMENT.format(engine=engine))
+        result.append(entry)
+    rest = sorted((e for k, e in obsolete.items() if k not in wanted), key=lambda e: (e.context or "", e.msgid))
+    return result + rest

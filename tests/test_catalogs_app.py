@@ -1,0 +1,208 @@
+"""Catalogs through the real app: the CLI, the story API and pages, coverage, and live reload
+under a running gunicorn server with two workers."""
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import polib
+import pytest
+from catalog_fixtures import msgfmt_check
+from conftest import DEMO_ID
+
+from sqlalchemy import func, select
+
+from service.catalogs import po_path, pot_path
+from service.store import HumanTranslationRow
+
+
+def ko_catalog(app):
+    return po_path(app.config["KAKEHASHI"].translations_dir, "ko")
+
+
+def story_fields(client, lang="ko"):
+    body = client.get(f"/api/v1/stories/{DEMO_ID}?lang={lang}").get_json()
+    return body, [body["title"], *body["points"], *body["quotes"], *body.get("headings", [])]
+
+
+def translate_first_points(path, how_many=1, text="번역된 요점 {n}"):
+    """A translator fills in the first point entries (and removes fuzzy), saving with polib."""
+    po = polib.pofile(str(path))
+    done = {}
+    for entry in po:
+        if entry.msgctxt == f"{DEMO_ID}/point" and len(done) < how_many:
+            entry.msgstr = text.format(n=len(done) + 1)
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            done[entry.msgid] = entry.msgstr
+    po.save()
+    return done
+
+
+def test_cli_export_import_and_api_shows_human(app, runner, client):
+    result = runner.invoke(args=["catalog", "export"])
+    assert result.exit_code == 0, result.output
+    assert "ko/LC_MESSAGES/content.po (ko): written" in result.output
+    directory = app.config["KAKEHASHI"].translations_dir
+    for path in [pot_path(directory)] + [po_path(directory, lang) for lang in ("en", "ko", "ja")]:
+        msgfmt_check(path)
+    again = runner.invoke(args=["catalog", "export"])
+    assert "written" not in again.output and again.output.count("unchanged") == 4
+
+    done = translate_first_points(ko_catalog(app))
+    dry = runner.invoke(args=["catalog", "import", "--lang", "ko", "--dry-run"])
+    assert dry.exit_code == 0 and "(dry run)" in dry.output and "human 1 added" in dry.output
+    with app.extensions["kakehashi"].store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(HumanTranslationRow)) == 0
+
+    result = runner.invoke(args=["catalog", "import", "--lang", "ko"])
+    assert result.exit_code == 0, result.output
+    assert "human 1 added, 0 changed, 0 unchanged" in result.output
+    body, fields = story_fields(client)
+    human = [f for f in fields if f["provenance"] == "human"]
+    assert [(f["source_text"], f["text"], f["lang"]) for f in human] == [(k, v, "ko") for k, v in done.items()]
+    assert body["coverage"]["human"] == 1
+
+
+def test_cli_rejects_a_broken_file_with_file_and_line(app, runner, client):
+    runner.invoke(args=["catalog", "export"])
+    translate_first_points(ko_catalog(app))
+    assert runner.invoke(args=["catalog", "import"]).exit_code == 0
+    text = ko_catalog(app).read_text(encoding="utf-8").replace('"Language: ko\\n"', '"Language: en\\n"')
+    ko_catalog(app).write_text(text, encoding="utf-8")
+    result = runner.invoke(args=["catalog", "import", "--lang", "ko"])
+    line = text.split("\n").index('"Language: en\\n"') + 1
+    assert result.exit_code != 0
+    assert f"Error: {ko_catalog(app)}:{line}: Language is \"en\" but the file is in the \"ko\" folder" in result.output
+    assert sum(f["provenance"] == "human" for f in story_fields(client)[1]) == 1, "the last good import stays"
+    health = client.get("/healthz").get_json()
+    assert [c["error"] for c in health["catalogs"] if not c["ok"]] == [f"{ko_catalog(app)}:{line}: "
+                                                                       "Language is \"en\" but the file is in the \"ko\" folder"]
+
+
+def test_saved_catalog_is_picked_up_on_the_next_request(app, runner, client):
+    runner.invoke(args=["catalog", "export"])
+    translate_first_points(ko_catalog(app), how_many=2)
+    body, fields = story_fields(client)          # settings poll every 0 s: this request reloads
+    assert sum(f["provenance"] == "human" for f in fields) == 2
+    page = client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+    assert "번역된 요점 1" in page and "번역된 요점 2" in page
+
+
+def test_coverage_api_page_and_stats_agree(app, runner, client):
+    runner.invoke(args=["catalog", "export"])
+    translate_first_points(ko_catalog(app))
+    runner.invoke(args=["catalog", "import"])
+    body = client.get("/api/v1/coverage?lang=ko").get_json()
+    ko = body["languages"]["ko"]
+    story = body["stories"][0]
+    assert story["id"] == DEMO_ID and story["languages"]["ko"] == {k: v for k, v in ko.items() if k != "catalog"}
+    assert ko["human"] == 1 and ko["human"] + ko["machine"] + ko["source"] == ko["fields"]
+    assert ko["catalog"] == "ok" and story["title"]["lang"] in ("en", "ko")
+    _, fields = story_fields(client)
+    assert ko["fields"] == len(fields) and ko["human"] == sum(f["provenance"] == "human" for f in fields)
+
+    every = client.get("/api/v1/coverage").get_json()
+    assert set(every["languages"]) == {"en", "ko", "ja"} and every["languages"]["ko"] == ko
+    assert every["languages"]["en"]["native"] > 0
+    bad = client.get("/api/v1/coverage?lang=fr")
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "unsupported_language"
+    assert "/api/v1/coverage" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    page = client.get("/ko/translate")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<html lang="ko">' in html
+    assert f'href="/ko/stories/{DEMO_ID}"' in html and 'href="/ja/translate"' in html
+    assert client.get("/fr/translate").status_code == 404
+
+    stats = runner.invoke(args=["catalog", "stats", "--lang", "ko"])
+    assert stats.exit_code == 0 and DEMO_ID[:40] in stats.output
+    totals = stats.output.splitlines()[1].split()
+    assert totals[-6:] == [str(ko[n]) for n in ("fields", "native", "human", "machine", "source", "fuzzy")]
+
+
+def test_machine_suggestions_flag_counts_fuzzy(app, runner, client, install_models):
+    install_models(app, "en_ko")
+    assert runner.invoke(args=["translate"]).exit_code == 0
+    result = runner.invoke(args=["catalog", "export", "--lang", "ko", "--machine-suggestions"])
+    assert result.exit_code == 0, result.output
+    po = polib.pofile(str(ko_catalog(app)))
+    suggested = [e for e in po if e.fuzzy and "machine translation by argos:en-ko" in e.comment]
+    assert suggested
+    msgfmt_check(ko_catalog(app))
+    ko = client.get("/api/v1/coverage?lang=ko").get_json()["languages"]["ko"]
+    assert ko["fuzzy"] == len(suggested) == ko["machine"]
+    entry = suggested[0]
+    entry.flags.remove("fuzzy")
+    po.save()
+    _, fields = story_fields(client)
+    accepted = [f for f in fields if f["source_text"] == entry.msgid]
+    assert accepted and all(f["provenance"] == "human" and f["text"] == entry.msgstr for f in accepted)
+
+
+def fetch_json(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+@pytest.mark.timeout(180)
+def test_live_reload_under_a_running_server(live_server, settings):
+    """Two gunicorn workers; a translator saves content.po; every worker serves it within seconds,
+    and a broken save keeps the last good text while /healthz says where the file is broken."""
+    from service import create_app
+
+    app = create_app(settings)
+    assert app.test_cli_runner().invoke(args=["catalog", "export", "--lang", "ko"]).exit_code == 0
+    app.extensions["kakehashi"].store.engine.dispose()
+    path = po_path(settings.translations_dir, "ko")
+    done = translate_first_points(path, how_many=1, text="살아있는 번역")
+    url = f"{live_server.url}/api/v1/stories/{DEMO_ID}?lang=ko"
+
+    def humans():
+        body = fetch_json(url)
+        return {f["text"] for f in [*body["points"]] if f["provenance"] == "human"}
+
+    def eventually(check, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if check():
+                return True
+            time.sleep(0.2)
+        return False
+
+    # many requests, so both workers answer some of them
+    assert eventually(lambda: all(humans() == set(done.values()) for _ in range(8)))
+    text = path.read_text(encoding="utf-8").replace('msgstr "살아있는 번역"', 'msgstr "깨진')
+    path.write_text(text, encoding="utf-8")
+    line = text.split("\n").index('msgstr "깨진') + 1
+    assert eventually(lambda: any(not c["ok"] for c in fetch_json(f"{live_server.url}/healthz")["catalogs"]))
+    health = fetch_json(f"{live_server.url}/healthz")
+    assert health["status"] == "degraded"
+    assert [c["error"] for c in health["catalogs"] if not c["ok"]] == [f"{path}:{line}: expected one string in double quotes"]
+    assert all(humans() == {"살아있는 번역"} for _ in range(8)), "the last good catalog is still served"
+
+
+def test_source_edit_through_the_api_unserves_and_exports_fuzzy(app, runner, client, auth):
+    runner.invoke(args=["catalog", "export", "--lang", "ko"])
+    body, _ = story_fields(client)
+    heading = body["headings"][0]
+    po = polib.pofile(str(ko_catalog(app)))
+    po.find(heading["source_text"], msgctxt=f"{DEMO_ID}/heading").msgstr = "협력과 지역 안보 재확인"
+    po.save()
+    assert runner.invoke(args=["catalog", "import", "--lang", "ko"]).exit_code == 0
+    assert story_fields(client)[0]["headings"][0]["provenance"] == "human"
+
+    sources = body["sources"]
+    sources[heading["from"]]["text"] = heading["source_text"] + " Ties"
+    snippets = [{k: v for k, v in s.items() if v is not None} for s in sources]
+    response = client.put(f"/api/v1/stories/{DEMO_ID}", headers=auth,
+                          json={"id": DEMO_ID, "published": body["published"], "snippets": snippets})
+    assert response.status_code == 200, response.get_json()
+    edited = story_fields(client)[0]["headings"][0]
+    assert edited["source_text"].endswith(" Ties") and edited["provenance"] != "human"
+
+    assert runner.invoke(args=["catalog", "export", "--lang", "ko"]).exit_code == 0
+    msgfmt_check(ko_catalog(app))
+    entry = polib.pofile(str(ko_catalog(app))).find(edited["source_text"], msgctxt=f"{DEMO_ID}/heading")
+    assert entry.fuzzy and entry.previous_msgid == heading["source_text"] and entry.msgstr == "협력과 지역 안보 재확인"

@@ -1,0 +1,165 @@
+"""``import``: translators' edits (polib, Babel, raw text) taken in; broken files rejected whole."""
+from __future__ import annotations
+
+import io
+
+import polib
+import pytest
+from babel.messages.pofile import read_po, write_po
+from catalog_fixtures import DEMO_FIELDS, FakeMachine, ko_po, put_story
+from sqlalchemy import func, select
+
+from service.catalogs import CatalogError, po_path
+from service.catalogs.export import export_catalogs
+from service.catalogs.importer import import_catalog
+from service.catalogs.lookup import StoredHumanTranslations
+from service.store import CatalogStateRow, HumanTranslationRow
+
+TITLE, POINT, URL_POINT, QUOTE, HEADING = (f[2] for f in DEMO_FIELDS)
+KO_POINT = "이 대통령은 8월 25일 워싱턴에서 트럼프를 만나기 전 도쿄를 첫 방문지로 택했다."
+KO_URL_POINT = "회담은 안보 협력에 집중됐다. 보도는 https://apnews.com/article/lee-japan 참조."
+
+
+def edit(path, changes: dict, fuzzy: bool = False):
+    po = polib.pofile(str(path))
+    for (context, msgid), text in changes.items():
+        entry = po.find(msgid, msgctxt=context)
+        entry.msgstr = text
+        if "fuzzy" in entry.flags and not fuzzy:
+            entry.flags.remove("fuzzy")
+        elif fuzzy and "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+    po.save()
+
+
+def served(store, lang="ko"):
+    keys = {(f"visit/{role}", text) for role, _, text, *_ in DEMO_FIELDS}
+    return dict(StoredHumanTranslations(store).lookup(lang, keys))
+
+
+@pytest.fixture
+def exported(demo_store, catalog_dir):
+    export_catalogs(demo_store, catalog_dir)
+    return ko_po(catalog_dir)
+
+
+def test_round_trip_polib_edit_is_served_as_human(demo_store, catalog_dir, exported):
+    edit(exported, {("visit/point", POINT): KO_POINT, ("visit/point", URL_POINT): KO_URL_POINT})
+    report = import_catalog(demo_store, catalog_dir, "ko")
+    assert (report.added, report.changed, report.unchanged, report.fuzzy) == (2, 0, 0, 0)
+    assert served(demo_store) == {("visit/point", POINT): KO_POINT, ("visit/point", URL_POINT): KO_URL_POINT}
+    again = import_catalog(demo_store, catalog_dir, "ko")
+    assert (again.added, again.changed, again.unchanged) == (0, 0, 2), "importing twice changes nothing"
+    export_catalogs(demo_store, catalog_dir)
+    assert polib.pofile(str(exported)).find(POINT, msgctxt="visit/point").msgstr == KO_POINT
+
+
+def test_babel_edit_and_raw_text_edit(demo_store, catalog_dir, exported):
+    catalog = read_po(io.BytesIO(exported.read_bytes()))
+    catalog.get(HEADING, context="visit/heading").string = "협력과 지역 안보 재확인"
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76)
+    exported.write_bytes(buffer.getvalue())
+    import_catalog(demo_store, catalog_dir, "ko")
+
+    text = exported.read_text(encoding="utf-8")
+    marker = f'msgctxt "visit/title"\nmsgid "{TITLE}"\nmsgstr ""'
+    assert marker in text
+    exported.write_text(text.replace(marker, marker[:-2] + '"이재명, 첫 일본 방문"'), encoding="utf-8")
+    report = import_catalog(demo_store, catalog_dir, "ko")
+    assert report.added == 1 and report.unchanged == 1
+    assert served(demo_store) == {("visit/heading", HEADING): "협력과 지역 안보 재확인",
+                                  ("visit/title", TITLE): "이재명, 첫 일본 방문"}
+
+
+def test_machine_suggestion_accepted_by_removing_fuzzy(demo_store, catalog_dir):
+    machine = FakeMachine({("ko", "en", TITLE): ("이재명, 일본 첫 방문", "argos:en-ko:1.1")})
+    export_catalogs(demo_store, catalog_dir, machine=machine)
+    assert import_catalog(demo_store, catalog_dir, "ko").fuzzy == 1
+    assert served(demo_store) == {}, "a fuzzy suggestion is not human"
+    po = polib.pofile(str(ko_po(catalog_dir)))
+    po.find(TITLE, msgctxt="visit/title").flags.remove("fuzzy")
+    po.save()
+    import_catalog(demo_store, catalog_dir, "ko")
+    assert served(demo_store) == {("visit/title", TITLE): "이재명, 일본 첫 방문"}
+    export_catalogs(demo_store, catalog_dir)
+    entry = polib.pofile(str(ko_po(catalog_dir))).find(TITLE, msgctxt="visit/title")
+    assert not entry.fuzzy and "machine translation" not in entry.comment
+
+
+def test_marking_fuzzy_withdraws_and_a_missing_entry_keeps(demo_store, catalog_dir, exported):
+    edit(exported, {("visit/point", POINT): KO_POINT, ("visit/heading", HEADING): "안보"})
+    import_catalog(demo_store, catalog_dir, "ko")
+    edit(exported, {("visit/point", POINT): KO_POINT}, fuzzy=True)
+    po = polib.pofile(str(exported))
+    po.remove(po.find(HEADING, msgctxt="visit/heading"))
+    po.save()
+    report = import_catalog(demo_store, catalog_dir, "ko")
+    assert (report.withdrawn, report.kept) == (1, 1)
+    assert served(demo_store) == {("visit/heading", HEADING): "안보"}
+
+
+def human_rows(store):
+    with store.reading() as session:
+        return sorted((r.lang, r.context, r.source_text, r.text) for r in session.scalars(select(HumanTranslationRow)))
+
+
+BREAKAGES = {
+    "syntax error": lambda text: text.replace(f'msgid "{HEADING}"', f'msgid "{HEADING}'),
+    "wrong Language": lambda text: text.replace('"Language: ko\\n"', '"Language: ja\\n"'),
+    "duplicate msgid": lambda text: text + f'\nmsgctxt "visit/title"\nmsgid "{TITLE}"\nmsgstr "중복"\n',
+    "missing URL": lambda text: text.replace(KO_URL_POINT, "회담은 안보 협력에 집중됐다."),
+}
+EXPECTED = {"syntax error": "expected one string in double quotes", "wrong Language": 'Language is "ja"',
+            "duplicate msgid": "duplicate message definition", "missing URL": "URL https://apnews.com"}
+
+
+@pytest.mark.parametrize("case", sorted(BREAKAGES))
+def test_broken_file_is_rejected_whole_with_file_and_line(demo_store, catalog_dir, exported, case):
+    edit(exported, {("visit/point", URL_POINT): KO_URL_POINT})
+    import_catalog(demo_store, catalog_dir, "ko")
+    before = human_rows(demo_store)
+    edit(exported, {("visit/title", TITLE): "새 제목"})
+    text = BREAKAGES[case](exported.read_text(encoding="utf-8"))
+    exported.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        import_catalog(demo_store, catalog_dir, "ko")
+    problem = caught.value.first
+    assert problem.path == str(exported) and problem.line > 0 and EXPECTED[case] in problem.reason
+    line = text.split("\n")[problem.line - 1]
+    assert {"syntax error": HEADING, "wrong Language": "Language", "duplicate msgid": TITLE,
+            "missing URL": "회담은"}[case] in line, f"line {problem.line} is {line!r}"
+    assert human_rows(demo_store) == before, "nothing of a rejected file is taken, nothing is lost"
+    with demo_store.reading() as session:
+        state = session.get(CatalogStateRow, "ko/LC_MESSAGES/content.po")
+    assert state.ok is False and state.error == str(problem)
+
+
+def test_missing_handle_is_an_error_and_missing_number_a_warning(catalog_store, catalog_dir):
+    put_story(catalog_store, "s", [("quote", "en", "Thanks @shigeruishiba for 3 hours of talks", 0)])
+    export_catalogs(catalog_store, catalog_dir)
+    path = ko_po(catalog_dir)
+    edit(path, {("s/quote", "Thanks @shigeruishiba for 3 hours of talks"): "세 시간 회담에 감사드립니다"})
+    with pytest.raises(CatalogError, match="handle @shigeruishiba is missing"):
+        import_catalog(catalog_store, catalog_dir, "ko")
+    edit(path, {("s/quote", "Thanks @shigeruishiba for 3 hours of talks"): "@shigeruishiba 세 시간 회담에 감사"})
+    report = import_catalog(catalog_store, catalog_dir, "ko")
+    assert report.added == 1 and [w.reason for w in report.warnings] == ["number 3 is missing from the translation"]
+
+
+def test_dry_run_changes_nothing(demo_store, catalog_dir, exported):
+    edit(exported, {("visit/title", TITLE): "제목"})
+    report = import_catalog(demo_store, catalog_dir, "ko", dry_run=True)
+    assert report.added == 1 and "(dry run)" in report.summary()
+    assert human_rows(demo_store) == []
+    with demo_store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(CatalogStateRow)) == 0
+
+
+def test_japanese_and_english_catalogs(demo_store, catalog_dir):
+    export_catalogs(demo_store, catalog_dir)
+    edit(po_path(catalog_dir, "en"), {("visit/quote", QUOTE): "We welcomed President Lee. pic.twitter.com/DVFAgKVJgA"})
+    edit(po_path(catalog_dir, "ja"), {("visit/title", TITLE): "李在明氏、初の本格的な訪日"})
+    assert import_catalog(demo_store, catalog_dir, "en").added == 1
+    assert import_catalog(demo_store, catalog_dir, "ja").added == 1
+    assert served(demo_store, "ja") == {("visit/title", TITLE): "李在明氏、初の本格的な訪日"}
