@@ -8,6 +8,9 @@ Why not only Babel's ``read_po``/``write_po``? Measured with Babel 2.18:
   the flags of obsolete entries (an obsolete ``fuzzy`` entry would come back as reviewed);
 - Babel marks any msgid containing ``5% o``-like text ``python-format``, which makes
   ``msgfmt --check`` fail on ordinary news text ("up 5% on the year").
+polib 1.2.0 was measured too: it writes well but reads unterminated strings, bad escapes and
+unquoted strings without error (corrupting the text), reports duplicates at the wrong line or
+none, and has no msgid/msgstr line numbers; wrapping it would mean a second parser anyway.
 So the reader (``poreader``) checks the syntax ``msgfmt`` checks (one quoted string per
 line, valid escapes, keyword order, one header), keeps previous msgids and line numbers, and
 is cross-checked with Babel's ``read_po(abort_invalid=True)``. The writer here uses Babel's
