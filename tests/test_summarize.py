@@ -1,0 +1,224 @@
+"""Summaries on the demo story and on a Japanese-only story: verifiable, ordered, deterministic."""
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.domain import Snippet
+from service.summarize import split_sentences, summarize
+
+DEMO = Path(__file__).resolve().parents[1] / "service" / "demo" / "lee-jae-myung-visits-japan.json"
+
+JA_PARAGRAPHS = [
+    "気象庁は12日、関東甲信地方が梅雨明けしたとみられると発表した。平年より7日早く、昨年より6日早い梅雨明けとなる。"
+    "東京都心では午前中から気温が上がり、最高気温は35度に達する見込みだ。",
+    "梅雨明けに伴い、気象庁は熱中症への警戒を呼びかけている。特に高齢者や子どもは屋内でも熱中症になるおそれがある。"
+    "こまめな水分補給とエアコンの適切な使用が重要だという。",
+    "東京電力管内では電力需要が高まる見通しで、政府は節電への協力を求めている。ただし、熱中症を防ぐため冷房は我慢しないよう注意を促した。"
+    "電力の需給は当面、安定する見込みだという。",
+    "専門家は「今年の夏は例年以上に暑くなる可能性がある」と指摘する。気象庁の3か月予報でも、全国的に気温が平年より高くなると予想されている。"
+    "農作物への影響も懸念されており、各地の自治体が対策を急いでいる。",
+]
+
+
+def load_demo():
+    data = json.loads(DEMO.read_text(encoding="utf-8"))
+    snippets = [Snippet(lang=s["lang"], kind=s["kind"], text=s["text"], attribution=s["attribution"],
+                        url=s.get("url"), date=dt.date.fromisoformat(s["date"]) if s.get("date") else None)
+                for s in data["snippets"]]
+    return data["id"], snippets
+
+
+def roles(fields, role):
+    return [f for f in fields if f.role == role]
+
+
+def ja_story():
+    snippets = [Snippet("ja", "headline", "関東甲信で梅雨明け　平年より7日早く", "共同通信")]
+    snippets += [Snippet("ja", "paragraph", text, "共同通信") for text in JA_PARAGRAPHS]
+    snippets.append(Snippet("ja", "quote", "今年の夏は例年以上に暑くなる可能性がある", "気象の専門家"))
+    return snippets
+
+
+def test_demo_title_is_the_headline():
+    story_id, snippets = load_demo()
+    fields = summarize(story_id, None, snippets)
+    (title,) = roles(fields, "title")
+    assert title.source_text == snippets[0].text
+    assert title.source_index == 0 and title.source_lang == "en"
+    assert fields[0] is title
+
+
+def test_demo_points_are_verifiable_and_in_source_order():
+    story_id, snippets = load_demo()
+    points = roles(summarize(story_id, None, snippets), "point")
+    assert 2 <= len(points) <= 5
+    for p in points:
+        source = snippets[p.source_index]
+        assert source.kind == "paragraph"  # the post is shown as a quote, not repeated as a point
+        assert p.source_text and p.source_text in source.text
+        assert p.source_lang == source.lang
+        assert p.source_text == p.source_text.strip()
+        assert "pic.twitter.com" not in p.source_text
+    keys = [(p.source_index, snippets[p.source_index].text.index(p.source_text)) for p in points]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+
+
+def test_demo_quotes_headings_and_positions():
+    story_id, snippets = load_demo()
+    fields = summarize(story_id, None, snippets)
+    quotes = roles(fields, "quote")
+    expected = [(i, s.text, s.attribution) for i, s in enumerate(snippets) if s.kind in ("quote", "post")]
+    assert [(q.source_index, q.source_text, q.attribution) for q in quotes] == expected
+    assert any(q.source_lang == "ja" and q.attribution == "石破茂 (@shigeruishiba)" for q in quotes)
+    headings = roles(fields, "heading")
+    assert [h.source_text for h in headings] == [s.text for s in snippets if s.kind == "heading"]
+    assert [f.position for f in fields] == list(range(len(fields)))
+    assert [f.role for f in fields] == sorted((f.role for f in fields),
+                                              key=["title", "point", "quote", "heading"].index)
+    assert all(f.story_id == story_id for f in fields)
+
+
+def test_deterministic():
+    story_id, snippets = load_demo()
+    assert summarize(story_id, None, snippets) == summarize(story_id, None, list(snippets))
+    assert summarize("ja", None, ja_story()) == summarize("ja", None, ja_story())
+
+
+def test_japanese_post_does_not_yield_a_link_sentence():
+    _, snippets = load_demo()
+    post_index = next(i for i, s in enumerate(snippets) if s.kind == "post")
+    sentences = split_sentences(post_index, snippets[post_index])
+    assert [s.text for s in sentences] == [
+        "大韓民国 李在明大統領をお迎えしました。",
+        "就任後初の二国間訪問先に日本を選んでいただき、6月のカナダ以来の面会となります。",
+        "新たな時代のニーズに沿った日韓関係を築いていきたいと思います。",
+    ]
+
+
+def test_japanese_story_points():
+    snippets = ja_story()
+    fields = summarize("tsuyu-ake", None, snippets)
+    assert roles(fields, "title")[0].source_text == "関東甲信で梅雨明け　平年より7日早く"
+    points = roles(fields, "point")
+    # 12 sentences → about one point per three sentences
+    assert len(points) == 4
+    for p in points:
+        assert p.source_lang == "ja"
+        assert snippets[p.source_index].kind == "paragraph"
+        assert p.source_text in snippets[p.source_index].text
+        assert p.source_text.endswith(("。", "！", "？"))
+        # one sentence, not several glued together
+        assert p.source_text.count("。") == 1 or p.source_text.endswith("。") and "」と" in p.source_text
+    keys = [(p.source_index, snippets[p.source_index].text.index(p.source_text)) for p in points]
+    assert keys == sorted(keys)
+    # the lead (the news itself) is chosen, and the points cover every paragraph
+    assert points[0].source_text == "気象庁は12日、関東甲信地方が梅雨明けしたとみられると発表した。"
+    assert [p.source_index for p in points] == [1, 2, 3, 4]
+    (quote,) = roles(fields, "quote")
+    assert (quote.source_index, quote.attribution) == (5, "気象の専門家")
+
+
+def test_editor_title_wins_over_headline():
+    story_id, snippets = load_demo()
+    fields = summarize(story_id, "Lee in Tokyo", snippets)
+    assert [(f.source_text, f.source_index, f.source_lang) for f in roles(fields, "title")] == [
+        ("Lee in Tokyo", None, "en")]
+    (ja_title,) = roles(summarize(story_id, "  李大統領が来日  ", snippets), "title")
+    assert (ja_title.source_text, ja_title.source_lang) == ("李大統領が来日", "ja")
+
+
+def test_empty_story():
+    assert summarize("empty", None, []) == []
+    (title,) = summarize("empty", "Editor title", [])
+    assert (title.role, title.position, title.source_index, title.source_text) == ("title", 0, None, "Editor title")
+
+
+def test_one_sentence_story_gives_one_point():
+    snippets = [Snippet("en", "paragraph", "The city council approved the new budget on Tuesday.", "Reuters")]
+    fields = summarize("one", None, snippets)
+    assert [(f.role, f.source_index, f.source_text) for f in fields] == [
+        ("title", 0, snippets[0].text), ("point", 0, snippets[0].text)]
+
+
+def test_title_falls_back_to_the_best_sentence_without_headline():
+    snippets = ja_story()[1:]
+    fields = summarize("x", None, snippets)
+    title = roles(fields, "title")[0]
+    assert title.source_text in snippets[title.source_index].text
+    assert snippets[title.source_index].kind == "paragraph"
+
+
+def test_near_duplicates_are_not_both_chosen():
+    text = "The central bank raised interest rates by half a point on Thursday."
+    snippets = [Snippet("en", "paragraph", text, "A"), Snippet("en", "paragraph", text, "B"),
+                Snippet("en", "paragraph", "Markets fell sharply after the announcement in Frankfurt.", "C"),
+                Snippet("en", "paragraph", "Analysts expect another rise before the end of the year.", "D")]
+    points = roles(summarize("dup", None, snippets), "point")
+    assert len(points) == 2
+    assert sum(p.source_text == text for p in points) == 1
+
+
+@pytest.mark.parametrize("text", ["pic.twitter.com/DVFAgKVJgA", "@shigeruishiba https://x.com/a", "  ", "OK."])
+def test_link_only_or_tiny_snippets_do_not_crash(text):
+    fields = summarize("tiny", None, [Snippet("en", "post", text, "someone")])
+    points = roles(fields, "point")
+    assert all("://" not in p.source_text and "pic.twitter" not in p.source_text for p in points)
+    assert len(roles(fields, "quote")) == (1 if text.strip() else 0)
+
+
+def test_one_long_paragraph_still_gives_several_points():
+    topics = ["budget", "schools", "roads", "housing", "parks", "taxes", "police"]
+    text = " ".join(f"The council also debated {t} spending for the coming year at length." for t in topics)
+    points = roles(summarize("long", None, [Snippet("en", "paragraph", text, "AP")]), "point")
+    assert len(points) == 3          # 7 sentences → ceil(7 / 3)
+    assert all(p.source_index == 0 and p.source_text in text for p in points)
+    assert len({p.source_text for p in points}) == 3
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("新しい関係を築いていきたいと思います。pic.twitter.com/DVFAgKVJgA", ["新しい関係を築いていきたいと思います。"]),
+    ("本日は会見を行いました https://t.co/abc123 #会見", ["本日は会見を行いました"]),
+    ("Great meeting today with @POTUS https://t.co/abc", ["Great meeting today with @POTUS"]),
+    ("@POTUS #G7 https://t.co/abc", []),
+])
+def test_links_are_trimmed_but_handles_in_a_sentence_kept(text, expected):
+    lang = "en" if text.isascii() else "ja"
+    assert [s.text for s in split_sentences(0, Snippet(lang, "post", text, "x"))] == expected
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("text", ["a.a/" * 1250 + " word", "#a." * 1666 + " w", "https://x" * 555 + " w"])
+def test_hostile_text_is_fast(text):
+    """These once made the link regexes backtrack exponentially (27 s at 84 characters)."""
+    started = time.perf_counter()
+    summarize("hostile", None, [Snippet("en", "post", text, "x"), Snippet("ja", "paragraph", text, "x")])
+    assert time.perf_counter() - started < 5
+
+
+SNIPPETS = st.builds(
+    Snippet, lang=st.sampled_from(["en", "ja"]), kind=st.sampled_from(["headline", "paragraph", "quote", "post", "heading"]),
+    text=st.lists(st.sampled_from(list("ab .。！?、「」@#/:t") + ["東京", "会談", "http://x.jp/a", "Mr. ", "\n"]),
+                  max_size=40).map("".join),
+    attribution=st.just("someone"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=st.none() | st.text(max_size=20), snippets=st.lists(SNIPPETS, max_size=8))
+def test_any_input_gives_a_well_formed_summary(title, snippets):
+    fields = summarize("prop", title, snippets)
+    assert [f.position for f in fields] == list(range(len(fields)))
+    assert len([f for f in fields if f.role == "title"]) <= 1
+    points = roles(fields, "point")
+    assert len(points) <= 5
+    for f in fields:
+        assert f.source_text and f.source_text == f.source_text.strip()
+        if f.source_index is not None:
+            assert f.source_text in snippets[f.source_index].text
+            assert f.source_lang == snippets[f.source_index].lang
+    assert all(snippets[p.source_index].kind in ("paragraph", "post") for p in points)
+    assert fields == summarize("prop", title, snippets)
