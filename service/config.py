@@ -32,10 +32,10 @@ class Settings:
     max_snippets: int = 200
     max_snippet_chars: int = 5000
     max_title_chars: int = 300
-    mt_batch_size: int = 32
+    mt_batch_size: int = 8
     mt_beam_size: int = 4
-    mt_inter_threads: int = 1
-    mt_intra_threads: int = 0
+    mt_inter_threads: int = 2
+    mt_intra_threads: int = 1
     mt_max_decoding_length: int = 256
     mt_background: bool = True
     catalog_poll_seconds: float = 2.0

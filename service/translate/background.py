@@ -1,0 +1,69 @@
+"""Translate a story's fields after it is created or changed, without blocking the request.
+
+One worker thread per process (CTranslate2 already uses all cores for one batch; more
+threads would only compete). Requests for a story already waiting are merged. Errors are
+logged; until the fill is done the fields are served as source.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+
+from .fill import fill_missing
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundFill:
+    def __init__(self, settings, store, translators):
+        self.settings = settings
+        self.store = store
+        self.translators = translators
+        self._queue: queue.Queue = queue.Queue()
+        self._waiting: set[str] = set()
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._busy = 0
+        self._worker: threading.Thread | None = None
+
+    def schedule(self, story_id: str) -> bool:
+        """Queue a fill for one story; returns False when nothing will run (off, or no models)."""
+        try:
+            if not self.settings.mt_background or not self.translators.engines():
+                return False
+        except Exception:  # noqa: BLE001 - never raise into the request
+            log.exception("cannot check the installed models; story %s not translated", story_id)
+            return False
+        with self._lock:
+            if story_id in self._waiting:
+                return True
+            self._waiting.add(story_id)
+            self._busy += 1
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._run, name="kakehashi-mt-fill", daemon=True)
+                self._worker.start()
+        self._queue.put(story_id)
+        return True
+
+    def _run(self) -> None:
+        while True:
+            story_id = self._queue.get()
+            with self._lock:
+                self._waiting.discard(story_id)
+            try:
+                report = fill_missing(self.store, self.translators, story_ids=[story_id])
+                if report.done or report.failed:
+                    log.info("background fill of %s: %d fields translated, %d failed in %.1f s",
+                             story_id, report.done, report.failed, report.seconds)
+            except Exception:  # noqa: BLE001 - a worker that dies would silently stop all fills
+                log.exception("background fill of story %s failed", story_id)
+            finally:
+                with self._lock:
+                    self._busy -= 1
+                    self._idle.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until every scheduled fill is done (for tests); False on timeout."""
+        with self._lock:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout=timeout)

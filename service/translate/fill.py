@@ -1,0 +1,156 @@
+"""Fill missing machine translations: every field, every reading language, batched per pair.
+
+Work is planned first (what is missing for the engine that would translate it now), identical
+texts are translated once, and each language pair is ONE batched call: translating per field
+is what makes LibreTranslate slow. A failing pair is logged and its fields stay served as
+source; the rest of the run goes on.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from sqlalchemy import insert, select
+
+from ..config import READING_LANGUAGES
+from ..store.models import MachineTranslationRow
+from ..store.queries import iter_fields
+
+log = logging.getLogger(__name__)
+_CHUNK = 500
+
+
+@dataclass
+class FillReport:
+    done: int = 0           # fields (per language) translated and stored
+    pending: int = 0        # fields (per language) found missing with a model to translate them
+    skipped: int = 0        # fields (per language) with no model for their pair
+    failed: int = 0         # fields (per language) whose pair failed (logged)
+    texts: int = 0          # distinct texts sent to the models
+    seconds: float = 0.0
+    dry_run: bool = False
+    missing_pairs: set = field(default_factory=set)
+    failed_pairs: set = field(default_factory=set)
+
+    @property
+    def fields_per_second(self) -> float:
+        return self.done / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class _PairWork:
+    engine: str
+    texts: dict = field(default_factory=dict)     # source_hash -> source text
+    fields: dict = field(default_factory=dict)    # source_hash -> number of fields
+
+
+def fill_missing(store, translators, story_ids: Iterable[str] | None = None, langs: Iterable[str] | None = None,
+                 dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> FillReport:
+    started = time.perf_counter()
+    report = FillReport(dry_run=dry_run)
+    langs = tuple(langs) if langs is not None else READING_LANGUAGES
+    with store.reading() as session:
+        fields = iter_fields(session, list(story_ids) if story_ids is not None else None)
+    engines = translators.engines()
+    work: dict[tuple[str, str], _PairWork] = {}
+    for lang in langs:
+        for item in fields:
+            if item.source_lang == lang or not item.source_text.strip():
+                continue
+            pair = (item.source_lang, lang)
+            if pair not in engines:
+                report.skipped += 1
+                report.missing_pairs.add(pair)
+                continue
+            pair_work = work.setdefault(pair, _PairWork(engines[pair]))
+            pair_work.texts[item.source_hash] = item.source_text
+            pair_work.fields[item.source_hash] = pair_work.fields.get(item.source_hash, 0) + 1
+    for pair, pair_work in work.items():
+        for done_hash in _stored(store, pair[1], pair_work.engine, list(pair_work.texts)):
+            pair_work.texts.pop(done_hash, None)
+            pair_work.fields.pop(done_hash, None)
+    report.pending = sum(sum(w.fields.values()) for w in work.values())
+    if dry_run:
+        report.seconds = time.perf_counter() - started
+        return report
+    done_before = 0
+    for pair, pair_work in work.items():
+        if not pair_work.texts:
+            continue
+        count = sum(pair_work.fields.values())
+        try:
+            stored = _translate_pair(store, translators, pair, pair_work, progress, done_before, report.pending)
+        except Exception:  # noqa: BLE001 - one broken model must not stop the other pairs
+            log.exception("machine translation %s-%s failed; %d fields stay served as source", *pair, count)
+            report.failed += count
+            report.failed_pairs.add(pair)
+        else:
+            stored_fields = sum(pair_work.fields[h] for h in stored)
+            report.done += stored_fields
+            report.failed += count - stored_fields
+            report.texts += len(stored)
+        done_before += count
+        if progress is not None:
+            progress(done_before, report.pending)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _stored(store, lang: str, engine: str, hashes: list[str]) -> set[str]:
+    found = set()
+    with store.reading() as session:
+        for start in range(0, len(hashes), _CHUNK):
+            found.update(session.scalars(
+                select(MachineTranslationRow.source_hash)
+                .where(MachineTranslationRow.target_lang == lang, MachineTranslationRow.engine == engine,
+                       MachineTranslationRow.source_hash.in_(hashes[start:start + _CHUNK]))))
+    return found
+
+
+def _translate_pair(store, translators, pair, pair_work: _PairWork, progress, done_before: int,
+                    total: int) -> set[str]:
+    """Translate one pair's texts in one call and store them; returns the hashes stored."""
+    hashes = list(pair_work.texts)
+    texts = [pair_work.texts[h] for h in hashes]
+    count = sum(pair_work.fields.values())
+
+    def report(done, legs_total):
+        if progress is not None and legs_total:
+            progress(done_before + count * done // legs_total, total)
+
+    translated, engine = translators.translate(pair[0], pair[1], texts, progress=report)
+    rows = [{"source_hash": h, "target_lang": pair[1], "engine": engine, "source_lang": pair[0], "text": text}
+            for h, text in zip(hashes, translated) if text.strip()]
+    if len(rows) < len(hashes):
+        log.warning("%s gave no text for %d of %d texts; those stay served as source",
+                    engine, len(hashes) - len(rows), len(hashes))
+    _insert_new(store, rows)
+    log.debug("machine translated %d texts %s-%s with %s", len(rows), pair[0], pair[1], engine)
+    return {row["source_hash"] for row in rows}
+
+
+def _insert_new(store, rows: list[dict]) -> None:
+    """Insert in one transaction, ignoring rows another process stored meanwhile."""
+    if not rows:
+        return
+    with store.transaction() as session:
+        dialect = session.get_bind().dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            if dialect == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert as dialect_insert
+            else:
+                from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            for start in range(0, len(rows), _CHUNK):
+                session.execute(dialect_insert(MachineTranslationRow).on_conflict_do_nothing(),
+                                rows[start:start + _CHUNK])
+            return
+        by_key = {(r["source_hash"], r["engine"]): r for r in rows}
+        existing = set(tuple(row) for row in session.execute(
+            select(MachineTranslationRow.source_hash, MachineTranslationRow.engine)
+            .where(MachineTranslationRow.target_lang == rows[0]["target_lang"],
+                   MachineTranslationRow.source_hash.in_([r["source_hash"] for r in rows]))))
+        fresh = [row for key, row in by_key.items() if key not in existing]
+        if fresh:
+            session.execute(insert(MachineTranslationRow), fresh)

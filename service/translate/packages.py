@@ -1,0 +1,230 @@
+"""Installed Argos packages: read, list, install (atomically) and remove, in ``models_dir``.
+
+Layout, so that a running server never sees a half-written package::
+
+    models_dir/en-ko -> .packages/translate-en_ko-1_1.<token>   (symlink, one per pair)
+    models_dir/.packages/translate-en_ko-1_1.<token>/           (the unpacked package)
+
+An install unpacks into ``models_dir/.incoming-<token>/``, checks the result, renames the
+folder into ``.packages/`` and then swaps the pair's symlink with one ``os.replace``: readers
+see the old package or the new one, never neither. A plain folder holding an unpacked package
+(copied by hand) is read too. Installs and removals take a file lock so two CLI runs cannot
+interleave.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import re
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import archive
+from .errors import PackageError
+
+log = logging.getLogger(__name__)
+LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$")
+PAIR = re.compile(r"^([a-z]{2,3})[-_]([a-z]{2,3})$")
+
+
+@dataclass(frozen=True)
+class InstalledPackage:
+    from_code: str
+    to_code: str
+    version: str
+    path: Path                 # the entry in models_dir (symlink or folder)
+    real_path: Path            # the unpacked package folder
+    target_prefix: str = ""
+    managed: bool = True       # installed by us (a pair symlink), not a folder copied by hand
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.from_code, self.to_code)
+
+    @property
+    def pair_name(self) -> str:
+        return f"{self.from_code}-{self.to_code}"
+
+    @property
+    def engine(self) -> str:
+        """The label stored with every translation this package makes."""
+        return f"argos:{self.from_code}-{self.to_code}:{self.version}"
+
+    def size_bytes(self) -> int:
+        return sum(f.stat().st_size for f in self.real_path.rglob("*") if f.is_file())
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    match = PAIR.match(text.strip().lower())
+    if not match or match.group(1) == match.group(2):
+        raise PackageError(f"{text!r} is not a language pair; write it like en-ko")
+    return match.group(1), match.group(2)
+
+
+def parse_metadata(raw: bytes) -> dict:
+    """The fields we rely on, checked; raises PackageError with what is wrong."""
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PackageError(f"refused: metadata.json is not valid JSON ({exc.__class__.__name__}: {exc})"[:300]) from None
+    if not isinstance(meta, dict):
+        raise PackageError("refused: metadata.json must hold a JSON object")
+    for key in ("from_code", "to_code", "package_version"):
+        if not isinstance(meta.get(key), str):
+            raise PackageError(f"refused: metadata.json has no {key} string")
+    if not LANG_CODE.match(meta["from_code"]) or not LANG_CODE.match(meta["to_code"]):
+        raise PackageError(f"refused: language codes {meta['from_code']!r}/{meta['to_code']!r} are not ISO 639 codes")
+    if meta["from_code"] == meta["to_code"]:
+        raise PackageError("refused: from_code and to_code are the same language")
+    if not VERSION.match(meta["package_version"]):
+        raise PackageError(f"refused: package_version {meta['package_version']!r} is not a version")
+    kind = meta.get("type", meta.get("package_type", "translate"))
+    if kind != "translate":
+        raise PackageError(f"refused: this is a {kind!r} package, not a translation package")
+    prefix = meta.get("target_prefix", "")
+    if not isinstance(prefix, str):
+        raise PackageError("refused: target_prefix in metadata.json must be a string")
+    return meta
+
+
+def read_package(entry: Path) -> InstalledPackage:
+    """An installed package folder (or the symlink to one) as an InstalledPackage."""
+    real = entry.resolve()
+    meta_path = real / "metadata.json"
+    if not meta_path.is_file():
+        raise PackageError(f"{entry} has no metadata.json")
+    if meta_path.stat().st_size > archive.MAX_METADATA_BYTES:
+        raise PackageError(f"{meta_path} is larger than 1 MB")
+    meta = parse_metadata(meta_path.read_bytes())
+    for required in archive.REQUIRED_FILES:
+        if not (real / required).is_file():
+            raise PackageError(f"{entry} has no {required}")
+    return InstalledPackage(from_code=meta["from_code"], to_code=meta["to_code"], version=meta["package_version"],
+                            path=entry, real_path=real, target_prefix=meta.get("target_prefix", ""),
+                            managed=entry.is_symlink() and entry.name == f"{meta['from_code']}-{meta['to_code']}")
+
+
+def list_packages(models_dir: Path) -> list[InstalledPackage]:
+    """Every readable package in models_dir, sorted by pair; unreadable folders are logged, not fatal."""
+    models_dir = Path(models_dir)
+    if not models_dir.is_dir():
+        return []
+    found = []
+    for entry in sorted(models_dir.iterdir()):
+        if entry.name.startswith(".") or not entry.is_dir():
+            continue
+        try:
+            found.append(read_package(entry))
+        except (PackageError, OSError) as exc:
+            log.warning("ignoring %s: %s", entry, exc)
+    return sorted(found, key=lambda p: (p.pair, not p.managed, p.path.name))
+
+
+def active_packages(models_dir: Path) -> dict[tuple[str, str], InstalledPackage]:
+    """One package per pair: the one installed by us if any, else the first folder by name."""
+    chosen: dict[tuple[str, str], InstalledPackage] = {}
+    for package in list_packages(models_dir):
+        chosen.setdefault(package.pair, package)
+    return chosen
+
+
+@contextmanager
+def _locked(models_dir: Path):
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with open(models_dir / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def install_package(models_dir: Path, file: Path, max_unpacked_bytes: int) -> InstalledPackage:
+    """Validate ``file`` and make it the installed package of its pair, replacing any other version."""
+    models_dir = Path(models_dir)
+    checked = archive.check_archive(Path(file), max_unpacked_bytes)
+    meta = parse_metadata(checked.metadata)
+    token = secrets.token_hex(4)
+    with _locked(models_dir):
+        _collect_garbage(models_dir)
+        incoming = models_dir / f".incoming-{token}"
+        incoming.mkdir()
+        try:
+            unpacked = archive.extract(checked, incoming, max_unpacked_bytes)
+            _check_unpacked(unpacked, meta)
+            store_dir = models_dir / ".packages"
+            store_dir.mkdir(exist_ok=True)
+            final = store_dir / f"{checked.top}.{token}"
+            os.rename(unpacked, final)
+        finally:
+            archive.remove_tree(incoming)
+        entry = models_dir / f"{meta['from_code']}-{meta['to_code']}"
+        link = models_dir / f".link-{token}"
+        os.symlink(os.path.relpath(final, models_dir), link)
+        old_target = entry.resolve() if entry.is_symlink() else None
+        if entry.exists() and not entry.is_symlink():
+            os.rename(entry, models_dir / f".trash-{token}")     # a folder copied by hand
+        os.replace(link, entry)                                  # the atomic switch
+        if old_target is not None and old_target != final and old_target.parent == store_dir:
+            archive.remove_tree(old_target)
+        archive.remove_tree(models_dir / f".trash-{token}")
+    return read_package(entry)
+
+
+def _check_unpacked(folder: Path, meta: dict) -> None:
+    """Checks that need the files: the SentencePiece model loads, the model config parses."""
+    import sentencepiece
+
+    try:
+        processor = sentencepiece.SentencePieceProcessor(model_file=str(folder / "sentencepiece.model"))
+        if processor.get_piece_size() < 1:
+            raise ValueError("empty vocabulary")
+    except Exception as exc:  # noqa: BLE001 - sentencepiece raises plain RuntimeError/OSError
+        raise PackageError(f"refused: sentencepiece.model does not load ({exc})"[:300]) from None
+    config = folder / "model" / "config.json"
+    if config.exists():
+        try:
+            json.loads(config.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise PackageError("refused: model/config.json is not valid JSON") from None
+
+
+def remove_package(models_dir: Path, pair: str) -> list[InstalledPackage]:
+    """Remove every installed package of ``pair`` (e.g. "en-ko"); returns what was removed."""
+    models_dir = Path(models_dir)
+    wanted = parse_pair(pair)
+    with _locked(models_dir):
+        removed = [p for p in list_packages(models_dir) if p.pair == wanted]
+        if not removed:
+            raise PackageError(f"no model for {wanted[0]}-{wanted[1]} is installed; "
+                               "`kakehashi models list` shows what is")
+        for package in removed:
+            trash = models_dir / f".trash-{secrets.token_hex(4)}"
+            if package.path.is_symlink():
+                os.unlink(package.path)
+                if package.real_path.parent == models_dir / ".packages":
+                    os.rename(package.real_path, trash)
+            else:
+                os.rename(package.path, trash)
+            archive.remove_tree(trash)
+        _collect_garbage(models_dir)
+    return removed
+
+
+def _collect_garbage(models_dir: Path) -> None:
+    """Leftovers of interrupted installs: temp folders and packages no pair link points to."""
+    for leftover in list(models_dir.glob(".incoming-*")) + list(models_dir.glob(".trash-*")):
+        archive.remove_tree(leftover)
+    for link in models_dir.glob(".link-*"):
+        link.unlink(missing_ok=True)
+    store_dir = models_dir / ".packages"
+    if store_dir.is_dir():
+        used = {entry.resolve() for entry in models_dir.iterdir() if entry.is_symlink()}
+        for folder in store_dir.iterdir():
+            if folder.resolve() not in used:
+                archive.remove_tree(folder)

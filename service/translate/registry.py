@@ -1,0 +1,147 @@
+"""Which pairs this process can translate, and translating texts with them (direct or via en).
+
+``Translators`` is built once per process. It scans ``models_dir`` cheaply (one directory
+listing, at most every ``rescan_seconds``) so a model installed by ``kakehashi models install``
+is used by a running server without a restart. Models load lazily on first use; a package
+that is replaced gets a new engine, the old one is dropped.
+
+A pair without a direct model is translated through English when both legs are installed, at
+the sentence level (each sentence goes through both models), and the engine label names both
+models: ``argos:ja-en:1.1>argos:en-ko:1.1``.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from .engine import Engine
+from .errors import TranslationUnavailable
+from .packages import InstalledPackage, active_packages
+from .splitter import joiner, split_lines, split_sentences
+
+PIVOT = "en"
+
+
+class Translators:
+    def __init__(self, settings, rescan_seconds: float = 2.0):
+        self.settings = settings
+        self.models_dir = Path(settings.models_dir)
+        self.rescan_seconds = rescan_seconds
+        self._lock = threading.Lock()
+        self._signature = None
+        self._checked_at = float("-inf")
+        self._engines: dict[tuple[str, str], Engine] = {}
+
+    # -- what is installed -------------------------------------------------------------------
+    def _directory_signature(self):
+        """Changes whenever a package is installed, replaced or removed (names + link targets)."""
+        try:
+            stat = os.stat(self.models_dir)
+            entries = tuple(sorted((entry.name, os.readlink(entry.path) if entry.is_symlink() else "")
+                                   for entry in os.scandir(self.models_dir) if not entry.name.startswith(".")))
+        except OSError:
+            return None
+        return stat.st_mtime_ns, entries
+
+    def refresh(self, force: bool = True) -> None:
+        """Re-read the models folder (forced after an install in this process)."""
+        with self._lock:
+            now = time.monotonic()
+            if not force and now - self._checked_at < self.rescan_seconds:
+                return
+            self._checked_at = now
+            signature = self._directory_signature()
+            if signature == self._signature and not force:
+                return
+            self._signature = signature
+            packages = active_packages(self.models_dir)
+            engines = {}
+            for pair, package in packages.items():
+                current = self._engines.get(pair)
+                same = current is not None and (current.package.real_path, current.label) == (package.real_path,
+                                                                                             package.engine)
+                engines[pair] = current if same else Engine(package, self.settings)
+            self._engines = engines
+
+    def _current(self) -> dict[tuple[str, str], Engine]:
+        self.refresh(force=False)
+        return self._engines
+
+    def packages(self) -> list[InstalledPackage]:
+        return [engine.package for engine in self._current().values()]
+
+    def routes(self) -> dict[tuple[str, str], list[Engine]]:
+        """For every translatable pair, the engines to apply in order (one, or two via English)."""
+        engines = self._current()
+        routes = {pair: [engine] for pair, engine in engines.items()}
+        for (source, middle), first in engines.items():
+            if middle != PIVOT:
+                continue
+            for (start, target), second in engines.items():
+                if start == PIVOT and target != source and (source, target) not in routes:
+                    routes[(source, target)] = [first, second]
+        return routes
+
+    def engines(self) -> dict[tuple[str, str], str]:
+        """The engine label of every pair this process can translate now."""
+        return {pair: label_of(route) for pair, route in self.routes().items()}
+
+    def describe(self) -> dict:
+        """For /healthz and /api/v1/languages: installed pairs and pivots, no filesystem paths."""
+        routes = self.routes()
+        installed = [{"pair": f"{p.from_code}-{p.to_code}", "from": p.from_code, "to": p.to_code,
+                      "version": p.version, "engine": p.engine, "size_bytes": p.size_bytes(),
+                      "loaded": routes[p.pair][0].loaded}
+                     for p in sorted(self.packages(), key=lambda p: p.pair)]
+        pivots = [{"pair": f"{s}-{t}", "from": s, "to": t, "via": PIVOT, "engine": label_of(route)}
+                  for (s, t), route in sorted(routes.items()) if len(route) > 1]
+        return {"installed": installed, "pivots": pivots}
+
+    # -- translating -------------------------------------------------------------------------
+    def translate(self, source: str, target: str, texts: list[str],
+                  progress: Callable[[int, int], None] | None = None) -> tuple[list[str], str]:
+        """Translate texts; returns the translations (same order) and the engine label.
+
+        Every sentence of every text goes to the model in one batched call per leg.
+        ``progress(done, total)`` counts sentence-legs.
+        """
+        route = self.routes().get((source, target))
+        if route is None:
+            raise TranslationUnavailable(f"no model installed for {source}-{target}")
+        layout, unique = _split(texts, source)
+        total = len(unique) * len(route)
+        sentences = list(unique)
+        for leg, engine in enumerate(route):
+            def report(done, leg=leg):
+                if progress is not None:
+                    progress(leg * len(unique) + done, total)
+            sentences = engine.translate_sentences(sentences, progress=report if progress else None)
+        translated = dict(zip(unique, sentences))
+        return _join(layout, translated, target), label_of(route)
+
+
+def label_of(route: list[Engine]) -> str:
+    return ">".join(engine.label for engine in route)
+
+
+def _split(texts: list[str], lang: str):
+    """Per text, per line, its sentences; plus the distinct sentences in first-seen order."""
+    layout, unique = [], {}
+    for text in texts:
+        lines = []
+        for line in split_lines(text):
+            sentences = split_sentences(line, lang)
+            for sentence in sentences:
+                unique.setdefault(sentence, None)
+            lines.append(sentences)
+        layout.append(lines)
+    return layout, list(unique)
+
+
+def _join(layout, translated: dict[str, str], lang: str) -> list[str]:
+    glue = joiner(lang)
+    return ["\n".join(glue.join(translated[s] for s in sentences if translated[s]) for sentences in lines)
+            for lines in layout]

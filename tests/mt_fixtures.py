@@ -1,0 +1,41 @@
+"""Pytest plugin: real (tiny, random-weight) Argos packages, built once per test session.
+
+Listed in ``conftest.pytest_plugins``. Packages are genuine ``.argosmodel`` zips made by
+``service.translate.synthetic``, so tests drive the real install, CTranslate2 and
+SentencePiece path; only the weights are random (output is nonsense, always
+``max_decoding_length`` long, so keep that small in test settings).
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def mt_packages(tmp_path_factory) -> SimpleNamespace:
+    """en-ko, en-ja and ja-en packages (version 1.1) plus an en-ko 1.2, as .argosmodel paths."""
+    from service.translate.synthetic import build_package
+
+    folder = tmp_path_factory.mktemp("argos-packages")
+    return SimpleNamespace(
+        en_ko=build_package(folder, "en", "ko", "1.1", seed=1),
+        en_ja=build_package(folder, "en", "ja", "1.1", seed=2),
+        ja_en=build_package(folder, "ja", "en", "1.1", seed=3),
+        en_ko_v2=build_package(folder / "v2", "en", "ko", "1.2", seed=4),
+        folder=folder,
+    )
+
+
+@pytest.fixture
+def install_models(mt_packages):
+    """Install packages into an app through the real CLI: ``install_models(app, "en_ko", ...)``."""
+
+    def install(app, *names):
+        runner = app.test_cli_runner()
+        for name in names or ("en_ko", "en_ja", "ja_en"):
+            result = runner.invoke(args=["models", "install", str(getattr(mt_packages, name))])
+            assert result.exit_code == 0, result.output
+        return app
+
+    return install

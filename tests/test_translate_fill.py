@@ -1,0 +1,158 @@
+"""Filling stored machine translations, and which one the resolver is given (layer tests)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+from sqlalchemy import func, select
+
+from service.config import Settings
+from service.domain import source_hash
+from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
+from service.translate.background import BackgroundFill
+from service.translate.fill import fill_missing
+from service.translate.lookup import StoredMachineTranslations
+from service.translate.packages import install_package, remove_package
+from service.translate.registry import Translators
+
+LIMIT = 50 * 1024 * 1024
+FIELDS = {
+    "one": [("title", "en", "Lee visits Japan."), ("point", "en", "They met in Tokyo. Ties were discussed."),
+            ("quote", "ja", "新たな時代の日韓関係を築きたい。")],
+    "two": [("title", "en", "Lee visits Japan."), ("point", "en", "A second story.")],
+}
+
+
+@pytest.fixture
+def mt_settings(tmp_path) -> Settings:
+    return Settings(instance_dir=tmp_path, mt_max_decoding_length=8, mt_beam_size=2)
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = make_store(f"sqlite:///{tmp_path}/db.sqlite3")
+    Base.metadata.create_all(store.engine)
+    with store.transaction() as session:
+        for story_id, fields in FIELDS.items():
+            session.add(StoryRow(id=story_id, published=dt.date(2025, 8, 23), title=None))
+            for position, (role, lang, text) in enumerate(fields):
+                session.add(FieldRow(story_id=story_id, position=position, role=role, source_index=0,
+                                     source_lang=lang, source_text=text, source_hash=source_hash(lang, text)))
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture
+def translators(mt_settings, mt_packages) -> Translators:
+    for name in ("en_ko", "en_ja", "ja_en"):
+        install_package(mt_settings.models_dir, getattr(mt_packages, name), LIMIT)
+    return Translators(mt_settings, rescan_seconds=0)
+
+
+def _rows(store) -> list[tuple[str, str, str]]:
+    with store.reading() as session:
+        return sorted(tuple(row) for row in session.execute(select(
+            MachineTranslationRow.source_lang, MachineTranslationRow.target_lang, MachineTranslationRow.engine)))
+
+
+def test_fill_translates_every_missing_field_once_with_identical_texts_shared(store, translators):
+    progress = []
+    report = fill_missing(store, translators, progress=lambda done, total: progress.append((done, total)))
+    # en fields: 4 (x ko, ja); ja field: 1 (x en, ko) -> 10 fields; 3 + 1 distinct texts -> 8
+    assert (report.done, report.pending, report.failed, report.skipped, report.texts) == (10, 10, 0, 0, 8)
+    assert report.fields_per_second > 0 and progress[-1] == (10, 10)
+    rows = _rows(store)
+    assert len(rows) == 8
+    assert ("ja", "ko", "argos:ja-en:1.1>argos:en-ko:1.1") in rows
+    again = fill_missing(store, translators)
+    assert (again.done, again.pending) == (0, 0)
+    assert len(_rows(store)) == 8
+
+
+def test_fill_limits_by_story_language_and_dry_run(store, translators):
+    dry = fill_missing(store, translators, story_ids=["two"], langs=["ko"], dry_run=True)
+    assert (dry.pending, dry.done, dry.dry_run) == (2, 0, True)
+    assert _rows(store) == []
+    report = fill_missing(store, translators, story_ids=["two"], langs=["ko"])
+    assert report.done == 2 and {row[1] for row in _rows(store)} == {"ko"}
+
+
+def test_pairs_without_a_model_are_skipped(store, mt_settings, mt_packages):
+    install_package(mt_settings.models_dir, mt_packages.en_ko, LIMIT)
+    report = fill_missing(store, Translators(mt_settings))
+    assert report.done == 4 and report.skipped == 6
+    assert report.missing_pairs == {("en", "ja"), ("ja", "en"), ("ja", "ko")}
+
+
+def test_a_failing_model_is_logged_and_the_other_pairs_still_fill(store, translators, caplog):
+    model = translators.routes()[("en", "ja")][0].package.real_path / "model" / "model.bin"
+    model.write_bytes(b"corrupted")
+    with caplog.at_level(logging.ERROR):
+        report = fill_missing(store, translators)
+    assert report.failed == 4 and report.failed_pairs == {("en", "ja")}
+    assert report.done == 6
+    assert "en-ja failed" in caplog.text
+
+
+def test_lookup_serves_the_current_engine_and_falls_back_to_the_newest_when_removed(
+        store, translators, mt_settings, mt_packages):
+    lookup = StoredMachineTranslations(store, translators)
+    item = ("en", "Lee visits Japan.")
+    assert lookup.lookup("ko", [item]) == {}
+    fill_missing(store, translators, langs=["ko"])
+    text, engine = lookup.lookup("ko", [item])[item]
+    assert engine == "argos:en-ko:1.1" and text
+
+    install_package(mt_settings.models_dir, mt_packages.en_ko_v2, LIMIT)
+    assert lookup.lookup("ko", [item]) == {}, "a new model version makes the old text not current"
+    fill_missing(store, translators, langs=["ko"])
+    assert lookup.lookup("ko", [item])[item][1] == "argos:en-ko:1.2"
+
+    remove_package(mt_settings.models_dir, "en-ko")
+    with store.transaction() as session:     # make the order of the two stored versions unambiguous
+        session.query(MachineTranslationRow).filter_by(engine="argos:en-ko:1.1").update(
+            {"created_at": func.datetime("now", "-1 day")}, synchronize_session=False)
+    assert lookup.lookup("ko", [item])[item][1] == "argos:en-ko:1.2"
+    assert lookup.lookup("ko", []) == {}
+
+
+def test_background_fill_runs_off_the_request_thread(store, translators, mt_settings):
+    background = BackgroundFill(mt_settings, store, translators)
+    assert background.schedule("one") is True
+    assert background.schedule("one") is True          # merged with the waiting one
+    assert background.wait(timeout=60)
+    assert {row[1] for row in _rows(store)} == {"ko", "ja", "en"}
+    assert len(_rows(store)) == 6
+
+
+def test_background_fill_is_off_without_models_or_when_disabled(store, tmp_path, translators):
+    assert BackgroundFill(Settings(instance_dir=tmp_path / "empty"), store,
+                          Translators(Settings(instance_dir=tmp_path / "empty"))).schedule("one") is False
+    disabled = translators.settings.with_overrides(mt_background=False)
+    assert BackgroundFill(disabled, store, translators).schedule("one") is False
+    assert _rows(store) == []
+
+
+def test_background_errors_are_logged_not_raised(store, translators, mt_settings, caplog, monkeypatch):
+    background = BackgroundFill(mt_settings, store, translators)
+    monkeypatch.setattr("service.translate.background.fill_missing",
+                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    with caplog.at_level(logging.ERROR):
+        assert background.schedule("one")
+        assert background.wait(timeout=30)
+    assert "background fill of story one failed" in caplog.text
+    monkeypatch.undo()
+    assert background.schedule("two") and background.wait(timeout=60)
+    assert len(_rows(store)) > 0
+
+
+def test_rows_stored_meanwhile_are_ignored_on_any_database(store, translators, monkeypatch):
+    """The portable insert path (neither SQLite nor PostgreSQL) must skip existing rows too."""
+    from service.translate.fill import _insert_new
+
+    row = {"source_hash": "h" * 64, "target_lang": "ko", "engine": "e", "source_lang": "en", "text": "a"}
+    _insert_new(store, [row])
+    monkeypatch.setattr(store.engine.dialect, "name", "otherdb")
+    _insert_new(store, [row, {**row, "source_hash": "i" * 64}])
+    assert len(_rows(store)) == 2
