@@ -1,6 +1,6 @@
 """``models install --from-index en-ko``: fetch a package from the Argos index (online machines).
 
-The only module of the service that touches the network, and only from the CLI. It uses
+The only module of the service that touches the network, and it is part of the CLI only. It uses
 ``argostranslate.package`` for the index format and download, then installs the file with our
 validating installer, never ``argostranslate``'s. argostranslate reads its folders from the
 environment when imported (and creates folders under ``~/.local``), so the environment points
@@ -15,8 +15,8 @@ import socket
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import PackageError
-from .packages import InstalledPackage, install_package, parse_pair
+from ..translate.errors import PackageError
+from ..translate.packages import InstalledPackage, install_package, parse_pair
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 OFFLINE_HINT = ("download the .argosmodel file on a machine with internet access "

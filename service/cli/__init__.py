@@ -9,14 +9,14 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
-from .config import ConfigError
-from .wiring import services
+from ..config import ConfigError
+from ..wiring import services
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
 
 def _create_app():
-    from . import create_app
+    from .. import create_app
 
     try:
         return create_app()
@@ -33,7 +33,7 @@ def main():
 
 def demo_stories():
     """The stories shipped as demo data (``service/demo/*.json``), in the API's body format."""
-    from .api.requests import story_input
+    from ..api.requests import story_input
 
     settings = services().settings
     return [story_input(json.loads(path.read_text(encoding="utf-8")), settings)
@@ -45,8 +45,8 @@ def demo_stories():
 @with_appcontext
 def init_command(no_demo: bool):
     """Create or upgrade the store (Alembic migrations) and load the demo story. Safe to repeat."""
-    from .store.migrate import upgrade
-    from .stories import upsert_story
+    from ..store.migrate import upgrade
+    from ..stories import upsert_story
 
     svc = services()
     upgrade(svc.settings.database_url)
@@ -59,9 +59,10 @@ def init_command(no_demo: bool):
 
 
 def register_cli(app: Flask) -> None:
-    from .catalogs.cli import catalog_group
-    from .translate.cli import models_group, translate_command
-    from .web.i18n_cli import i18n_group
+    from .catalog import catalog_group
+    from .i18n import i18n_group
+    from .models import models_group
+    from .translate import translate_command
 
     for command in (init_command, models_group, translate_command, catalog_group, i18n_group):
         app.cli.add_command(command)

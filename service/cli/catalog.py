@@ -9,10 +9,10 @@ import click
 from flask.cli import with_appcontext
 
 from ..wiring import services
-from . import CATALOG_LANGUAGES, CatalogError, po_path
-from .export import export_catalogs
-from .importer import import_catalog
-from .stats import COUNTS, coverage_report
+from ..catalogs import CATALOG_LANGUAGES, CatalogError, po_path
+from ..catalogs.export import export_catalogs
+from ..catalogs.importer import import_catalog
+from ..catalogs.stats import COUNTS, coverage_report
 
 LANG_OPTION = click.option("--lang", type=click.Choice(CATALOG_LANGUAGES),
                            help="Only this language (default: en, ko and ja).")

@@ -1,18 +1,15 @@
-"""``kakehashi models list|install|remove`` and ``kakehashi translate``.
+"""``kakehashi models list|install|remove``: offline translation models (Argos packages).
 
 Errors are one line (``click.ClickException``) with a non-zero exit; installs are picked up by
 this process at once and by running servers within seconds (they re-scan the models folder).
 """
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import with_appcontext
 
-from ..config import READING_LANGUAGES
+from ..translate.errors import PackageError
 from ..wiring import services
-from .errors import PackageError
 
 
 def _size(num_bytes: int) -> str:
@@ -28,7 +25,7 @@ def models_group():
 @with_appcontext
 def models_list():
     """List installed models: pair, version, size and folder."""
-    from .packages import list_packages
+    from ..translate.packages import list_packages
 
     svc = services()
     installed = list_packages(svc.settings.models_dir)
@@ -56,11 +53,11 @@ def models_install(file: str | None, pair: str | None):
     settings = svc.settings
     try:
         if pair:
-            from .index import install_from_index
+            from .model_index import install_from_index
 
             installed = install_from_index(settings.models_dir, pair, settings.max_model_unpacked_bytes)
         else:
-            from .packages import install_package
+            from ..translate.packages import install_package
 
             installed = install_package(settings.models_dir, file, settings.max_model_unpacked_bytes)
     except PackageError as error:
@@ -78,7 +75,7 @@ def models_install(file: str | None, pair: str | None):
 @with_appcontext
 def models_remove(pair: str):
     """Remove the installed model of PAIR (e.g. en-ko). Stored translations are kept."""
-    from .packages import remove_package
+    from ..translate.packages import remove_package
 
     svc = services()
     try:
@@ -91,65 +88,3 @@ def models_remove(pair: str):
     svc.translators.refresh()
     for package in removed:
         click.echo(f"Removed {package.pair_name} {package.version}")
-
-
-@click.command("translate")
-@click.option("--story", "story_id", metavar="ID", help="Only this story.")
-@click.option("--lang", type=click.Choice(READING_LANGUAGES), help="Only this reading language.")
-@click.option("--dry-run", is_flag=True, help="Count what is missing; translate nothing.")
-@with_appcontext
-def translate_command(story_id: str | None, lang: str | None, dry_run: bool):
-    """Fill missing machine translations with the installed models (batched, with progress)."""
-    from .fill import fill_missing
-    from ..store.queries import story_ids as all_story_ids
-
-    svc = services()
-    if not svc.translators.engines():
-        raise click.ClickException(f"no translation models installed in {svc.settings.models_dir}; "
-                                   "install one with: kakehashi models install FILE.argosmodel")
-    if story_id is not None:
-        with svc.store.reading() as session:
-            if story_id not in all_story_ids(session):
-                raise click.ClickException(f"no story with id {story_id!r}")
-    bar = _Progress()
-    try:
-        report = fill_missing(svc.store, svc.translators, story_ids=[story_id] if story_id else None,
-                              langs=[lang] if lang else None, dry_run=dry_run, progress=bar)
-    finally:
-        bar.close()
-    notes = []
-    if report.skipped:
-        pairs = ", ".join(f"{s}-{t}" for s, t in sorted(report.missing_pairs))
-        notes.append(f"{report.skipped} skipped (no model for {pairs})")
-    if report.failed:
-        notes.append(f"{report.failed} failed (see the log; served as source)")
-    tail = f"; {'; '.join(notes)}" if notes else ""
-    if dry_run:
-        click.echo(f"{report.pending} fields to translate (dry run){tail}")
-    else:
-        click.echo(f"{report.done} fields translated in {report.seconds:.1f} s "
-                   f"({report.fields_per_second:.1f} fields/s){tail}")
-    if report.failed:
-        raise SystemExit(1)
-
-
-class _Progress:
-    """A click progress bar opened at the first report (when the total is known)."""
-
-    def __init__(self):
-        self._bar = None
-        self._shown = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if total <= 0:
-            return
-        if self._bar is None:
-            self._bar = click.progressbar(length=total, label="Translating", file=sys.stderr)
-            self._bar.__enter__()
-        if done > self._shown:
-            self._bar.update(done - self._shown)
-            self._shown = done
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
