@@ -37,6 +37,12 @@ class LocalizedStory:
         items = [self.title, *self.points, *self.quotes, *self.headings]
         return coverage(item.localized for item in items)
 
+    @property
+    def engines(self) -> list[str]:
+        """The machine-translation engines that made any text of this view, for the footnote."""
+        items = [self.title, *self.points, *self.quotes, *self.headings]
+        return sorted({item.localized.engine for item in items if item.localized.engine})
+
     def heading_for(self, source_index: int) -> LocalizedItem | None:
         return next((h for h in self.headings if h.field.source_index == source_index), None)
 

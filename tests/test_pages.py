@@ -84,6 +84,7 @@ def test_machine_text_carries_a_visible_marker_and_engine(app, client):
     assert '<span class="marker machine" data-engine="argos:en-ko:1.1">기계 번역</span>' in page
     assert 'title="argos:en-ko:1.1 기계 번역. 원문: South Korea’s President' in page
     assert "[ko] South Korea’s President" in page
+    assert "이 페이지의 기계 번역은 다음 모델이 오프라인으로 만들었습니다: argos:en-ko:1.1." in page
 
 
 def test_page_language_controls_the_ui_not_the_cookie(client):

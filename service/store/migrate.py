@@ -1,6 +1,7 @@
 """Schema upgrades through Alembic, run from code so ``kakehashi init`` needs no alembic.ini."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -17,4 +18,5 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin
     command.upgrade(alembic_config(database_url), revision)
