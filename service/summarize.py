@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-import pysbd
 from scipy import sparse
 
 from service.domain import Field, Snippet
+from service.text import detect_source_lang, segmenter
 
 POINT_KINDS = ("paragraph",)             # the reporting; quotes repeat it, headings are labels
 FALLBACK_POINT_KINDS = ("post",)         # posts are shown as quotes; points only when no paragraph
@@ -30,9 +30,6 @@ NEIGHBOURS = 10                           # links kept per sentence in the simil
 MIN_CHARS = {"en": 15, "ja": 6}           # word characters; shorter fragments are debris
 
 # Creating a segmenter compiles many rules; do it once per language.
-_SEGMENTERS = {lang: pysbd.Segmenter(language=lang, clean=False) for lang in ("en", "ja")}
-
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 # Possessive quantifiers (Python 3.11+): no backtracking, so no exponential time on hostile text.
 _URL = r"(?:https?://\S++|www\.\S++|[\w-]++(?:\.[\w-]++)++/\S*+)"
 _LINK = rf"(?:{_URL}|[@#][\w.]++)"
@@ -47,20 +44,15 @@ class Sentence:
     text: str       # verbatim, stripped; always a substring of the snippet text
 
 
-def detect_lang(text: str) -> str:
-    """Sources are only en or ja, so any kana/kanji means Japanese."""
-    return "ja" if _JAPANESE.search(text) else "en"
-
-
 def split_sentences(index: int, snippet: Snippet) -> list[Sentence]:
     """Sentences of one snippet, without trailing links and without link-only or tiny fragments.
 
     Segments that pysbd changed (so they are no longer found in the text) are dropped: a point
     must be quotable from its source.
     """
-    lang = snippet.lang if snippet.lang in _SEGMENTERS else detect_lang(snippet.text)
+    lang = snippet.lang if snippet.lang in ("en", "ja") else detect_source_lang(snippet.text)
     kept, debris = [], []
-    for segment in _SEGMENTERS[lang].segment(snippet.text):
+    for segment in segmenter(lang).segment(snippet.text):
         text = _TRAILING_LINKS.sub("", segment).strip()
         if not text or text not in snippet.text or _ONLY_LINKS.fullmatch(text):
             continue
@@ -192,7 +184,7 @@ def _title(title: str | None, snippets: Sequence[Snippet],
            best: Sentence | None) -> tuple[int | None, str, str] | None:
     """Editor title, else the headline, else the most central sentence, else any snippet text."""
     if title and title.strip():
-        return None, detect_lang(title), title.strip()
+        return None, detect_source_lang(title), title.strip()
     headlines = [(i, s) for i, s in enumerate(snippets) if s.kind == "headline" and s.text.strip()]
     if headlines:
         i, s = headlines[0]

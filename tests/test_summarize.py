@@ -222,3 +222,23 @@ def test_any_input_gives_a_well_formed_summary(title, snippets):
             assert f.source_lang == snippets[f.source_index].lang
     assert all(snippets[p.source_index].kind in ("paragraph", "post") for p in points)
     assert fields == summarize("prop", title, snippets)
+
+
+def test_threads_summarizing_at_once_get_their_own_sentences():
+    """gunicorn serves with threads; a shared pysbd segmenter mixed up their texts."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [" ".join(f"Story {n} sentence {k} tells fact {n * k} in Mr. Smith's words." for k in range(12))
+             for n in range(8)]
+    stories = [[Snippet("en", "paragraph", text, "wire")] for text in texts]
+    expected = [summarize(f"s{n}", None, snippets) for n, snippets in enumerate(stories)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible to expose shared state
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            for _ in range(10):
+                results = list(pool.map(lambda n: summarize(f"s{n}", None, stories[n]), range(8)))
+                assert results == expected
+    finally:
+        sys.setswitchinterval(interval)
