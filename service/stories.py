@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .domain import Snippet, Story
 from .store import FieldRow, SnippetRow, Store, StoryRow
@@ -57,21 +59,29 @@ def _write(session, story: StoryInput, row: StoryRow) -> None:
 
 
 def create_story(store: Store, story: StoryInput) -> Story:
-    with store.transaction() as session:
-        if session.get(StoryRow, story.id) is not None:
-            raise StoryExists(f"a story with id {story.id!r} exists already; use PUT to replace it")
-        row = StoryRow(id=story.id)
-        session.add(row)
-        _write(session, story, row)
+    exists = StoryExists(f"a story with id {story.id!r} exists already; use PUT to replace it")
+    try:
+        with store.transaction() as session:
+            if session.get(StoryRow, story.id) is not None:
+                raise exists
+            row = StoryRow(id=story.id)
+            session.add(row)
+            _write(session, story, row)
+    except IntegrityError:  # created by another process between our check and our insert
+        raise exists from None
     return get_story(store, story.id)
 
 
 def replace_story(store: Store, story: StoryInput) -> Story:
-    with store.transaction() as session:
-        row = session.get(StoryRow, story.id)
-        if row is None:
-            raise StoryNotFound(f"no story with id {story.id!r}; use POST /api/v1/stories to create it")
-        _write(session, story, row)
+    missing = StoryNotFound(f"no story with id {story.id!r}; use POST /api/v1/stories to create it")
+    try:
+        with store.transaction() as session:
+            row = session.get(StoryRow, story.id)
+            if row is None:
+                raise missing
+            _write(session, story, row)
+    except (IntegrityError, StaleDataError):  # deleted by another process meanwhile
+        raise missing from None
     return get_story(store, story.id)
 
 

@@ -68,7 +68,7 @@ def app(settings):
     app = make_app(settings)
     yield app
     app.extensions["kakehashi"].background.wait(timeout=30)
-    app.extensions["kakehashi"].store.engine.dispose()
+    app.extensions["kakehashi"].store.dispose()
 
 
 @pytest.fixture

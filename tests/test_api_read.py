@@ -33,7 +33,9 @@ def test_detail_has_the_contract_shape(client):
     assert (post["provenance"], post["lang"]) == ("source", "ja")
     assert body["coverage"] == {"human": 0, "machine": 0,
                                 "source": 1 + len(body["points"]) + len(body["quotes"]) + len(body["headings"])}
-    assert sources[3] == {"lang": "ja", "kind": "post", "text": sources[3]["text"], "attribution": "石破茂 (@shigeruishiba)",
+    assert body["title"]["from"] is None  # the editors' title, not a source snippet
+    assert all(s["kind"] != "headline" for s in sources)
+    assert sources[2] == {"lang": "ja", "kind": "post", "text": sources[2]["text"], "attribution": "石破茂 (@shigeruishiba)",
                           "url": "https://x.com/shigeruishiba", "date": "2025-08-23"}
 
 

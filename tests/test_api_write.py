@@ -103,7 +103,8 @@ def with_snippet(**changes):
     with_snippet(lang="ko"), with_snippet(kind="tweet"), with_snippet(text=""), with_snippet(text="   "),
     with_snippet(attribution=""), with_snippet(url="javascript:alert(1)"), with_snippet(date="2025-13-40"),
     with_snippet(extra="field"), dict(STORY, snippets="not a list"), [1, 2, 3], "a string", 42,
-    dict(STORY, id=7),
+    dict(STORY, id=7), with_snippet(text="null\u0000byte"), with_snippet(attribution="bell\u0007"),
+    dict(STORY, title="   "), dict(STORY, title="한국어 제목"), dict(STORY, title=""),
 ], ids=lambda body: json.dumps(body)[:60])
 def test_schema_violations_are_422(client, auth, body):
     before = snapshot(client)
@@ -166,3 +167,15 @@ def test_script_in_a_snippet_is_shown_as_text(client, auth):
     client.post("/api/v1/stories", json=evil, headers=auth)
     page = client.get("/en/stories/evil").get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+
+
+def test_concurrent_creates_of_one_id_give_one_201_and_409s(app, auth):
+    """Two workers racing on the same id: one wins, the others get 409, never a 500."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(_):
+        return app.test_client().post("/api/v1/stories", json=dict(STORY, id="race"), headers=auth).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(pool.map(post, range(6)))
+    assert statuses == [201, 409, 409, 409, 409, 409]

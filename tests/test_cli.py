@@ -21,7 +21,7 @@ def test_init_creates_store_and_loads_demo_once(settings):
         assert connection.execute("select count(*) from stories").fetchone() == (1,)
         assert connection.execute("select version_num from alembic_version").fetchone() == ("0001",)
         snippets = connection.execute("select count(*) from snippets where story_id=?", (DEMO_ID,)).fetchone()[0]
-    assert snippets == 17
+    assert snippets == 16
 
 
 def test_init_without_demo(settings):

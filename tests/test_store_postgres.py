@@ -35,7 +35,7 @@ def test_health_names_the_backend(pg_client):
 def test_demo_story_and_writes(pg_client, auth):
     _, client = pg_client
     body = client.get(f"/api/v1/stories/{DEMO_ID}?lang=ko").get_json()
-    assert body["sources"][3]["attribution"] == "石破茂 (@shigeruishiba)"
+    assert body["sources"][2]["attribution"] == "石破茂 (@shigeruishiba)"
     story = {"id": "pg-story", "published": "2025-10-01", "snippets": [
         {"lang": "ja", "kind": "paragraph", "attribution": "テスト", "text": "長い本文です。" * 400}]}
     assert client.post("/api/v1/stories", json=story, headers=auth).status_code == 201

@@ -25,8 +25,12 @@ JA_PARAGRAPHS = [
 ]
 
 
+def load_demo_data():
+    return json.loads(DEMO.read_text(encoding="utf-8"))
+
+
 def load_demo():
-    data = json.loads(DEMO.read_text(encoding="utf-8"))
+    data = load_demo_data()
     snippets = [Snippet(lang=s["lang"], kind=s["kind"], text=s["text"], attribution=s["attribution"],
                         url=s.get("url"), date=dt.date.fromisoformat(s["date"]) if s.get("date") else None)
                 for s in data["snippets"]]
@@ -44,12 +48,15 @@ def ja_story():
     return snippets
 
 
-def test_demo_title_is_the_headline():
+def test_demo_title_is_the_editors():
+    """The seed article has no headline, so the demo's title is the editors', not a source."""
     story_id, snippets = load_demo()
-    fields = summarize(story_id, None, snippets)
+    editor_title = load_demo_data()["title"]
+    assert all(s.kind != "headline" for s in snippets)
+    fields = summarize(story_id, editor_title, snippets)
     (title,) = roles(fields, "title")
-    assert title.source_text == snippets[0].text
-    assert title.source_index == 0 and title.source_lang == "en"
+    assert title.source_text == editor_title
+    assert title.source_index is None and title.source_lang == "en"
     assert fields[0] is title
 
 

@@ -21,7 +21,7 @@ def story_json(view: LocalizedStory) -> dict:
         "id": story.id,
         "lang": view.lang,
         "published": story.published.isoformat(),
-        "title": view.title.localized.as_json(),
+        "title": view.title.as_json(),
         "points": [item.as_json() for item in view.points],
         "quotes": [item.as_json(with_attribution=True) for item in view.quotes],
         "headings": [item.as_json() for item in view.headings],

@@ -15,20 +15,26 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 class Store:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, write_engine: Engine | None = None):
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.write_engine = write_engine or engine
+        self._readers = sessionmaker(engine, expire_on_commit=False)
+        self._writers = sessionmaker(self.write_engine, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed together or not at all."""
-        with self._sessions.begin() as session:
+        with self._writers.begin() as session:
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._sessions() as session:
+        with self._readers() as session:
             yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.write_engine.dispose()
 
     def is_reachable(self) -> bool:
         try:
@@ -54,13 +60,22 @@ def _tune_sqlite(dbapi_connection, _record):
     cursor.close()
 
 
+def _sqlite_engine(database_url: str, begin: str) -> Engine:
+    """pysqlite's own BEGIN is replaced by ours: ``BEGIN IMMEDIATE`` for writers.
+
+    A deferred transaction that reads and then writes fails at once ("database is locked")
+    when another process committed in between; an immediate one waits its turn instead.
+    """
+    engine = create_engine(database_url, connect_args={"timeout": 10, "isolation_level": None})
+    event.listen(engine, "connect", _tune_sqlite)
+    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql(begin))
+    return engine
+
+
 def make_store(database_url: str) -> Store:
-    if database_url.startswith("sqlite:///"):
-        path = database_url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, connect_args={"timeout": 10})
-        event.listen(engine, "connect", _tune_sqlite)
-    else:
-        engine = create_engine(database_url, pool_pre_ping=True)
-    return Store(engine)
+    if not database_url.startswith("sqlite"):
+        return Store(create_engine(database_url, pool_pre_ping=True))
+    path = database_url.removeprefix("sqlite:///")
+    if path and path != ":memory:" and database_url.startswith("sqlite:///"):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return Store(_sqlite_engine(database_url, "BEGIN"), _sqlite_engine(database_url, "BEGIN IMMEDIATE"))
