@@ -5,10 +5,13 @@ a variable fails loudly at start, not at the first request that needs it.
 """
 from __future__ import annotations
 
+import logging
 import os
-from dataclasses import dataclass, field, fields, replace
+import re
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_LANGUAGES = ("en", "ja")
 READING_LANGUAGES = ("en", "ko", "ja")
@@ -39,9 +42,10 @@ class Settings:
     mt_max_decoding_length: int = 256
     mt_background: bool = True
     catalog_poll_seconds: float = 2.0
+    catalog_settle_seconds: float = 1.0
+    public_url: str = ""
     max_model_unpacked_bytes: int = 2 * 1024**3
     log_level: str = "INFO"
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.database_url:
@@ -54,6 +58,8 @@ class Settings:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.mt_intra_threads < 0:
             raise ConfigError("mt_intra_threads must be 0 (automatic) or more")
+        if self.public_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", self.public_url):
+            raise ConfigError(f"public_url must look like https://news.example.org, got {self.public_url!r}")
 
     def with_overrides(self, **overrides) -> "Settings":
         return replace(self, **overrides)
@@ -62,6 +68,7 @@ class Settings:
 _INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", "max_title_chars",
                  "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_intra_threads",
                  "mt_max_decoding_length", "max_model_unpacked_bytes"}
+_FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds"}
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}
 
 
@@ -71,11 +78,11 @@ def _parse(name: str, raw: str):
             return int(raw)
         except ValueError:
             raise ConfigError(f"KAKEHASHI_{name.upper()} must be a whole number, got {raw!r}") from None
-    if name == "catalog_poll_seconds":
+    if name in _FLOAT_SETTINGS:
         try:
             return float(raw)
         except ValueError:
-            raise ConfigError(f"KAKEHASHI_CATALOG_POLL_SECONDS must be a number, got {raw!r}") from None
+            raise ConfigError(f"KAKEHASHI_{name.upper()} must be a number, got {raw!r}") from None
     if name in _PATH_SETTINGS:
         return Path(raw).expanduser().resolve()
     if name == "api_tokens":
@@ -86,11 +93,11 @@ def _parse(name: str, raw: str):
 
 
 def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
-    """Build Settings from ``KAKEHASHI_<NAME>`` variables; unknown names are ignored."""
+    """Build Settings from ``KAKEHASHI_<NAME>`` variables; an unknown name is logged as a warning
+    (``KAKEHASHI_API_TOKEN`` for ``..._TOKENS`` would otherwise quietly refuse every write)."""
     environ = os.environ if environ is None else environ
-    values = {}
-    for setting in fields(Settings):
-        raw = environ.get(f"KAKEHASHI_{setting.name.upper()}")
-        if raw is not None and setting.name != "extra":
-            values[setting.name] = _parse(setting.name, raw)
-    return Settings(**values)
+    known = {f"KAKEHASHI_{setting.name.upper()}": setting.name for setting in fields(Settings)}
+    for name in sorted(set(environ) - set(known)):
+        if name.startswith("KAKEHASHI_"):
+            log.warning("ignoring unknown setting %s; known settings are listed in the README", name)
+    return Settings(**{attr: _parse(attr, environ[name]) for name, attr in known.items() if name in environ})

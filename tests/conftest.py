@@ -48,7 +48,7 @@ def translations_dir(tmp_path, compiled_translations) -> Path:
 @pytest.fixture
 def settings(tmp_path, translations_dir) -> Settings:
     return Settings(instance_dir=tmp_path / "instance", translations_dir=translations_dir,
-                    api_tokens=(TOKEN,), mt_background=False, catalog_poll_seconds=0,
+                    api_tokens=(TOKEN,), mt_background=False, catalog_poll_seconds=0, catalog_settle_seconds=0,
                     mt_max_decoding_length=16)
 
 
@@ -102,6 +102,7 @@ def server_env(settings: Settings, port: int) -> dict:
         "KAKEHASHI_TRANSLATIONS_DIR": str(settings.translations_dir),
         "KAKEHASHI_API_TOKENS": ",".join(settings.api_tokens),
         "KAKEHASHI_CATALOG_POLL_SECONDS": "0.5",
+        "KAKEHASHI_CATALOG_SETTLE_SECONDS": str(settings.catalog_settle_seconds),
         "KAKEHASHI_MT_MAX_DECODING_LENGTH": str(settings.mt_max_decoding_length),
     })
     return env

@@ -29,3 +29,14 @@ def test_variables_override(tmp_path):
 def test_bad_values_fail_at_start(name, value):
     with pytest.raises(ConfigError, match=name.removeprefix("KAKEHASHI_").lower() + "|" + name):
         settings_from_env({name: value})
+
+
+def test_unknown_setting_is_warned_about(caplog):
+    settings = settings_from_env({"KAKEHASHI_API_TOKEN": "singular", "KAKEHASHI_PORT": "8001"})
+    assert settings.api_tokens == () and settings.port == 8001
+    assert "ignoring unknown setting KAKEHASHI_API_TOKEN" in caplog.text
+
+
+def test_public_url_must_be_an_http_url():
+    with pytest.raises(ConfigError, match="public_url"):
+        settings_from_env({"KAKEHASHI_PUBLIC_URL": "news.example.org"})

@@ -33,8 +33,13 @@ def test_switcher_remembers_the_choice(client):
     assert client.get("/").headers["Location"] == "/ja/"
 
 
-def test_switcher_refuses_to_redirect_off_site(client):
-    response = client.get("/language/ko?next=//evil.example/")
+@pytest.mark.parametrize("target", [
+    "//evil.example/", "/%09/evil.example/", "/%0a/evil.example/", "/\\evil.example/", "https://evil.example/",
+    "%2F%2Fevil.example", "/ko/../%2F%2Fevil.example", "/no-such-page", "javascript:alert(1)", "/%00",
+])
+def test_switcher_refuses_to_redirect_off_site(client, target):
+    response = client.get(f"/language/ko?next={target}")
+    assert response.status_code == 302
     assert response.headers["Location"] == "/ko/"
 
 
@@ -90,3 +95,12 @@ def test_machine_text_carries_a_visible_marker_and_engine(app, client):
 def test_page_language_controls_the_ui_not_the_cookie(client):
     client.set_cookie(COOKIE, "ja")
     assert "핵심 요약" in client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+
+
+def test_alternate_links_use_the_public_url_not_the_host_header(settings):
+    from conftest import make_app
+
+    client = make_app(settings.with_overrides(public_url="https://news.example.org")).test_client()
+    page = client.get(f"/ko/stories/{DEMO_ID}", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert f'hreflang="ja" href="https://news.example.org/ja/stories/{DEMO_ID}"' in page
+    assert "evil.example" not in page

@@ -1,7 +1,10 @@
 """Which language a reader gets: the URL's, else the remembered choice, else the browser's."""
 from __future__ import annotations
 
-from flask import request
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from werkzeug.exceptions import HTTPException
 
 from ..config import READING_LANGUAGES
 
@@ -24,7 +27,18 @@ def page_language() -> str:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site paths, so the switcher cannot be used as an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+    """Only a path of one of our own pages, so the switcher cannot be an open redirect.
+
+    Browsers and servers "repair" URLs (dropping tabs and newlines, reading ``\\`` as ``/``),
+    so anything unusual is refused outright rather than cleaned up.
+    """
+    if not target or any(c.isspace() or not c.isprintable() or c == "\\" for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return fallback
+    try:
+        current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except HTTPException:
+        return fallback
+    return target

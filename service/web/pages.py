@@ -57,7 +57,13 @@ def _alternates(endpoint: str, **values) -> dict[str, str]:
 
 @pages.app_context_processor
 def _page_helpers():
-    return {"language_names": LANGUAGE_NAMES, "reading_languages": READING_LANGUAGES}
+    return {"language_names": LANGUAGE_NAMES, "reading_languages": READING_LANGUAGES, "site_root": _site_root()}
+
+
+def _site_root() -> str:
+    """Where absolute links point: KAKEHASHI_PUBLIC_URL when set, so a forged Host header cannot
+    put another site into our hreflang links (and into caches); else the request's own root."""
+    return (services().settings.public_url or request.url_root).rstrip("/")
 
 
 def not_found_page(error):
