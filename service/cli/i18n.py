@@ -5,6 +5,7 @@ strings become fuzzy with their previous msgid, removed ones obsolete, none are 
 """
 from __future__ import annotations
 
+import os
 from contextlib import chdir
 
 import click
@@ -66,5 +67,10 @@ def update():
 def compile_():
     """Compile each messages.po to messages.mo (fuzzy entries are left out); the server reloads them."""
     translations, _ = _dirs()
-    pybabel("compile", "-d", str(translations), "-D", "messages", "--statistics")
+    for po in sorted(translations.glob("*/LC_MESSAGES/messages.po")):
+        lang, mo = po.parent.parent.name, po.with_suffix(".mo")
+        partial = mo.with_name(f".{mo.name}.partial")
+        # written aside, then renamed: a running server never reads a half-written .mo
+        pybabel("compile", "-i", str(po), "-o", str(partial), "-l", lang, "-D", "messages", "--statistics")
+        os.replace(partial, mo)
     click.echo(f"Compiled UI catalogs in {translations}")
