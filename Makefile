@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 export KAKEHASHI_HOST ?= 127.0.0.1
 export KAKEHASHI_PORT ?= 8000
-WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve test install install-test system-test-packages compile-ui init bench clean
@@ -41,8 +40,7 @@ init: install compile-ui
 	$(BIN)/kakehashi init
 
 serve: init
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --worker-class gthread \
-	  --bind $(KAKEHASHI_HOST):$(KAKEHASHI_PORT) --access-logfile - 'service:create_app()'
+	$(BIN)/gunicorn --config gunicorn.conf.py
 
 test: install-test system-test-packages
 	$(BIN)/kakehashi i18n compile

@@ -21,7 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STORY = "lee-jae-myung-visits-japan"
-WORKERS, THREADS = "2", "4"
 
 
 def free_port() -> int:
@@ -31,10 +30,11 @@ def free_port() -> int:
 
 
 def start(app_spec: str, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
+    """gunicorn with the project's gunicorn.conf.py (as `make serve`), only the app differs."""
     port = free_port()
-    process = subprocess.Popen([str(BIN / "gunicorn"), "--workers", WORKERS, "--threads", THREADS,
-                                "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", app_spec],
-                               env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), app_spec],
+                               env={**env, "KAKEHASHI_PORT": str(port)}, cwd=cwd,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -85,7 +85,7 @@ def main() -> None:
             process.wait()
     shutil.rmtree(instance, ignore_errors=True)
     base_rps, base_p99 = results["hello (bare Flask)"]
-    print(f"gunicorn {WORKERS} workers x {THREADS} threads, wrk {args.connections} connections, {args.seconds} s each")
+    print(f"gunicorn.conf.py as make serve, wrk {args.connections} connections, {args.seconds} s each")
     print(f"{'target':24} {'req/s':>9} {'p99 ms':>8} {'req/s vs hello':>15} {'p99 vs hello':>13}")
     for name, (rps, p99) in results.items():
         print(f"{name:24} {rps:9.0f} {p99:8.1f} {rps / base_rps:15.2f} {p99 / base_p99:13.2f}")

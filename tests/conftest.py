@@ -92,8 +92,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+NO_NETWORK = Path(__file__).resolve().parent / "no_network"
+
+
 def server_env(settings: Settings, port: int) -> dict:
+    """Environment of a process the tests start: our settings, and no network (sitecustomize)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAKEHASHI_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NO_NETWORK), env.get("PYTHONPATH")]))
     env.update({
         "KAKEHASHI_HOST": "127.0.0.1", "KAKEHASHI_PORT": str(port),
         "KAKEHASHI_INSTANCE_DIR": str(settings.instance_dir),
@@ -111,24 +116,24 @@ def server_env(settings: Settings, port: int) -> dict:
 class LiveServer:
     """A gunicorn process serving the app as ``make serve`` does, on a free loopback port."""
 
-    def __init__(self, settings: Settings, workers: int = 2):
+    def __init__(self, settings: Settings):
         self.settings = settings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         bin_dir = Path(sys.executable).parent
         self.env = server_env(settings, self.port)
         subprocess.run([str(bin_dir / "kakehashi"), "init"], env=self.env, check=True, capture_output=True)
-        self.process = subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-             "--bind", f"127.0.0.1:{self.port}", "service:create_app()"],
-            env=self.env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.log = settings.instance_dir / "server.log"
+        with open(self.log, "wb") as log:  # a file, not a pipe nobody reads while it fills
+            self.process = subprocess.Popen([str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py"],
+                                            env=self.env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stdout.read().decode(errors='replace')}")
+                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
                     if response.status == 200:
@@ -137,7 +142,13 @@ class LiveServer:
                 time.sleep(0.2)
         raise RuntimeError("server did not become ready in time")
 
+    def output(self) -> str:
+        """What the server printed so far, for failure messages."""
+        return self.log.read_text(errors="replace")
+
     def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=15)
