@@ -77,8 +77,9 @@ def test_cli_rejects_a_broken_file_with_file_and_line(app, runner, client):
     assert f"Error: {ko_catalog(app)}:{line}: Language is \"en\" but the file is in the \"ko\" folder" in result.output
     assert sum(f["provenance"] == "human" for f in story_fields(client)[1]) == 1, "the last good import stays"
     health = client.get("/healthz").get_json()
-    assert [c["error"] for c in health["catalogs"] if not c["ok"]] == [f"{ko_catalog(app)}:{line}: "
-                                                                       "Language is \"en\" but the file is in the \"ko\" folder"]
+    assert [c["error"] for c in health["catalogs"] if not c["ok"]] == [
+        f"ko/LC_MESSAGES/content.po:{line}: Language is \"en\" but the file is in the \"ko\" folder"]
+    assert str(app.config["KAKEHASHI"].translations_dir) not in json.dumps(health), "no absolute paths on /healthz"
 
 
 def test_saved_catalog_is_picked_up_on_the_next_request(app, runner, client):
@@ -179,7 +180,8 @@ def test_live_reload_under_a_running_server(live_server, settings):
     assert eventually(lambda: any(not c["ok"] for c in fetch_json(f"{live_server.url}/healthz")["catalogs"]))
     health = fetch_json(f"{live_server.url}/healthz")
     assert health["status"] == "degraded"
-    assert [c["error"] for c in health["catalogs"] if not c["ok"]] == [f"{path}:{line}: expected one string in double quotes"]
+    assert [c["error"] for c in health["catalogs"] if not c["ok"]] == [
+        f"ko/LC_MESSAGES/content.po:{line}: expected one string in double quotes"]
     assert all(humans() == {"살아있는 번역"} for _ in range(8)), "the last good catalog is still served"
 
 

@@ -183,3 +183,51 @@ def test_lost_file_and_changed_source_get_the_stored_translation_as_fuzzy(demo_s
     export(demo_store, catalog_dir, now=DAY2)
     back = polib.pofile(str(ko_po(catalog_dir))).find(TITLE, msgctxt="visit/title")
     assert back.msgstr == "이재명, 첫 일본 방문" and not back.fuzzy
+
+
+def save_during_merge(monkeypatch, path, saves):
+    """A translator saves ``path`` while an export is between reading it and replacing it:
+    ``saves`` are done one per read of that file, right after the export read it."""
+    from service.catalogs import export as module
+
+    original = module._read_existing
+    pending = list(saves)
+
+    def read_then_someone_saves(read_path):
+        result = original(read_path)
+        if read_path == path and pending:
+            pending.pop(0)()
+        return result
+
+    monkeypatch.setattr(module, "_read_existing", read_then_someone_saves)
+    return pending
+
+
+def test_a_save_during_export_is_merged_not_overwritten(demo_store, catalog_dir, monkeypatch):
+    export(demo_store, catalog_dir)
+    put_story(demo_store, "second", [("title", "en", "Second story")])     # so the export writes
+    path = ko_po(catalog_dir)
+    pending = save_during_merge(monkeypatch, path, [lambda: translate(path, "visit/title", TITLE, "저장 중의 번역")])
+    results = {r.lang: r for r in export(demo_store, catalog_dir, now=DAY2)}
+    assert not pending and results["ko"].written
+    po = polib.pofile(str(path))
+    assert po.find(TITLE, msgctxt="visit/title").msgstr == "저장 중의 번역", "the translator's save is kept"
+    assert po.find("Second story", msgctxt="second/title") is not None, "and the export is merged into it"
+
+
+def test_a_file_that_keeps_changing_is_left_alone_with_one_line(demo_store, catalog_dir, monkeypatch):
+    export(demo_store, catalog_dir)
+    put_story(demo_store, "second", [("title", "en", "Second story")])
+    path = ko_po(catalog_dir)
+    saves = [lambda n=n: translate(path, "visit/title", TITLE, f"번역 {n}") for n in range(10)]
+    pending = save_during_merge(monkeypatch, path, saves)
+    with pytest.raises(CatalogError) as caught:
+        export_catalogs(demo_store, catalog_dir, now=DAY2)
+    assert str(caught.value) == (f"{path}:0: changed while being exported, 3 times in a row (is someone saving "
+                                 "it?); left as it is, export again")
+    assert len(pending) == 7
+    po = polib.pofile(str(path))
+    assert po.find(TITLE, msgctxt="visit/title").msgstr == "번역 2", "the last save is what is on disk"
+    assert po.find("Second story", msgctxt="second/title") is None
+    assert not list(catalog_dir.rglob("*.tmp")), "no temporary file is left behind"
+    assert b"Second story" in po_path(catalog_dir, "ja").read_bytes(), "the other languages are still exported"

@@ -1,19 +1,21 @@
 """``import``: translators' edits (polib, Babel, raw text) taken in; broken files rejected whole."""
 from __future__ import annotations
 
+import datetime as dt
 import io
+import threading
 
 import polib
 import pytest
 from babel.messages.pofile import read_po, write_po
 from catalog_fixtures import DEMO_FIELDS, FakeMachine, ko_po, put_story
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from service.catalogs import CatalogError, po_path
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog
 from service.catalogs.lookup import StoredHumanTranslations
-from service.store import CatalogStateRow, HumanTranslationRow
+from service.store import CatalogStateRow, HumanTranslationRow, Store
 
 TITLE, POINT, URL_POINT, QUOTE, HEADING = (f[2] for f in DEMO_FIELDS)
 KO_POINT = "이 대통령은 8월 25일 워싱턴에서 트럼프를 만나기 전 도쿄를 첫 방문지로 택했다."
@@ -132,7 +134,9 @@ def test_broken_file_is_rejected_whole_with_file_and_line(demo_store, catalog_di
     assert human_rows(demo_store) == before, "nothing of a rejected file is taken, nothing is lost"
     with demo_store.reading() as session:
         state = session.get(CatalogStateRow, "ko/LC_MESSAGES/content.po")
-    assert state.ok is False and state.error == str(problem)
+    assert state.ok is False and state.error == f"ko/LC_MESSAGES/content.po:{problem.line}: {problem.reason}", \
+        "the state (shown on /healthz) names the file relative to the catalogs folder"
+    assert str(catalog_dir) not in str(state.details)
 
 
 def test_missing_handle_is_an_error_and_missing_number_a_warning(catalog_store, catalog_dir):
@@ -163,3 +167,99 @@ def test_japanese_and_english_catalogs(demo_store, catalog_dir):
     assert import_catalog(demo_store, catalog_dir, "en").added == 1
     assert import_catalog(demo_store, catalog_dir, "ja").added == 1
     assert served(demo_store, "ja") == {("visit/title", TITLE): "李在明氏、初の本格的な訪日"}
+
+
+# --- two workers importing the same file at the same moment -------------------------------------
+
+def read_committed_store(url):
+    """A second 'worker process' whose reads see other processes' commits and whose transaction
+    only starts at its first write: pysqlite's own default, and what PostgreSQL's READ
+    COMMITTED does. (The service's SQLite writers take the lock at BEGIN; PostgreSQL's do not,
+    so this is the race a PostgreSQL deployment has.)"""
+    return Store(create_engine(url))
+
+
+def in_step(monkeypatch, module, name, parties=2):
+    """Wrap ``module.name`` so that each thread's first call waits until every thread has made
+    it: both workers have read the store before either writes."""
+    barrier = threading.Barrier(parties, timeout=20)
+    original = getattr(module, name)
+    waited = set()
+
+    def wrapper(*args, **kwargs):
+        if threading.get_ident() not in waited:
+            waited.add(threading.get_ident())
+            barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+
+
+def run_together(*calls):
+    errors = []
+
+    def run(call):
+        try:
+            call()
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def test_two_workers_importing_the_same_file_do_not_collide(demo_store, catalog_dir, exported, monkeypatch):
+    from service.catalogs import importer
+
+    edit(exported, {("visit/point", POINT): KO_POINT, ("visit/title", TITLE): "이재명, 첫 일본 방문"})
+    workers = [read_committed_store(str(demo_store.engine.url)) for _ in range(2)]
+    in_step(monkeypatch, importer, "_source_languages")       # after reading the rows, before writing
+    errors = run_together(*(lambda w=w: import_catalog(w, catalog_dir, "ko") for w in workers))
+    assert errors == [], "an upsert, not select-then-insert: no primary-key IntegrityError"
+    assert served(demo_store) == {("visit/point", POINT): KO_POINT, ("visit/title", TITLE): "이재명, 첫 일본 방문"}
+    with demo_store.reading() as session:
+        assert session.get(CatalogStateRow, "ko/LC_MESSAGES/content.po").ok is True
+    for worker in workers:
+        worker.dispose()
+
+
+def test_two_workers_recording_the_same_broken_file_do_not_collide(demo_store, catalog_dir, exported, monkeypatch):
+    from service.catalogs import importer
+
+    exported.write_text(BREAKAGES["syntax error"](exported.read_text(encoding="utf-8")), encoding="utf-8")
+    workers = [read_committed_store(str(demo_store.engine.url)) for _ in range(2)]
+
+    class SteppedClock:                  # record_state stamps checked_at: both have looked by then
+        timezone = dt.timezone
+
+        class datetime(dt.datetime):
+            pass
+
+    in_step(monkeypatch, SteppedClock.datetime, "now")
+    monkeypatch.setattr(importer, "dt", SteppedClock)
+    errors = run_together(*(lambda w=w: import_catalog(w, catalog_dir, "ko") for w in workers))
+    assert [type(e) for e in errors] == [CatalogError, CatalogError], errors
+    with demo_store.reading() as session:
+        state = session.get(CatalogStateRow, "ko/LC_MESSAGES/content.po")
+    assert state.ok is False and "expected one string in double quotes" in state.error
+    for worker in workers:
+        worker.dispose()
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["on-conflict", "savepoint-fallback"])
+def test_upsert_inserts_then_updates_by_primary_key(catalog_store, monkeypatch, portable):
+    from service.catalogs import upsert as module
+
+    if portable:                         # what a backend other than SQLite/PostgreSQL gets
+        monkeypatch.setattr(module, "_dialect_insert", lambda dialect: None)
+    row = {"lang": "ko", "context": "s/title", "source_hash": "h", "source_text": "Hi", "text": "안녕"}
+    with catalog_store.transaction() as session:
+        module.upsert(session, HumanTranslationRow, [row])
+        module.upsert(session, HumanTranslationRow, [dict(row, text="안녕하세요"), dict(row, source_hash="g")])
+    with catalog_store.reading() as session:
+        texts = {r.source_hash: r.text for r in session.scalars(select(HumanTranslationRow))}
+    assert texts == {"h": "안녕하세요", "g": "안녕"}

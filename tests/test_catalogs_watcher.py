@@ -11,6 +11,7 @@ import pytest
 from catalog_fixtures import DEMO_FIELDS, ko_po
 
 from service.catalogs.export import export_catalogs
+from service.catalogs.importer import record_state
 from service.catalogs.lookup import StoredHumanTranslations
 from service.catalogs.watcher import CatalogWatcher
 from service.config import Settings
@@ -35,7 +36,7 @@ def workers(demo_store, catalog_dir, tmp_path):
                         database_url=str(demo_store.engine.url), catalog_poll_seconds=2)
     other = make_store(settings.database_url)
     clock = Clock()
-    first, second = CatalogWatcher(settings, demo_store, clock), CatalogWatcher(settings, other, clock)
+    first, second = (CatalogWatcher(settings, store, clock, settle_seconds=0) for store in (demo_store, other))
     export_catalogs(demo_store, catalog_dir)
     yield first, second, clock
     other.engine.dispose()
@@ -68,6 +69,7 @@ def test_saved_catalog_is_served_by_every_worker(workers, catalog_dir):
         assert StoredHumanTranslations(watcher.store).lookup("ko", {KEY}) == {KEY: "이재명, 첫 일본 방문"}
     status = {s["file"]: s for s in second.status()}
     assert status["ko/LC_MESSAGES/content.po"]["ok"] and status["ko/LC_MESSAGES/content.po"]["current"]
+    assert not hasattr(first, "start"), "no daemon thread: the before_request hook is the only poller"
 
 
 def test_broken_save_keeps_last_good_and_reports_where(workers, catalog_dir):
@@ -81,7 +83,9 @@ def test_broken_save_keeps_last_good_and_reports_where(workers, catalog_dir):
     assert StoredHumanTranslations(second.store).lookup("ko", {KEY}) == {KEY: "좋은 번역"}
     broken = [s for s in second.status() if not s["ok"]]
     line = text.split("\n").index('msgstr "좋은 번역"') + 1
-    assert [s["error"] for s in broken] == [f"{ko_po(catalog_dir)}:{line}: expected one string in double quotes"]
+    assert [(s["file"], s["error"]) for s in broken] == [
+        ("ko/LC_MESSAGES/content.po", f"ko/LC_MESSAGES/content.po:{line}: expected one string in double quotes")], \
+        "relative to the catalogs folder: /healthz does not show where the service is installed"
     save_title_text = text.replace('msgstr "좋은 번역"', 'msgstr "고친 번역"')
     ko_po(catalog_dir).write_text(save_title_text, encoding="utf-8")
     clock.now += 5
@@ -109,21 +113,6 @@ def test_a_file_changing_while_read_is_left_for_the_next_poll(workers, catalog_d
     assert [r.added for r in reload(first) if r.lang == "ko"] == [1]
 
 
-def test_the_daemon_thread_polls_by_itself(workers, catalog_dir):
-    first, second, clock = workers
-    first.clock = time.monotonic
-    first.interval = 0.1
-    first.start()
-    try:
-        save_title(ko_po(catalog_dir), "스레드")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not StoredHumanTranslations(second.store).lookup("ko", {KEY}):
-            time.sleep(0.05)
-        assert StoredHumanTranslations(second.store).lookup("ko", {KEY}) == {KEY: "스레드"}
-    finally:
-        first.stop()
-
-
 def test_store_not_ready_does_not_break_requests(tmp_path, catalog_dir):
     settings = Settings(instance_dir=tmp_path / "i", translations_dir=catalog_dir, catalog_poll_seconds=0)
     empty = make_store(f"sqlite:///{tmp_path}/empty.sqlite3")
@@ -132,3 +121,80 @@ def test_store_not_ready_does_not_break_requests(tmp_path, catalog_dir):
     watcher = CatalogWatcher(settings, empty)
     assert reload(watcher) == [] and watcher.status() == []
     empty.engine.dispose()
+
+
+def test_status_never_shows_an_absolute_path(workers, catalog_dir):
+    """A state recorded before paths were relative (or by a process reaching the folder by
+    another path) is shown relative too."""
+    first, _, _ = workers
+    with first.store.transaction() as session:
+        record_state(session, "ko/LC_MESSAGES/content.po", "x", False,
+                     f"{catalog_dir.resolve()}/ko/LC_MESSAGES/content.po:7: expected one string in double quotes", {})
+    assert [(s["file"], s["error"]) for s in first.status()] == [
+        ("ko/LC_MESSAGES/content.po", "ko/LC_MESSAGES/content.po:7: expected one string in double quotes")]
+
+
+def ko_reports(watcher) -> list:
+    return [report for report in reload(watcher) if report.lang == "ko"]
+
+
+LONG_KO = ("이재명 대통령이 취임 후 처음으로 일본을 공식 방문해 이시바 총리와 안보와 경제 협력, 그리고 "
+           "지역 정세에 대해 폭넓게 논의했으며 양국 관계의 새로운 시대를 열겠다고 밝혔다")
+
+
+def half_saved(path):
+    """What an editor that writes in place leaves when it pauses mid-write: the file cut at a
+    line boundary inside a long (wrapped) msgstr. It parses, and the msgstr is cut short."""
+    save_title(path, LONG_KO)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = lines.index('msgstr ""', lines.index('msgctxt "visit/title"'))
+    assert lines[start + 2].startswith('"'), "the translation is wrapped over several lines"
+    full = path.read_bytes()
+    path.write_text("\n".join(lines[: start + 2]) + "\n", encoding="utf-8")
+    return full
+
+
+def test_a_file_paused_mid_write_is_not_imported_until_it_settles(workers, catalog_dir):
+    first, second, clock = workers
+    path = ko_po(catalog_dir)
+    wall = [time.time()]
+    for watcher in (first, second):
+        watcher.settle, watcher.wall_clock = 1.0, lambda: wall[0]
+    full = half_saved(path)
+    mtime = os.stat(path).st_mtime
+    wall[0] = mtime + 0.5
+    clock.now += 5
+    assert ko_reports(first) == [] and ko_reports(second) == [], "a file written half a second ago is left alone"
+    assert StoredHumanTranslations(first.store).lookup("ko", {KEY}) == {}
+    path.write_bytes(full)                              # the editor finishes
+    os.utime(path, (mtime + 1, mtime + 1))
+    wall[0] = mtime + 1.5
+    clock.now += 5
+    assert ko_reports(first) == [], "still not settled"
+    wall[0] = mtime + 2
+    clock.now += 5
+    assert [r.added for r in ko_reports(first)] == [1]
+    assert StoredHumanTranslations(second.store).lookup("ko", {KEY}) == {KEY: LONG_KO}, "the whole translation"
+
+
+def test_a_file_from_the_future_settles_by_staying_unchanged(workers, catalog_dir):
+    first, _, clock = workers
+    first.settle = 1.0
+    path = ko_po(catalog_dir)
+    save_title(path, "시계가 빠른 번역")
+    ahead = time.time() + 3600                         # a translator's machine with a fast clock
+    os.utime(path, (ahead, ahead))
+    clock.now += 5
+    assert ko_reports(first) == [], "first sighting"
+    first.settle = 10.0
+    clock.now += 5
+    assert ko_reports(first) == [], "unchanged for 5 s of the watcher's clock, not 10"
+    clock.now += 5
+    assert [r.added for r in ko_reports(first)] == [1]
+
+
+def test_settle_time_comes_from_the_settings(tmp_path, catalog_store, catalog_dir):
+    base = dict(instance_dir=tmp_path / "i", translations_dir=catalog_dir, catalog_poll_seconds=0)
+    assert CatalogWatcher(Settings(**base), catalog_store).settle == Settings().catalog_settle_seconds
+    assert CatalogWatcher(Settings(**base, catalog_settle_seconds=0.25), catalog_store).settle == 0.25
+    assert CatalogWatcher(Settings(**base), catalog_store, settle_seconds=3).settle == 3

@@ -1,11 +1,10 @@
 """The JSON API blueprints and their error handling."""
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask
 
 from .errors import register_error_handlers
-from .health import health_report
-from .routes import api
+from .routes import api, api_health
 
 
 def register_api(app: Flask) -> None:
@@ -13,10 +12,5 @@ def register_api(app: Flask) -> None:
 
     app.register_blueprint(api)
     app.register_blueprint(coverage_api)
-    register_error_handlers(app, api)
-    app.add_url_rule("/healthz", "healthz", _healthz)
-
-
-def _healthz():
-    report, status = health_report()
-    return jsonify(report), status
+    register_error_handlers(app)
+    app.add_url_rule("/healthz", "healthz", api_health)  # also at the root, where probes look

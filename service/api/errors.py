@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def register_error_handlers(app, api: Blueprint) -> None:
+def register_error_handlers(app) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
         return error_response(error.status, error.code, error.message)
@@ -42,8 +42,6 @@ def register_error_handlers(app, api: Blueprint) -> None:
         message = error.description
         if error.code == 413:
             message = "request body is larger than the configured limit (KAKEHASHI_MAX_BODY_BYTES)"
-        elif error.code == 404:
-            message = f"no such endpoint: {request.path}"
         return error_response(error.code or 500, code, message)
 
     @app.errorhandler(Exception)

@@ -9,6 +9,14 @@ byte what is on disk nothing is written, so a re-export with nothing changed lea
 Atomic: a temporary file in the same folder, fsynced, then ``os.replace``; a reader (the
 watcher in another process, a translator's editor) sees the old file or the new one, never half.
 
+Never over a translator's save: the file is read, merged, then replaced, and a translator may
+save in between. Right before ``os.replace`` the file is compared with what was read (its
+fingerprint and its bytes); if it changed, the temporary file is dropped and the merge is done
+again from the new file, up to ``ATTEMPTS`` times, after which the export of that file fails
+with one ``file:0: reason`` line and the translator's file is left as they saved it. (The check
+and the rename are two system calls; a save landing in the microseconds between them is the
+one case this cannot see: files have no lock that editors honour.)
+
 Safe: a catalog that does not parse is never overwritten (the translator's unsaved work might
 be in it); the export of that language fails with ``file:line: reason`` and the others go on.
 """
@@ -27,7 +35,8 @@ from ..domain import Field
 from ..localize import MachineTranslations
 from ..store import HumanTranslationRow, Store
 from ..store.queries import iter_fields
-from . import CATALOG_LANGUAGES, CatalogError, po_path, pot_path
+from . import CATALOG_LANGUAGES, CatalogError, Problem, po_path, pot_path
+from .importer import fingerprint_of
 from .merge import is_reviewed, merge
 from .poformat import PoFile, render
 from .poreader import parse
@@ -42,6 +51,7 @@ HEADER_COMMENT = ["Kakehashi story text ({what}).",
 _ORDER = ["Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
           "Last-Translator", "Language-Team", "Language", "Plural-Forms", "MIME-Version", "Content-Type",
           "Content-Transfer-Encoding"]
+ATTEMPTS = 3
 _FORCED = {"Language", "Plural-Forms", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
            "POT-Creation-Date", "PO-Revision-Date"}
 
@@ -86,7 +96,30 @@ def _header(existing: PoFile | None, lang: str | None, pot_date: str, revision: 
     return [(name, values[name]) for name in _ORDER if name in values] + extra
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+class FileChanged(Exception):
+    """The file on disk is no longer the one the merge was made from."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file as read for a merge: its bytes (None: it did not exist) and its fingerprint,
+    taken before reading so a save during the read also counts as a change."""
+    path: Path
+    fingerprint: str | None
+    data: bytes | None
+
+    def unchanged(self) -> bool:
+        if fingerprint_of(self.path) != self.fingerprint:
+            return False
+        try:
+            return self.path.read_bytes() == self.data    # an in-place save within one mtime tick
+        except FileNotFoundError:
+            return self.data is None
+
+
+def atomic_write(path: Path, data: bytes, snapshot: Snapshot | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically; with ``snapshot``, only if the file is still
+    the one that was read (else ``FileChanged``, and nothing is written)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -96,31 +129,49 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
+        if snapshot is not None and not snapshot.unchanged():
+            raise FileChanged(str(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _write_stable(path: Path, old: bytes | None, build: Callable[[bool], bytes]) -> bool:
+def _write_stable(snapshot: Snapshot, build: Callable[[bool], bytes]) -> bool:
     """``build(keep_dates)`` renders the file; write only when the content really changed."""
-    if old is not None and build(True) == old:
+    if snapshot.data is not None and build(True) == snapshot.data:
         return False
-    atomic_write(path, build(False))
+    atomic_write(snapshot.path, build(False), snapshot)
     return True
 
 
-def _read_existing(path: Path) -> tuple[bytes | None, PoFile | None]:
+def _read_existing(path: Path) -> tuple[Snapshot, PoFile | None]:
+    fingerprint = fingerprint_of(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return None, None
-    return data, parse(data, str(path))
+        return Snapshot(path, None, None), None
+    return Snapshot(path, fingerprint, data), parse(data, str(path))
+
+
+def _retrying(path: Path, attempt: Callable[[], ExportResult]) -> ExportResult:
+    """Run one file's read-merge-write again while the file keeps changing under it."""
+    for _ in range(ATTEMPTS):
+        try:
+            return attempt()
+        except FileChanged:
+            continue
+    raise CatalogError([Problem(str(path), 0, f"changed while being exported, {ATTEMPTS} times in a row (is "
+                                              "someone saving it?); left as it is, export again")])
 
 
 def export_template(fields: list[Field], translations_dir: Path, now: dt.datetime) -> ExportResult:
     path = pot_path(translations_dir)
-    old, existing = _read_existing(path)
+    return _retrying(path, lambda: _export_template(fields, path, now))
+
+
+def _export_template(fields: list[Field], path: Path, now: dt.datetime) -> ExportResult:
+    snapshot, existing = _read_existing(path)
     entries = template_entries(fields, None)
     old_date = existing.header_value("POT-Creation-Date") if existing else None
 
@@ -130,19 +181,24 @@ def export_template(fields: list[Field], translations_dir: Path, now: dt.datetim
         comments = [HEADER_COMMENT[0].format(what="template")] + HEADER_COMMENT[1:]
         return render(PoFile(header=header, header_comments=comments, header_fuzzy=True, entries=entries))
 
-    written = _write_stable(path, old, build)
+    written = _write_stable(snapshot, build)
     return ExportResult(path, None, written, len(entries), 0, 0, 0)
 
 
 def export_language(fields: list[Field], translations_dir: Path, lang: str, humans: dict,
                     machine: MachineTranslations | None, now: dt.datetime, pot_date: str) -> ExportResult:
     path = po_path(translations_dir, lang)
-    old, existing = _read_existing(path)
     template = template_entries(fields, lang)
     suggestions = None
     if machine is not None:
         wanted = {(e.source_lang, e.msgid) for e in template}
         suggestions = dict(machine.lookup(lang, wanted)) if wanted else {}
+    return _retrying(path, lambda: _export_language(path, lang, template, humans, suggestions, now, pot_date))
+
+
+def _export_language(path: Path, lang: str, template: list, humans: dict, suggestions: dict | None,
+                     now: dt.datetime, pot_date: str) -> ExportResult:
+    snapshot, existing = _read_existing(path)
     entries = merge(template, existing.entries if existing else [], humans, suggestions)
 
     def build(keep_dates: bool) -> bytes:
@@ -153,7 +209,7 @@ def export_language(fields: list[Field], translations_dir: Path, lang: str, huma
                     else [HEADER_COMMENT[0].format(what=LANGUAGE_TEAMS[lang])] + HEADER_COMMENT[1:])
         return render(PoFile(header=_header(existing, lang, *dates), header_comments=comments, entries=entries))
 
-    written = _write_stable(path, old, build)
+    written = _write_stable(snapshot, build)
     active = [e for e in entries if not e.obsolete]
     return ExportResult(path, lang, written, len(active), sum(is_reviewed(e) for e in active),
                         sum(e.fuzzy for e in active), len(entries) - len(active))

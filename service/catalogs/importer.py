@@ -21,20 +21,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, tuple_
 
 from ..domain import source_hash
 from ..store import CatalogStateRow, HumanTranslationRow, Store
 from ..store.queries import iter_fields
+from ..text import JAPANESE_SCRIPT
 from . import CatalogError, Problem, po_path, state_key
 from .checks import check_translation
 from .merge import is_reviewed
 from .poformat import PoFile
 from .poreader import parse
+from .upsert import upsert
 
 Key = tuple[str, str]
 
@@ -49,19 +50,18 @@ class ImportReport:
     withdrawn: int = 0
     kept: int = 0
     fuzzy: int = 0
-    rejected: int = 0
     warnings: list[Problem] = field(default_factory=list)
     dry_run: bool = False
 
     def counts(self) -> dict:
         return {name: getattr(self, name) for name in
-                ("added", "changed", "unchanged", "withdrawn", "kept", "fuzzy", "rejected")}
+                ("added", "changed", "unchanged", "withdrawn", "kept", "fuzzy")}
 
     def summary(self) -> str:
         prefix = "(dry run) " if self.dry_run else ""
         return (f"{prefix}{self.path}: human {self.added} added, {self.changed} changed, "
                 f"{self.unchanged} unchanged, {self.withdrawn} withdrawn (fuzzy), {self.kept} kept; "
-                f"{self.fuzzy} fuzzy; {self.rejected} rejected")
+                f"{self.fuzzy} fuzzy")
 
 
 @dataclass
@@ -124,13 +124,16 @@ def fingerprint_of(path: Path) -> str | None:
 
 def record_state(session, key: str, fingerprint: str | None, ok: bool, error: str | None,
                  details: dict | None) -> None:
-    row = session.get(CatalogStateRow, key) or CatalogStateRow(path=key)
-    row.fingerprint, row.ok, row.error, row.details = fingerprint or "", ok, error, details
-    row.checked_at = dt.datetime.now(dt.timezone.utc)
-    session.add(row)
+    """Upsert the catalog's state row: two workers (or a worker and the CLI) recording the same
+    file at once both succeed, the last one wins."""
+    upsert(session, CatalogStateRow, [{"path": key, "fingerprint": fingerprint or "", "ok": ok, "error": error,
+                                       "details": details, "checked_at": dt.datetime.now(dt.timezone.utc)}])
 
 
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+def _relative(problem: Problem, key: str) -> str:
+    """``file:line: reason`` with the file named as in ``CatalogStateRow`` (relative to the
+    catalogs folder), so ``/healthz`` never shows where the service is installed."""
+    return str(Problem(key, problem.line, problem.reason))
 
 
 def _source_languages(session, lang: str, keys) -> dict[Key, str]:
@@ -140,35 +143,42 @@ def _source_languages(session, lang: str, keys) -> dict[Key, str]:
     story_ids = {context.rpartition("/")[0] for context, _ in keys}
     known = {(f.context, f.source_text): f.source_lang for f in iter_fields(session, story_ids)}
     other = {"en": "ja", "ja": "en"}
-    return {key: known.get(key) or other.get(lang) or ("ja" if _JAPANESE.search(key[1]) else "en")
+    return {key: known.get(key) or other.get(lang) or ("ja" if JAPANESE_SCRIPT.search(key[1]) else "en")
             for key in keys}
 
 
 def _apply(session, lang: str, checked: CheckedCatalog, report: ImportReport, write: bool) -> None:
+    """Count, and with ``write`` make, the file's changes. Writes are an upsert and a delete by
+    key, never a read-then-insert, so another worker importing the same file at the same time
+    cannot make this one fail: both write the same text and the counts are this worker's view."""
     rows = {(r.context, r.source_text): r for r in
             session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.lang == lang))}
     now = dt.datetime.now(dt.timezone.utc)
     source_langs = _source_languages(session, lang, checked.reviewed)
+    changes = []
     for key, text in checked.reviewed.items():
         row = rows.get(key)
-        digest = source_hash(source_langs[key], key[1])
         if row is None:
             report.added += 1
-            if write:
-                session.add(HumanTranslationRow(lang=lang, context=key[0], source_hash=digest, source_text=key[1],
-                                                text=text, imported_at=now))
         elif row.text != text:
             report.changed += 1
-            if write:
-                row.text, row.imported_at = text, now
         else:
             report.unchanged += 1
-    for key in checked.withdrawn - set(checked.reviewed):
-        if key in rows:
-            report.withdrawn += 1
-            if write:
-                session.delete(rows[key])
+            continue
+        digest = row.source_hash if row is not None else source_hash(source_langs[key], key[1])
+        changes.append({"lang": lang, "context": key[0], "source_hash": digest, "source_text": key[1],
+                        "text": text, "imported_at": now})
+    gone = [rows[key] for key in checked.withdrawn - set(checked.reviewed) if key in rows]
+    report.withdrawn = len(gone)
     report.kept = len(set(rows) - set(checked.reviewed) - checked.withdrawn)
+    if not write:
+        return
+    upsert(session, HumanTranslationRow, changes)
+    if gone:
+        session.execute(delete(HumanTranslationRow).where(
+            HumanTranslationRow.lang == lang,
+            tuple_(HumanTranslationRow.context, HumanTranslationRow.source_hash).in_(
+                [(row.context, row.source_hash) for row in gone])))
 
 
 def import_catalog(store: Store, translations_dir: Path, lang: str, *, dry_run: bool = False,
@@ -191,8 +201,8 @@ def import_catalog(store: Store, translations_dir: Path, lang: str, *, dry_run: 
     except CatalogError as error:
         if not dry_run:
             with store.transaction() as session:
-                record_state(session, key, fingerprint, False, str(error.first),
-                             {"problems": [str(p) for p in error.problems]})
+                record_state(session, key, fingerprint, False, _relative(error.first, key),
+                             {"problems": [_relative(p, key) for p in error.problems]})
         raise
     report.fuzzy, report.warnings = checked.fuzzy, checked.warnings
     if dry_run:
@@ -202,5 +212,5 @@ def import_catalog(store: Store, translations_dir: Path, lang: str, *, dry_run: 
     with store.transaction() as session:
         _apply(session, lang, checked, report, write=True)
         record_state(session, key, fingerprint, True, None,
-                     {"counts": report.counts(), "warnings": [str(w) for w in report.warnings]})
+                     {"counts": report.counts(), "warnings": [_relative(w, key) for w in report.warnings]})
     return report

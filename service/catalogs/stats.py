@@ -57,20 +57,30 @@ def _zero() -> dict:
 def coverage_report(store: Store, resolver: Resolver, translations_dir: Path,
                     langs: Iterable[str] = CATALOG_LANGUAGES, title_lang: str | None = None) -> dict:
     """Totals per language and counts per story; with ``title_lang``, each story row also has
-    its ``title`` as a localized field in that language (for pages and the API)."""
+    its ``title`` as a localized field in that language (for pages and the API).
+
+    One ``resolver.localize`` over every story's fields per language (a batched lookup of each
+    kind), not one per story: the cost does not grow in queries with the number of stories."""
     langs = list(langs)
     with store.reading() as session:
         stories = list_stories(session)
+    fields = [list(story.fields) for story in stories]
+    flat = [field for story_fields in fields for field in story_fields]
+    localized = {lang: _by_story(fields, resolver.localize(flat, lang) if flat else []) for lang in langs}
+    title_items: list = []
+    if title_lang is not None and title_lang not in langs:
+        titles = [next((f for f in story_fields if f.role == "title"), None) for story_fields in fields]
+        found = [f for f in titles if f is not None]
+        items = iter(resolver.localize(found, title_lang) if found else [])
+        title_items = [next(items) if f is not None else None for f in titles]
     fuzzy = {lang: fuzzy_keys(translations_dir, lang) for lang in langs}
     totals = {lang: {**_zero(), "catalog": _catalog_state(translations_dir, lang, fuzzy[lang])} for lang in langs}
     rows = []
-    for story in stories:
-        fields = list(story.fields)
+    for index, story in enumerate(stories):
         row = {"id": story.id, "published": story.published.isoformat(), "languages": {}}
         for lang in langs:
             counts = _zero()
-            localized = resolver.localize(fields, lang) if fields else []
-            for field, item in zip(fields, localized):
+            for field, item in zip(fields[index], localized[lang][index]):
                 counts["fields"] += 1
                 counts[item.provenance] += 1
                 counts["native"] += field.source_lang == lang
@@ -78,12 +88,20 @@ def coverage_report(store: Store, resolver: Resolver, translations_dir: Path,
                                     and (field.context, field.source_text) in (fuzzy[lang] or ()))
             row["languages"][lang] = counts
             if lang == title_lang:
-                titles = [item for field, item in zip(fields, localized) if field.role == "title"]
+                titles = [item for field, item in zip(fields[index], localized[lang][index]) if field.role == "title"]
                 row["title"] = titles[0].as_json() if titles else None
             for name in COUNTS:
                 totals[lang][name] += counts[name]
         if title_lang is not None and title_lang not in langs:
-            titles = [f for f in fields if f.role == "title"]
-            row["title"] = resolver.localize(titles[:1], title_lang)[0].as_json() if titles else None
+            row["title"] = title_items[index].as_json() if title_items[index] is not None else None
         rows.append(row)
     return {"languages": totals, "stories": rows}
+
+
+def _by_story(fields: list[list], localized: list) -> list[list]:
+    """Split one flat list of localized fields back into per-story lists."""
+    result, start = [], 0
+    for story_fields in fields:
+        result.append(localized[start:start + len(story_fields)])
+        start += len(story_fields)
+    return result

@@ -3,20 +3,27 @@
 A file's fingerprint is its mtime (ns), size and inode; an atomic save (temp file + rename, as
 ``export`` and most editors do) changes the inode, an in-place save the mtime/size. The check
 runs at most every ``catalog_poll_seconds``, on a request (``maybe_reload`` from a
-``before_request`` hook) or from the optional daemon thread (``start``). Several workers share
-the work through ``CatalogStateRow``: when the store already has this fingerprint's result,
-another process imported (or rejected) it and nothing is done. Imports are idempotent, so two
-workers racing on the same file do no harm.
+``before_request`` hook). Several workers share the work through ``CatalogStateRow``: when the
+store already has this fingerprint's result, another process imported (or rejected) it and
+nothing is done. Imports are idempotent and write by upsert, so two workers racing on the same
+file do no harm.
 
-Half-written files: the fingerprint is taken before and after reading; if it moved, the file is
-being written and the next poll reads it. A broken file is recorded (``ok=False``, ``file:line:
-reason``) and the last good import keeps being served; ``status()`` reports it for ``/healthz``.
+Half-written files: a file is only read once it has settled, its mtime at least
+``settle_seconds`` old (``catalog_settle_seconds``, default 1 s): an editor that writes in
+place and pauses mid-write leaves a file that can be cut at a line boundary and still parse,
+and only its age tells. (A file whose mtime is in the future, a clock that disagrees with the
+file system's, settles once this watcher has seen it unchanged for ``settle_seconds``.) The
+fingerprint is also taken before and after reading; if it moved, the next poll reads it. A
+broken file is recorded (``ok=False``, ``file:line: reason`` with the file relative to the
+catalogs folder) and the last good import keeps being served; ``status()`` reports it for
+``/healthz``.
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -28,16 +35,22 @@ log = logging.getLogger(__name__)
 
 
 class CatalogWatcher:
-    def __init__(self, settings, store: Store, clock=time.monotonic):
+    def __init__(self, settings, store: Store, clock=time.monotonic, settle_seconds: float | None = None,
+                 wall_clock=time.time):
+        """``settle_seconds`` defaults to ``settings.catalog_settle_seconds``, else 1 s;
+        ``clock`` paces the polls, ``wall_clock`` is what file mtimes are compared with."""
         self.store = store
         self.directory = settings.translations_dir
         self.interval = max(0.0, float(settings.catalog_poll_seconds))
+        if settle_seconds is None:
+            settle_seconds = getattr(settings, "catalog_settle_seconds", 1.0)
+        self.settle = max(0.0, float(settle_seconds))
         self.clock = clock
+        self.wall_clock = wall_clock
         self._lock = threading.Lock()
         self._last_check: float | None = None
         self._seen: dict[str, str] = {}
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._unsettled: dict[str, tuple[str, float]] = {}     # key -> (fingerprint, first seen)
         self._failing = False
         self.last_reports: list[ImportReport] = []
 
@@ -84,6 +97,8 @@ class CatalogWatcher:
         if done:
             self._seen[key] = fingerprint
             return None
+        if not self._settled(key, fingerprint):
+            return None                   # maybe still being written; look again next poll
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -99,22 +114,24 @@ class CatalogWatcher:
         self._seen[key] = fingerprint
         return report
 
-    def start(self) -> None:
-        """Poll from a daemon thread too, for processes that serve few requests."""
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="catalog-watcher", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(max(self.interval, 0.5)):
-            self.maybe_reload()
+    def _settled(self, key: str, fingerprint: str) -> bool:
+        """Has the file been left alone for ``settle`` seconds? By its mtime; an mtime in the
+        future (clock skew) by this watcher having seen the same fingerprint that long."""
+        if self.settle <= 0:
+            return True
+        mtime = int(fingerprint.split(":", 1)[0]) / 1e9      # fingerprint_of: "mtime_ns:size:inode"
+        age = self.wall_clock() - mtime
+        if age >= self.settle:
+            self._unsettled.pop(key, None)
+            return True
+        if age >= 0:
+            return False
+        first = self._unsettled.get(key)
+        now = self.clock()
+        if first is None or first[0] != fingerprint:
+            self._unsettled[key] = (fingerprint, now)
+            return False
+        return now - first[1] >= self.settle
 
     def status(self) -> list[dict]:
         """Each catalog's last check, as ``/healthz`` shows it: ok, or the first problem."""
@@ -127,8 +144,20 @@ class CatalogWatcher:
         for row in rows:
             details = row.details or {}
             current = fingerprint_of(self.directory / row.path) == row.fingerprint
-            report.append({"file": row.path, "lang": row.path.split("/", 1)[0], "ok": bool(row.ok),
-                           "error": row.error, "current": current,
+            report.append({"file": self._relative(row.path), "lang": row.path.split("/", 1)[0], "ok": bool(row.ok),
+                           "error": self._relative(row.error), "current": current,
                            "checked_at": row.checked_at.isoformat() if row.checked_at else None,
                            "counts": details.get("counts"), "warnings": len(details.get("warnings") or [])})
         return report
+
+    def _relative(self, text: str | None) -> str | None:
+        """Never an absolute path on ``/healthz``: states are recorded relative to the catalogs
+        folder, and one recorded before that (or by a process with another path to the same
+        folder) is shown relative too."""
+        if not text:
+            return text
+        for folder in {str(self.directory), str(Path(self.directory).resolve())}:
+            prefix = folder.rstrip("/") + "/"
+            if text.startswith(prefix):
+                return text[len(prefix):]
+        return text
