@@ -37,6 +37,10 @@ ID_PARAM = {"name": "story_id", "in": "path", "required": True,
 BEARER = [{"bearer": []}]
 WRITE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryIn")}}}
 
+HEALTH = {"get": {"summary": "What is loaded: store, models, catalogs",
+                  "responses": {"200": {"description": "healthy or degraded"},
+                                "503": {"description": "store unreachable or not initialized"}}}}
+
 PATHS = {
     "/api/v1/languages": {"get": {"summary": "Reading languages and installed machine-translation pairs",
                                   "responses": {"200": _json("LanguagesOut", "languages")}}},
@@ -58,9 +62,8 @@ PATHS = {
         "delete": {"summary": "Delete a story", "parameters": [ID_PARAM], "security": BEARER,
                    "responses": {"204": {"description": "deleted"}, **_errors(401, 404)}},
     },
-    "/api/v1/healthz": {"get": {"summary": "What is loaded: store, models, catalogs",
-                                "responses": {"200": {"description": "healthy or degraded"},
-                                              "503": {"description": "store unreachable or not initialized"}}}},
+    "/api/v1/healthz": HEALTH,
+    "/healthz": HEALTH,
     "/api/v1/openapi.json": {"get": {"summary": "This description",
                                      "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
 }
