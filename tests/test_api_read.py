@@ -107,3 +107,15 @@ def test_openapi_describes_every_api_route(app, client):
 
     for ref in refs(doc):
         assert ref.removeprefix("#/components/schemas/") in schemas, ref
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "ja"])
+def test_responses_match_their_documented_schemas(client, lang):
+    """The OpenAPI document is generated from these models, so real answers must fit them."""
+    from service.api.schemas import LanguagesOut, StoryListOut, StoryOut
+
+    detail = client.get(f"/api/v1/stories/{DEMO_ID}?lang={lang}").get_json()
+    StoryOut.model_validate(detail)
+    assert set(detail) == set(StoryOut.model_fields)
+    StoryListOut.model_validate(client.get(f"/api/v1/stories?lang={lang}").get_json())
+    LanguagesOut.model_validate(client.get("/api/v1/languages").get_json())
