@@ -109,7 +109,7 @@ def test_coverage_api_page_and_stats_agree(app, runner, client):
     assert every["languages"]["en"]["native"] > 0
     bad = client.get("/api/v1/coverage?lang=fr")
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "unsupported_language"
-    assert "/api/v1/coverage" in client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert client.get("/api/v1/coverage?lang=").status_code == 400
 
     page = client.get("/ko/translate")
     html = page.get_data(as_text=True)
@@ -208,3 +208,22 @@ def test_source_edit_through_the_api_unserves_and_exports_fuzzy(app, runner, cli
     msgfmt_check(ko_catalog(app))
     entry = polib.pofile(str(ko_catalog(app))).find(edited["source_text"], msgctxt=f"{DEMO_ID}/heading")
     assert entry.fuzzy and entry.previous_msgid == heading["source_text"] and entry.msgstr == "협력과 지역 안보 재확인"
+
+
+def test_coverage_responses_match_the_documented_models(app, runner, client):
+    from service.api.coverage import OPENAPI_MODELS, CoverageOut
+
+    runner.invoke(args=["catalog", "export"])
+    translate_first_points(ko_catalog(app))
+    runner.invoke(args=["catalog", "import"])
+    with_title = client.get("/api/v1/coverage?lang=ko").get_json()
+    every = client.get("/api/v1/coverage").get_json()
+    assert CoverageOut.model_validate(with_title).stories[0].title.provenance in ("human", "machine", "source")
+    assert all(story.title is None for story in CoverageOut.model_validate(every).stories)
+    assert CoverageOut in OPENAPI_MODELS
+
+    documented = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/coverage"]["get"]
+    schema = documented["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["title"] == "CoverageOut" and set(schema["required"]) == {"languages", "stories"}
+    assert "nullable" not in json.dumps(documented), "OpenAPI 3.1 is JSON Schema: null is a type, not nullable"
+

@@ -15,6 +15,7 @@ from service.catalogs import CatalogError, po_path
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog
 from service.catalogs.lookup import StoredHumanTranslations
+from service.domain import source_hash
 from service.store import CatalogStateRow, HumanTranslationRow, Store
 
 TITLE, POINT, URL_POINT, QUOTE, HEADING = (f[2] for f in DEMO_FIELDS)
@@ -49,6 +50,9 @@ def test_round_trip_polib_edit_is_served_as_human(demo_store, catalog_dir, expor
     edit(exported, {("visit/point", POINT): KO_POINT, ("visit/point", URL_POINT): KO_URL_POINT})
     report = import_catalog(demo_store, catalog_dir, "ko")
     assert (report.added, report.changed, report.unchanged, report.fuzzy) == (2, 0, 0, 0)
+    assert set(report.counts()) == {"added", "changed", "unchanged", "withdrawn", "kept", "fuzzy"}, \
+        "only counts that can be non-zero: a file is rejected whole, with CatalogError"
+    assert "rejected" not in report.summary()
     assert served(demo_store) == {("visit/point", POINT): KO_POINT, ("visit/point", URL_POINT): KO_URL_POINT}
     again = import_catalog(demo_store, catalog_dir, "ko")
     assert (again.added, again.changed, again.unchanged) == (0, 0, 2), "importing twice changes nothing"
@@ -263,3 +267,21 @@ def test_upsert_inserts_then_updates_by_primary_key(catalog_store, monkeypatch, 
     with catalog_store.reading() as session:
         texts = {r.source_hash: r.text for r in session.scalars(select(HumanTranslationRow))}
     assert texts == {"h": "안녕하세요", "g": "안녕"}
+
+
+def test_source_language_of_an_entry_whose_field_is_gone_uses_the_shared_script_rule(demo_store, catalog_dir,
+                                                                                    exported):
+    """A reviewed entry for a story the store no longer has is kept, keyed by its text's language:
+    Japanese by ``service.text.JAPANESE_SCRIPT`` (one rule for the whole service; it knows the
+    CJK compatibility ideographs, U+F900-FAFF, that the importer's own copy missed)."""
+    import service.text
+    from service.catalogs import importer
+
+    assert importer.JAPANESE_SCRIPT is service.text.JAPANESE_SCRIPT
+    msgid = "\uf9dc\uf9b2"                          # compatibility ideographs only
+    with exported.open("a", encoding="utf-8") as handle:
+        handle.write(f'\nmsgctxt "gone/quote"\nmsgid "{msgid}"\nmsgstr "사라진 인용"\n')
+    assert import_catalog(demo_store, catalog_dir, "ko").added == 1
+    with demo_store.reading() as session:
+        row = session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.context == "gone/quote")).one()
+    assert row.source_hash == source_hash("ja", msgid)

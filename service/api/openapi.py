@@ -71,9 +71,10 @@ PATHS = {
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
-    from .coverage import OPENAPI_PATHS as coverage_paths
+    from .coverage import OPENAPI_MODELS as coverage_models, OPENAPI_PATHS as coverage_paths
 
-    _, definitions = models_json_schema(_MODELS, ref_template=REF)
+    models = _MODELS + [(model, "serialization") for model in coverage_models]
+    _, definitions = models_json_schema(models, ref_template=REF)
     paths = {**PATHS, **coverage_paths}
     return {
         "openapi": "3.1.0",

@@ -57,7 +57,7 @@ def import_command(lang: str | None, dry_run: bool) -> None:
     is saved; this command is for scripts and for --dry-run."""
     svc = services()
     directory = svc.settings.translations_dir
-    problems = []
+    problems, rejected = [], 0
     for code in [lang] if lang else CATALOG_LANGUAGES:
         if not lang and not po_path(directory, code).exists():
             click.echo(f"{po_path(directory, code)}: no catalog, skipped")
@@ -66,12 +66,14 @@ def import_command(lang: str | None, dry_run: bool) -> None:
             report = import_catalog(svc.store, directory, code, dry_run=dry_run)
         except CatalogError as error:
             problems += error.problems
+            rejected += 1
             click.echo(f"{po_path(directory, code)}: rejected, nothing imported "
                        f"({len(error.problems)} problem(s))", err=True)
             continue
         for warning in report.warnings:
             click.echo(f"{warning.path}:{warning.line}: warning: {warning.reason}", err=True)
         click.echo(report.summary())
+    click.echo(f"{rejected} catalog(s) rejected")
     if problems:
         raise click.ClickException("\n".join(str(p) for p in problems))
 
