@@ -1,47 +1,87 @@
 """``GET /api/v1/coverage``: translation coverage per language and per story, as JSON.
 
 The numbers are ``catalog stats``' and ``/<lang>/translate``'s (one function computes them,
-``service.catalogs.stats.coverage_report``); ``OPENAPI_PATHS`` describes the path for
-``/api/v1/openapi.json``.
+``service.catalogs.stats.coverage_report``). The response is described by the pydantic models
+below, which the tests validate real responses against; ``OPENAPI_PATHS`` is generated from
+them, and ``OPENAPI_MODELS`` are the models whose schemas ``/api/v1/openapi.json`` must carry
+in ``components.schemas`` for the references in ``OPENAPI_PATHS``.
 """
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from flask import Blueprint, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalogs.stats import coverage_report
 from ..config import READING_LANGUAGES
 from ..wiring import services
-from .errors import ApiError
+from .requests import reading_language
+from .schemas import LocalizedFieldOut, ReadingLang
 
 coverage_api = Blueprint("coverage_api", __name__, url_prefix="/api/v1")
+REF = "#/components/schemas/{model}"
+Count = Field(ge=0)
+
+
+class CoverageCountsOut(BaseModel):
+    """Per field: human + machine + source == fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fields: int = Count
+    native: int = Field(ge=0, description="fields already written in this language (counted in source)")
+    human: int = Count
+    machine: int = Count
+    source: int = Count
+    fuzzy: int = Field(ge=0, description="fields not served as human whose catalog entry is fuzzy (a machine "
+                                         "suggestion or a changed source waiting for review)")
+
+
+class LanguageCoverageOut(CoverageCountsOut):
+    """All stories' counts in one language, and the state of its catalog."""
+
+    catalog: Literal["ok", "missing", "broken"] = Field(
+        description="state of translations/<lang>/LC_MESSAGES/content.po")
+
+
+class StoryCoverageOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    published: dt.date
+    title: LocalizedFieldOut | None = Field(
+        default=None, description="the story's title localized in ?lang=; only present with ?lang=")
+    languages: dict[ReadingLang, CoverageCountsOut]
+
+
+class CoverageOut(BaseModel):
+    """Translation coverage per language and per story."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    languages: dict[ReadingLang, LanguageCoverageOut]
+    stories: list[StoryCoverageOut]
 
 
 @coverage_api.get("/coverage")
 def coverage():
-    lang = request.args.get("lang")
-    if lang is not None and lang not in READING_LANGUAGES:
-        raise ApiError(400, "unsupported_language",
-                       f"lang must be one of {', '.join(READING_LANGUAGES)}, got {lang!r}")
+    lang = reading_language() if "lang" in request.args else None
     svc = services()
     report = coverage_report(svc.store, svc.resolver, svc.settings.translations_dir,
                              [lang] if lang else READING_LANGUAGES, title_lang=lang)
     return jsonify(report)
 
 
-_COUNTS = {
-    "type": "object",
-    "description": "Per field: human + machine + source == fields. native: fields already written in this "
-                   "language (counted in source). fuzzy: fields not served as human whose catalog entry is "
-                   "fuzzy (a machine suggestion or a changed source waiting for review).",
-    "required": ["fields", "native", "human", "machine", "source", "fuzzy"],
-    "properties": {name: {"type": "integer", "minimum": 0}
-                   for name in ("fields", "native", "human", "machine", "source", "fuzzy")},
-}
-_TOTALS = {**_COUNTS, "required": _COUNTS["required"] + ["catalog"],
-           "properties": {**_COUNTS["properties"],
-                          "catalog": {"type": "string", "enum": ["ok", "missing", "broken"],
-                                      "description": "state of translations/<lang>/LC_MESSAGES/content.po"}}}
-_LANG_KEYS = {"type": "object", "propertyNames": {"enum": list(READING_LANGUAGES)}}
+OPENAPI_MODELS = [CoverageOut]
+
+
+def _response_schema() -> dict:
+    schema = CoverageOut.model_json_schema(ref_template=REF, mode="serialization")
+    schema.pop("$defs", None)           # nested models are components: see OPENAPI_MODELS
+    return schema
+
 
 OPENAPI_PATHS = {
     "/api/v1/coverage": {"get": {
@@ -51,19 +91,8 @@ OPENAPI_PATHS = {
                         "description": "only this reading language (default: all); also adds each story's "
                                        "localized title"}],
         "responses": {
-            "200": {"description": "coverage", "content": {"application/json": {"schema": {
-                "type": "object", "required": ["languages", "stories"],
-                "properties": {
-                    "languages": {**_LANG_KEYS, "additionalProperties": _TOTALS},
-                    "stories": {"type": "array", "items": {
-                        "type": "object", "required": ["id", "published", "languages"],
-                        "properties": {
-                            "id": {"type": "string"},
-                            "published": {"type": "string", "format": "date"},
-                            "title": {"type": "object", "nullable": True,
-                                      "description": "localized field, only with ?lang="},
-                            "languages": {**_LANG_KEYS, "additionalProperties": _COUNTS}}}}}}}}},
+            "200": {"description": "coverage", "content": {"application/json": {"schema": _response_schema()}}},
             "400": {"description": "unsupported_language", "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/ErrorOut"}}}},
+                "$ref": REF.format(model="ErrorOut")}}}},
         }}},
 }
