@@ -256,7 +256,7 @@ def test_two_workers_recording_the_same_broken_file_do_not_collide(demo_store, c
 
 @pytest.mark.parametrize("portable", [False, True], ids=["on-conflict", "savepoint-fallback"])
 def test_upsert_inserts_then_updates_by_primary_key(catalog_store, monkeypatch, portable):
-    from service.catalogs import upsert as module
+    from service.store import upsert as module
 
     if portable:                         # what a backend other than SQLite/PostgreSQL gets
         monkeypatch.setattr(module, "_dialect_insert", lambda dialect: None)

@@ -58,3 +58,18 @@ def test_long_texts_are_keyed_by_hash_so_postgres_can_index_them(pg_client):
                                           engine="argos:ja-en:1.1>argos:en-ko:1.1", source_lang="ja", text="긴 인용"))
     body = client.get(f"/api/v1/stories/{DEMO_ID}?lang=ko").get_json()
     assert (body["title"]["provenance"], body["title"]["text"]) == ("human", "이재명 대통령, 트럼프 회담 앞두고 첫 일본 방문")
+
+
+def test_upsert_on_postgres_inserts_then_updates(pg_client):
+    from service.store import CatalogStateRow
+    from service.store.upsert import upsert
+
+    app, _ = pg_client
+    store = app.extensions["kakehashi"].store
+    for fingerprint in ("first", "second"):
+        with store.transaction() as session:
+            upsert(session, CatalogStateRow, [{"path": "ko/LC_MESSAGES/content.po", "fingerprint": fingerprint,
+                                               "ok": True, "error": None, "details": {"human": 1}}])
+    with store.reading() as session:
+        rows = session.query(CatalogStateRow).all()
+    assert [(r.path, r.fingerprint, r.details) for r in rows] == [("ko/LC_MESSAGES/content.po", "second", {"human": 1})]

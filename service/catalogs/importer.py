@@ -35,7 +35,7 @@ from .checks import check_translation
 from .merge import is_reviewed
 from .poformat import PoFile
 from .poreader import parse
-from .upsert import upsert
+from ..store.upsert import upsert
 
 Key = tuple[str, str]
 

@@ -6,8 +6,7 @@ run) can insert the same key in between, and the insert fails with a primary-key
 database decide instead: ``INSERT ... ON CONFLICT (primary key) DO UPDATE`` on SQLite and
 PostgreSQL; on any other backend each row is tried in a savepoint and updated on conflict.
 
-Generic on purpose (any mapped class, any columns); nothing here is about catalogs, so it can
-move to ``service.store`` as is.
+Generic: any mapped class, any columns.
 """
 from __future__ import annotations
 
