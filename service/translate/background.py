@@ -29,8 +29,12 @@ class BackgroundFill:
 
     def schedule(self, story_id: str) -> bool:
         """Queue a fill for one story; returns False when nothing will run (off, or no models)."""
+        if not self.settings.mt_background:
+            return False
         try:
-            if not self.settings.mt_background or not self.translators.engines():
+            if not self.translators.engines():
+                self.translators.refresh(force=True)  # a model installed in the last seconds
+            if not self.translators.engines():
                 return False
         except Exception:  # noqa: BLE001 - never raise into the request
             log.exception("cannot check the installed models; story %s not translated", story_id)
@@ -52,6 +56,7 @@ class BackgroundFill:
             with self._lock:
                 self._waiting.discard(story_id)
             try:
+                self.translators.refresh(force=True)  # cheap: a listing; reloads only changed models
                 report = fill_missing(self.store, self.translators, story_ids=[story_id])
                 if report.done or report.failed:
                     log.info("background fill of %s: %d fields translated, %d failed in %.1f s",
