@@ -4,30 +4,14 @@ argostranslate's default splitter (MiniSBD) downloads a model on first use, whic
 offline; pysbd is rule-based, pure Python and fast. Models are trained on single sentences,
 so we translate sentence by sentence (in batches) and join the results again.
 
-pysbd's ``Segmenter`` keeps per-call state on the instance, so each thread gets its own
-segmenters (built once per thread and language, they are cheap to reuse).
+The segmenters are ``service.text``'s: one per thread and language (pysbd keeps per-call
+state on the instance, so sharing one between threads mixes up their texts).
 """
 from __future__ import annotations
 
 import re
-import threading
 
-import pysbd
-
-# pysbd knows these (not Korean); anything else falls back to English rules (. ! ? and quotes).
-_PYSBD_LANGUAGES = {"am", "ar", "bg", "da", "de", "el", "en", "es", "fa", "fr", "hi", "hy", "it", "ja", "kk",
-                    "mr", "my", "nl", "pl", "ru", "sk", "ur", "zh"}
-_local = threading.local()
-
-
-def _segmenter(lang: str) -> pysbd.Segmenter:
-    cache = getattr(_local, "segmenters", None)
-    if cache is None:
-        cache = _local.segmenters = {}
-    code = lang if lang in _PYSBD_LANGUAGES else "en"
-    if code not in cache:
-        cache[code] = pysbd.Segmenter(language=code, clean=False)
-    return cache[code]
+from ..text import segmenter as _segmenter
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
