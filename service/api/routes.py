@@ -5,10 +5,10 @@ from flask import Blueprint, jsonify, url_for
 
 from ..config import READING_LANGUAGES, SOURCE_LANGUAGES
 from ..reading import LocalizedStory, localize_stories, localize_story
-from ..stories import StoryExists, StoryNotFound, create_story, delete_story, get_story, replace_story
+from ..stories import StoryError, StoryExists, create_story, delete_story, get_story, replace_story
 from ..store.queries import list_stories
 from ..wiring import services
-from .errors import ApiError
+from .errors import ApiError, error_response
 from .health import health_report
 from .requests import json_body, reading_language, require_token, story_input
 
@@ -77,10 +77,7 @@ def stories_create():
     settings = services().settings
     require_token(settings)
     story = story_input(json_body(), settings)
-    try:
-        create_story(services().store, story)
-    except StoryExists as error:
-        raise ApiError(409, error.code, str(error)) from None
+    create_story(services().store, story)
     return _written(story.id, 201)
 
 
@@ -89,21 +86,22 @@ def stories_replace(story_id: str):
     settings = services().settings
     require_token(settings)
     story = story_input(json_body(), settings, path_id=story_id)
-    try:
-        replace_story(services().store, story)
-    except StoryNotFound as error:
-        raise ApiError(404, error.code, str(error)) from None
+    replace_story(services().store, story)
     return _written(story.id, 200)
 
 
 @api.delete("/stories/<story_id>")
 def stories_delete(story_id: str):
     require_token(services().settings)
-    try:
-        delete_story(services().store, story_id)
-    except StoryNotFound as error:
-        raise ApiError(404, error.code, str(error)) from None
+    delete_story(services().store, story_id)
     return "", 204
+
+
+@api.errorhandler(StoryError)
+def _story_error(error: StoryError):
+    """A write that cannot be done: 409 for an id that exists, 404 for one that does not."""
+    status = 409 if isinstance(error, StoryExists) else 404
+    return error_response(status, error.code, str(error))
 
 
 @api.get("/healthz")

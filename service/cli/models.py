@@ -5,11 +5,25 @@ this process at once and by running servers within seconds (they re-scan the mod
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import click
 from flask.cli import with_appcontext
 
 from ..translate.errors import PackageError
 from ..wiring import services
+
+
+@contextmanager
+def _one_line_errors(models_dir):
+    """A refused package or a folder we cannot write: one line and a non-zero exit."""
+    try:
+        yield
+    except PackageError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot change {error.filename or models_dir}: "
+                                   f"{error.strerror or error}; check KAKEHASHI_MODELS_DIR") from None
 
 
 def _size(num_bytes: int) -> str:
@@ -51,7 +65,7 @@ def models_install(file: str | None, pair: str | None):
         raise click.UsageError("give either FILE or --from-index PAIR")
     svc = services()
     settings = svc.settings
-    try:
+    with _one_line_errors(settings.models_dir):
         if pair:
             from .model_index import install_from_index
 
@@ -60,11 +74,6 @@ def models_install(file: str | None, pair: str | None):
             from ..translate.packages import install_package
 
             installed = install_package(settings.models_dir, file, settings.max_model_unpacked_bytes)
-    except PackageError as error:
-        raise click.ClickException(str(error)) from None
-    except OSError as error:
-        raise click.ClickException(f"cannot write to {error.filename or settings.models_dir}: "
-                                   f"{error.strerror or error}; check KAKEHASHI_MODELS_DIR") from None
     svc.translators.refresh()
     click.echo(f"Installed {installed.pair_name} {installed.version} ({_size(installed.size_bytes())}) "
                f"as {installed.engine}. Fill translations with: kakehashi translate")
@@ -78,13 +87,8 @@ def models_remove(pair: str):
     from ..translate.packages import remove_package
 
     svc = services()
-    try:
+    with _one_line_errors(svc.settings.models_dir):
         removed = remove_package(svc.settings.models_dir, pair)
-    except PackageError as error:
-        raise click.ClickException(str(error)) from None
-    except OSError as error:
-        raise click.ClickException(f"cannot change {error.filename or svc.settings.models_dir}: "
-                                   f"{error.strerror or error}; check KAKEHASHI_MODELS_DIR") from None
     svc.translators.refresh()
     for package in removed:
         click.echo(f"Removed {package.pair_name} {package.version}")
