@@ -95,6 +95,26 @@ def test_a_failing_model_is_logged_and_the_other_pairs_still_fill(store, transla
     assert "en-ja failed" in caplog.text
 
 
+def test_one_text_the_model_fails_on_leaves_only_its_own_fields_as_source(store, translators, monkeypatch, caplog):
+    """A batch that fails is retried text by text: the other texts of the pair are stored."""
+    real_translate = translators.translate
+    poison = "They met in Tokyo. Ties were discussed."
+
+    def translate(source, target, texts, progress=None):
+        if poison in texts:
+            raise RuntimeError("the model choked")
+        return real_translate(source, target, texts, progress=progress)
+
+    monkeypatch.setattr(translators, "translate", translate)
+    with caplog.at_level(logging.ERROR):
+        report = fill_missing(store, translators, langs=["ko"])
+    # en->ko: 3 distinct texts (4 fields); the poisoned one (1 field) fails, the other 3 fields fill
+    assert (report.done, report.failed, report.failed_pairs) == (4, 1, set())
+    stored = {row[0] for row in _rows(store) if row[1] == "ko"}
+    assert stored == {"en", "ja"}
+    assert "retrying its 3 texts one by one" in caplog.text and "of text" in caplog.text
+
+
 def test_lookup_serves_the_current_engine_and_falls_back_to_the_newest_when_removed(
         store, translators, mt_settings, mt_packages):
     lookup = StoredMachineTranslations(store, translators)

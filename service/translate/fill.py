@@ -2,8 +2,9 @@
 
 Work is planned first (what is missing for the engine that would translate it now), identical
 texts are translated once, and each language pair is ONE batched call: translating per field
-is what makes LibreTranslate slow. A failing pair is logged and its fields stay served as
-source; the rest of the run goes on.
+is what makes LibreTranslate slow. When a pair's batch fails, its texts are retried one by one,
+so one text the model chokes on leaves only its own fields served as source; a broken model
+fails them all, logged, and the rest of the run goes on.
 """
 from __future__ import annotations
 
@@ -82,15 +83,16 @@ def fill_missing(store, translators, story_ids: Iterable[str] | None = None, lan
         count = sum(pair_work.fields.values())
         try:
             stored = _translate_pair(store, translators, pair, pair_work, progress, done_before, report.pending)
-        except Exception:  # noqa: BLE001 - one broken model must not stop the other pairs
-            log.exception("machine translation %s-%s failed; %d fields stay served as source", *pair, count)
-            report.failed += count
-            report.failed_pairs.add(pair)
-        else:
-            stored_fields = sum(pair_work.fields[h] for h in stored)
-            report.done += stored_fields
-            report.failed += count - stored_fields
-            report.texts += len(stored)
+        except Exception:  # noqa: BLE001 - one broken model or text must not stop the rest
+            log.exception("batched machine translation %s-%s failed; retrying its %d texts one by one",
+                          *pair, len(pair_work.texts))
+            stored = _translate_one_by_one(store, translators, pair, pair_work)
+            if not stored:
+                report.failed_pairs.add(pair)
+        stored_fields = sum(pair_work.fields[h] for h in stored)
+        report.done += stored_fields
+        report.failed += count - stored_fields
+        report.texts += len(stored)
         done_before += count
         if progress is not None:
             progress(done_before, report.pending)
@@ -129,6 +131,19 @@ def _translate_pair(store, translators, pair, pair_work: _PairWork, progress, do
     _insert_new(store, rows)
     log.debug("machine translated %d texts %s-%s with %s", len(rows), pair[0], pair[1], engine)
     return {row["source_hash"] for row in rows}
+
+
+def _translate_one_by_one(store, translators, pair, pair_work: _PairWork) -> set[str]:
+    """After a failed batch: each text alone, so only the texts that fail stay untranslated."""
+    stored: set[str] = set()
+    for text_hash, text in pair_work.texts.items():
+        single = _PairWork(pair_work.engine, {text_hash: text}, {text_hash: pair_work.fields[text_hash]})
+        try:
+            stored |= _translate_pair(store, translators, pair, single, None, 0, 0)
+        except Exception as error:  # noqa: BLE001 - logged; the field stays served as source
+            log.error("machine translation %s-%s of text %s failed (%s); its fields stay served as source",
+                      *pair, text_hash[:12], error)
+    return stored
 
 
 def _insert_new(store, rows: list[dict]) -> None:
