@@ -174,6 +174,11 @@ def test_broken_sentencepiece_model_is_refused(models_dir, tmp_path, good):
     _refused(models_dir, _write_zip(tmp_path / "sp.argosmodel", good), "sentencepiece.model does not load")
 
 
+def test_broken_ctranslate2_model_is_refused(models_dir, tmp_path, good):
+    good["translate-en_ja-1_1/model/model.bin"] = b"garbage" * 100
+    _refused(models_dir, _write_zip(tmp_path / "ct2.argosmodel", good), "CTranslate2 model", "does not load")
+
+
 def test_hand_copied_broken_folder_does_not_break_the_others(models_dir):
     (models_dir / "broken").mkdir()
     (models_dir / "broken" / "metadata.json").write_text("{oops")

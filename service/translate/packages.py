@@ -192,6 +192,18 @@ def _check_unpacked(folder: Path, meta: dict) -> None:
             json.loads(config.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError):
             raise PackageError("refused: model/config.json is not valid JSON") from None
+    _check_model_loads(folder / "model")
+
+
+def _check_model_loads(model_dir: Path) -> None:
+    """Load the CTranslate2 model once: a package that cannot load would fail every fill later."""
+    import ctranslate2
+
+    try:
+        translator = ctranslate2.Translator(str(model_dir), device="cpu", inter_threads=1, intra_threads=1)
+    except Exception as exc:  # noqa: BLE001 - CTranslate2 raises RuntimeError/ValueError for bad files
+        raise PackageError(f"refused: the CTranslate2 model in model/ does not load ({exc})"[:300]) from None
+    del translator
 
 
 def remove_package(models_dir: Path, pair: str) -> list[InstalledPackage]:
