@@ -5,6 +5,7 @@ can build an app around a temporary store and models folder.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from flask import Flask, current_app
@@ -41,7 +42,18 @@ def build_services(settings: Settings) -> Services:
 
 
 def register_services(app: Flask, settings: Settings) -> None:
-    app.extensions["kakehashi"] = build_services(settings)
+    built = app.extensions["kakehashi"] = build_services(settings)
+    swept = threading.Event()
+
+    def sweep_once() -> None:
+        """At a serving process's first request (never in CLI runs): translate, in the background,
+        what a stopped process left missing."""
+        if not swept.is_set():
+            swept.set()
+            if settings.mt_background and built.store.is_initialized():
+                built.background.sweep()
+
+    app.before_request(sweep_once)
 
 
 def services() -> Services:

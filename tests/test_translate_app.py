@@ -239,3 +239,19 @@ def test_from_index_installs_from_a_reachable_index(app, runner, mt_packages, tm
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_first_request_of_a_serving_process_sweeps_what_was_left_missing(settings, install_models):
+    """A story saved while no worker translated it (restart, CLI load) is filled after the next
+    server start, at its first request, in the background."""
+    app = make_app(settings.with_overrides(mt_background=True))  # the demo story, never translated
+    try:
+        install_models(app)
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 200
+        assert app.extensions["kakehashi"].background.wait(timeout=60)
+        body = client.get(f"/api/v1/stories/{DEMO_ID}?lang=ko").get_json()
+        assert body["coverage"]["source"] == 0 and body["title"]["provenance"] == "machine"
+    finally:
+        app.extensions["kakehashi"].background.wait(timeout=60)
+        app.extensions["kakehashi"].store.dispose()

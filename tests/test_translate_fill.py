@@ -176,3 +176,13 @@ def test_rows_stored_meanwhile_are_ignored_on_any_database(store, translators, m
     monkeypatch.setattr(store.engine.dialect, "name", "otherdb")
     _insert_new(store, [row, {**row, "source_hash": "i" * 64}])
     assert len(_rows(store)) == 2
+
+
+def test_sweep_fills_everything_missing_in_the_background(store, translators, mt_settings):
+    """What a stopped worker had queued is not lost: a new worker's sweep translates it."""
+    background = BackgroundFill(mt_settings, store, translators)
+    assert background.sweep() is True
+    assert background.wait(timeout=60)
+    assert len(_rows(store)) == 8
+    off = BackgroundFill(mt_settings.with_overrides(mt_background=False), store, translators)
+    assert off.sweep() is False

@@ -13,6 +13,7 @@ import threading
 from .fill import fill_missing
 
 log = logging.getLogger(__name__)
+ALL_STORIES = "*"   # not a valid story id (slugs are a-z0-9-), so it cannot clash with one
 
 
 class BackgroundFill:
@@ -26,6 +27,12 @@ class BackgroundFill:
         self._idle = threading.Condition(self._lock)
         self._busy = 0
         self._worker: threading.Thread | None = None
+
+    def sweep(self) -> bool:
+        """Queue a fill of everything missing: run once when a worker starts, so fills queued
+        in a process that stopped (restart, deploy) are not lost. Cheap when nothing is missing;
+        several workers sweeping at once store each translation once (duplicates are ignored)."""
+        return self.schedule(ALL_STORIES)
 
     def schedule(self, story_id: str) -> bool:
         """Queue a fill for one story; returns False when nothing will run (off, or no models)."""
@@ -57,7 +64,8 @@ class BackgroundFill:
                 self._waiting.discard(story_id)
             try:
                 self.translators.refresh(force=True)  # cheap: a listing; reloads only changed models
-                report = fill_missing(self.store, self.translators, story_ids=[story_id])
+                report = fill_missing(self.store, self.translators,
+                                      story_ids=None if story_id == ALL_STORIES else [story_id])
                 if report.done or report.failed:
                     log.info("background fill of %s: %d fields translated, %d failed in %.1f s",
                              story_id, report.done, report.failed, report.seconds)
