@@ -171,7 +171,7 @@ def test_a_file_paused_mid_write_is_not_imported_until_it_settles(workers, catal
     wall[0] = mtime + 1.5
     clock.now += 5
     assert ko_reports(first) == [], "still not settled"
-    wall[0] = mtime + 2
+    wall[0] = mtime + 2.5                              # settled (clear of float rounding of mtimes)
     clock.now += 5
     assert [r.added for r in ko_reports(first)] == [1]
     assert StoredHumanTranslations(second.store).lookup("ko", {KEY}) == {KEY: LONG_KO}, "the whole translation"

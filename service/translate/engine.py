@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Callable
 
-from .errors import TranslationError
+from .errors import ModelLoadError, TranslationError
 from .packages import InstalledPackage
 from .splitter import joiner
 
@@ -56,7 +56,7 @@ class Engine:
                         inter_threads=self.settings.mt_inter_threads,
                         intra_threads=self.settings.mt_intra_threads)
                 except Exception as exc:  # noqa: BLE001 - CTranslate2 raises RuntimeError/ValueError
-                    raise TranslationError(f"cannot load model {self.label} from {path}: {exc}") from exc
+                    raise ModelLoadError(f"cannot load model {self.label} from {path}: {exc}") from exc
                 self._tokenizer, self._translator = tokenizer, translator
         return self._translator, self._tokenizer
 

@@ -12,3 +12,7 @@ class TranslationUnavailable(LookupError):
 
 class TranslationError(RuntimeError):
     """A model failed while loading or translating; callers log it and serve the source text."""
+
+
+class ModelLoadError(TranslationError):
+    """An installed model does not load: every text of its pair fails, so retrying them is useless."""
