@@ -50,7 +50,7 @@ class LocalizedStory:
 def localize_stories(stories: list[Story], lang: str, resolver: Resolver) -> list[LocalizedStory]:
     """Localize several stories with one batched lookup per kind of translation."""
     all_fields = [f for story in stories for f in story.fields]
-    localized = dict(zip(((f.story_id, f.position) for f in all_fields), resolver.localize(all_fields, lang)))
+    localized = dict(zip(((f.story_id, f.position) for f in all_fields), resolver.localize(all_fields, lang), strict=True))
     result = []
     for story in stories:
         items = {role: [LocalizedItem(f, localized[(f.story_id, f.position)]) for f in story.fields_with_role(role)]

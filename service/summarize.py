@@ -132,7 +132,7 @@ def point_count(n_sentences: int) -> int:
 def choose(order: Sequence[int], sentences: Sequence[Sentence], sims: sparse.csr_matrix, k: int) -> list[int]:
     """Top-k by rank, spread over snippets, never two near-duplicates unless too few remain."""
     pairs = sparse.triu(sims >= NEAR_DUPLICATE).tocoo()
-    twins = {(int(i), int(j)) for i, j in zip(pairs.row, pairs.col)}
+    twins = {(int(i), int(j)) for i, j in zip(pairs.row, pairs.col, strict=True)}
     twins |= {(j, i) for i, j in twins}
     fresh: list[int] = []
     same_snippet: list[int] = []

@@ -4,7 +4,6 @@ import re
 import pytest
 
 from conftest import DEMO_ID
-from service.domain import Field
 from service.web.locale import COOKIE
 
 

@@ -98,7 +98,7 @@ def _entry_lines(entry: Entry) -> list[str]:
         lines += _comment_lines(".", comment)
     if entry.locations:
         refs = list(dict.fromkeys(f"{name}:{number}" if number is not None else name
-                                  for name, number in sorted(entry.locations, key=lambda l: (l[0], -1 if l[1] is None else l[1]))))
+                                  for name, number in sorted(entry.locations, key=lambda loc: (loc[0], -1 if loc[1] is None else loc[1]))))
         lines += _comment_lines(":", " ".join(refs))
     if flags:
         lines.append("#, " + ", ".join(flags))

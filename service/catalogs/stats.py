@@ -80,7 +80,7 @@ def coverage_report(store: Store, resolver: Resolver, translations_dir: Path,
         row = {"id": story.id, "published": story.published.isoformat(), "languages": {}}
         for lang in langs:
             counts = _zero()
-            for field, item in zip(fields[index], localized[lang][index]):
+            for field, item in zip(fields[index], localized[lang][index], strict=True):
                 counts["fields"] += 1
                 counts[item.provenance] += 1
                 counts["native"] += field.source_lang == lang
@@ -88,7 +88,7 @@ def coverage_report(store: Store, resolver: Resolver, translations_dir: Path,
                                     and (field.context, field.source_text) in (fuzzy[lang] or ()))
             row["languages"][lang] = counts
             if lang == title_lang:
-                titles = [item for field, item in zip(fields[index], localized[lang][index]) if field.role == "title"]
+                titles = [item for field, item in zip(fields[index], localized[lang][index], strict=True) if field.role == "title"]
                 row["title"] = titles[0].as_json() if titles else None
             for name in COUNTS:
                 totals[lang][name] += counts[name]

@@ -41,7 +41,7 @@ def export_command(lang: str | None, machine_suggestions: bool) -> None:
         results = export_catalogs(svc.store, svc.settings.translations_dir, [lang] if lang else CATALOG_LANGUAGES,
                                   machine=machine)
     except CatalogError as error:
-        raise click.ClickException(f"{error}\n(broken catalogs were left as they are; fix them and export again)")
+        raise click.ClickException(f"{error}\n(broken catalogs were left as they are; fix them and export again)") from None
     for result in results:
         click.echo(result.summary())
 
