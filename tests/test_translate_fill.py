@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from service.config import Settings
 from service.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
 from service.translate.background import BackgroundFill
+from service.translate.chunking import chunks
 from service.translate.fill import fill_missing
 from service.translate.lookup import StoredMachineTranslations
 from service.translate.packages import install_package, remove_package
@@ -112,7 +114,52 @@ def test_one_text_the_model_fails_on_leaves_only_its_own_fields_as_source(store,
     assert (report.done, report.failed, report.failed_pairs) == (4, 1, set())
     stored = {row[0] for row in _rows(store) if row[1] == "ko"}
     assert stored == {"en", "ja"}
-    assert "retrying its 3 texts one by one" in caplog.text and "of text" in caplog.text
+    assert "retrying them in halves" in caplog.text and "of text" in caplog.text
+
+
+def _add_story(store, story_id: str, texts: list[str]) -> None:
+    with store.transaction() as session:
+        session.add(StoryRow(id=story_id, published=dt.date(2025, 8, 24), title=None))
+        for position, text in enumerate(texts):
+            session.add(FieldRow(story_id=story_id, position=position, role="point", source_index=0,
+                                 source_lang="en", source_text=text, source_hash=source_hash("en", text)))
+
+
+def test_a_failed_batch_is_split_in_halves_so_the_good_texts_stay_batched(store, translators, monkeypatch):
+    """One bad text among 32 costs 2 calls per halving (about 11 in all), not one call per text."""
+    texts = [f"Story number {n} is here." for n in range(32)]
+    _add_story(store, "many", texts)
+    poison, calls, real_translate = texts[13], [], translators.translate
+
+    def translate(source, target, batch, progress=None):
+        calls.append(len(batch))
+        if poison in batch:
+            raise RuntimeError("the model choked")
+        return real_translate(source, target, batch, progress=progress)
+
+    monkeypatch.setattr(translators, "translate", translate)
+    report = fill_missing(store, translators, story_ids=["many"], langs=["ko"])
+    assert (report.done, report.failed, report.texts, report.failed_pairs) == (31, 1, 31, set())
+    assert sorted(calls, reverse=True) == [32, 16, 16, 8, 8, 4, 4, 2, 2, 1, 1], calls
+    lookup = StoredMachineTranslations(store, translators).lookup("ko", [("en", t) for t in texts])
+    assert set(lookup) == {("en", t) for t in texts if t != poison}
+
+
+def test_a_model_that_does_not_load_fails_its_pair_once_not_once_per_text(store, translators, monkeypatch, caplog):
+    model = translators.routes()[("en", "ja")][0].package.real_path / "model" / "model.bin"
+    model.write_bytes(b"corrupted")
+    calls, real_translate = [], translators.translate
+
+    def translate(source, target, batch, progress=None):
+        calls.append((source, target))
+        return real_translate(source, target, batch, progress=progress)
+
+    monkeypatch.setattr(translators, "translate", translate)
+    with caplog.at_level(logging.ERROR):
+        report = fill_missing(store, translators, langs=["ja"])
+    assert calls == [("en", "ja")]
+    assert (report.done, report.failed, report.failed_pairs) == (0, 4, {("en", "ja")})
+    assert "cannot load model argos:en-ja:1.1" in caplog.text and "retrying" not in caplog.text
 
 
 def test_lookup_serves_the_current_engine_and_falls_back_to_the_newest_when_removed(
@@ -186,3 +233,74 @@ def test_sweep_fills_everything_missing_in_the_background(store, translators, mt
     assert len(_rows(store)) == 8
     off = BackgroundFill(mt_settings.with_overrides(mt_background=False), store, translators)
     assert off.sweep() is False
+
+
+def test_sweep_is_a_no_op_without_models(store, tmp_path):
+    empty = Settings(instance_dir=tmp_path / "empty")
+    background = BackgroundFill(empty, store, Translators(empty))
+    assert background.sweep() is False
+    assert background._worker is None and background.wait(timeout=1)
+    assert _rows(store) == []
+
+
+def test_sweep_with_nothing_missing_loads_no_model(store, translators, mt_settings, monkeypatch):
+    """A worker started after everything was filled plans, finds nothing, and translates nothing."""
+    fill_missing(store, translators)
+    fresh = Translators(mt_settings, rescan_seconds=0)           # a new process: no model loaded yet
+    monkeypatch.setattr(fresh, "translate", lambda *a, **k: pytest.fail("nothing was missing"))
+    background = BackgroundFill(mt_settings, store, fresh)
+    assert background.sweep() is True and background.wait(timeout=60)
+    assert len(_rows(store)) == 8
+    assert not any(engine.loaded for route in fresh.routes().values() for engine in route)
+
+
+def test_sweeps_of_several_processes_at_once_store_each_translation_once(store, mt_settings, translators, caplog):
+    """Two workers (own store connection, own models) plan the same missing work before either
+    stores it; both translate it, and the second one's rows are ignored, not an error."""
+    barrier = threading.Barrier(2, timeout=30)
+
+    def meeting_at_the_first_call(translators):
+        real_translate, calls = translators.translate, []
+
+        def translate(source, target, texts, progress=None):
+            calls.append((source, target))
+            if len(calls) == 1:
+                barrier.wait()                               # both planned: both have the work to do
+            return real_translate(source, target, texts, progress=progress)
+
+        translators.translate = translate
+        return translators
+
+    workers = [BackgroundFill(mt_settings, make_store(str(store.engine.url)),
+                              meeting_at_the_first_call(Translators(mt_settings, rescan_seconds=0)))
+               for _ in range(2)]
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert all(worker.sweep() for worker in workers)
+            assert all(worker.wait(timeout=120) for worker in workers)
+        assert "failed" not in caplog.text and not barrier.broken
+        assert len(_rows(store)) == 8
+    finally:
+        for worker in workers:
+            worker.store.engine.dispose()
+
+
+def test_chunks_splits_in_order_and_yields_nothing_for_nothing():
+    assert list(chunks(range(5), size=2)) == [[0, 1], [2, 3], [4]]
+    assert list(chunks([], size=2)) == [] and list(chunks({"a": 1, "b": 2})) == [["a", "b"]]
+    with pytest.raises(ValueError):
+        list(chunks([1], size=0))
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "otherdb"])
+def test_more_rows_than_one_query_chunk_are_stored_found_and_served(store, translators, monkeypatch, dialect):
+    from service.translate.fill import _insert_new, _stored
+
+    rows = [{"source_hash": f"{n:064x}", "target_lang": "ko", "engine": "argos:en-ko:1.1", "source_lang": "en",
+             "text": f"t{n}"} for n in range(1201)]
+    monkeypatch.setattr(store.engine.dialect, "name", dialect)
+    _insert_new(store, rows[:700])
+    _insert_new(store, rows)                              # 700 already there: ignored, on any database
+    assert len(_rows(store)) == 1201
+    assert _stored(store, "ko", "argos:en-ko:1.1", [r["source_hash"] for r in rows] + ["f" * 64]) == {
+        r["source_hash"] for r in rows}

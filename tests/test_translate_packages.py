@@ -148,6 +148,9 @@ def test_metadata_that_is_not_json_is_refused(models_dir, tmp_path, good):
 
 @pytest.mark.parametrize("change, words", [
     ({"to_code": None}, "no to_code"),
+    ({"from_code": None}, "no from_code"),
+    ({"package_version": None}, "no package_version"),
+    ({"package_version": 1.1}, "no package_version string"),
     ({"from_code": "../../x"}, "not ISO 639"),
     ({"package_version": "1.1/../../x"}, "not a version"),
     ({"type": "sbd"}, "not a translation package"),
@@ -174,8 +177,19 @@ def test_broken_sentencepiece_model_is_refused(models_dir, tmp_path, good):
     _refused(models_dir, _write_zip(tmp_path / "sp.argosmodel", good), "sentencepiece.model does not load")
 
 
-def test_broken_ctranslate2_model_is_refused(models_dir, tmp_path, good):
-    good["translate-en_ja-1_1/model/model.bin"] = b"garbage" * 100
+def test_metadata_without_argos_version_is_accepted_as_argostranslate_does(models_dir, tmp_path, good):
+    """argostranslate reads argos_version with a default ("" in package.py), so packages may omit it."""
+    meta = json.loads(good["translate-en_ja-1_1/metadata.json"])
+    del meta["argos_version"]
+    good["translate-en_ja-1_1/metadata.json"] = json.dumps(meta).encode()
+    installed = install_package(models_dir, _write_zip(tmp_path / "noargos.argosmodel", good), LIMIT)
+    assert installed.engine == "argos:en-ja:1.1"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_broken_ctranslate2_model_is_refused(models_dir, tmp_path, good, damage):
+    model = good["translate-en_ja-1_1/model/model.bin"]
+    good["translate-en_ja-1_1/model/model.bin"] = b"garbage" * 100 if damage == "garbage" else model[:len(model) // 2]
     _refused(models_dir, _write_zip(tmp_path / "ct2.argosmodel", good), "CTranslate2 model", "does not load")
 
 

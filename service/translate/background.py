@@ -62,15 +62,16 @@ class BackgroundFill:
             story_id = self._queue.get()
             with self._lock:
                 self._waiting.discard(story_id)
+            what = "all stories (sweep)" if story_id == ALL_STORIES else f"story {story_id}"
             try:
                 self.translators.refresh(force=True)  # cheap: a listing; reloads only changed models
                 report = fill_missing(self.store, self.translators,
                                       story_ids=None if story_id == ALL_STORIES else [story_id])
                 if report.done or report.failed:
                     log.info("background fill of %s: %d fields translated, %d failed in %.1f s",
-                             story_id, report.done, report.failed, report.seconds)
+                             what, report.done, report.failed, report.seconds)
             except Exception:  # noqa: BLE001 - a worker that dies would silently stop all fills
-                log.exception("background fill of story %s failed", story_id)
+                log.exception("background fill of %s failed", what)
             finally:
                 with self._lock:
                     self._busy -= 1

@@ -78,7 +78,7 @@ class Engine:
         prefix = self.package.target_prefix
         outputs = self._run(translator, chunks, prefix, progress, owners) if chunks else []
         texts: list[list[str]] = [[] for _ in sentences]
-        for owner, tokens in zip(owners, outputs):
+        for owner, tokens in zip(owners, outputs, strict=True):
             if prefix and tokens and tokens[0] == prefix:
                 tokens = tokens[1:]
             text = tokenizer.decode_pieces(tokens)
@@ -132,7 +132,7 @@ def _report(results, owners, progress) -> None:
     """Poll the asynchronous results; report sentences whose chunks are all finished."""
     reported, total = -1, len(set(owners))
     while True:
-        pending = {owner for owner, result in zip(owners, results) if not result.done()}
+        pending = {owner for owner, result in zip(owners, results, strict=True) if not result.done()}
         finished = total - len(pending)
         if finished != reported:
             progress(finished)

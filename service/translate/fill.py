@@ -2,9 +2,10 @@
 
 Work is planned first (what is missing for the engine that would translate it now), identical
 texts are translated once, and each language pair is ONE batched call: translating per field
-is what makes LibreTranslate slow. When a pair's batch fails, its texts are retried one by one,
-so one text the model chokes on leaves only its own fields served as source; a broken model
-fails them all, logged, and the rest of the run goes on.
+is what makes LibreTranslate slow. When a pair's batch fails, it is split in halves and only
+the half that fails is split again, so one text the model chokes on leaves only its own fields
+served as source while the others stay batched (about 2·log2(n) calls per bad text). A model
+that does not load fails its whole pair at once, logged, and the rest of the run goes on.
 """
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ from sqlalchemy import insert, select
 from ..config import READING_LANGUAGES
 from ..store.models import MachineTranslationRow
 from ..store.queries import iter_fields
+from .chunking import chunks
+from .errors import ModelLoadError, TranslationUnavailable
 
 log = logging.getLogger(__name__)
-_CHUNK = 500
+# Errors that every text of the pair would raise again: retrying text by text is useless.
+_PAIR_ERRORS = (ModelLoadError, TranslationUnavailable)
 
 
 @dataclass
@@ -83,10 +87,15 @@ def fill_missing(store, translators, story_ids: Iterable[str] | None = None, lan
         count = sum(pair_work.fields.values())
         try:
             stored = _translate_pair(store, translators, pair, pair_work, progress, done_before, report.pending)
-        except Exception:  # noqa: BLE001 - one broken model or text must not stop the rest
-            log.exception("batched machine translation %s-%s failed; retrying its %d texts one by one",
+        except _PAIR_ERRORS as error:
+            log.error("machine translation %s-%s failed (%s); its %d fields stay served as source",
+                      *pair, error, count)
+            stored = set()
+            report.failed_pairs.add(pair)
+        except Exception:  # noqa: BLE001 - one broken text must not stop the rest
+            log.exception("batched machine translation %s-%s of %d texts failed; retrying them in halves",
                           *pair, len(pair_work.texts))
-            stored = _translate_one_by_one(store, translators, pair, pair_work)
+            stored = _retry_in_halves(store, translators, pair, pair_work, list(pair_work.texts))
             if not stored:
                 report.failed_pairs.add(pair)
         stored_fields = sum(pair_work.fields[h] for h in stored)
@@ -103,11 +112,11 @@ def fill_missing(store, translators, story_ids: Iterable[str] | None = None, lan
 def _stored(store, lang: str, engine: str, hashes: list[str]) -> set[str]:
     found = set()
     with store.reading() as session:
-        for start in range(0, len(hashes), _CHUNK):
+        for chunk in chunks(hashes):
             found.update(session.scalars(
                 select(MachineTranslationRow.source_hash)
                 .where(MachineTranslationRow.target_lang == lang, MachineTranslationRow.engine == engine,
-                       MachineTranslationRow.source_hash.in_(hashes[start:start + _CHUNK]))))
+                       MachineTranslationRow.source_hash.in_(chunk))))
     return found
 
 
@@ -124,7 +133,7 @@ def _translate_pair(store, translators, pair, pair_work: _PairWork, progress, do
 
     translated, engine = translators.translate(pair[0], pair[1], texts, progress=report)
     rows = [{"source_hash": h, "target_lang": pair[1], "engine": engine, "source_lang": pair[0], "text": text}
-            for h, text in zip(hashes, translated) if text.strip()]
+            for h, text in zip(hashes, translated, strict=True) if text.strip()]
     if len(rows) < len(hashes):
         log.warning("%s gave no text for %d of %d texts; those stay served as source",
                     engine, len(hashes) - len(rows), len(hashes))
@@ -133,16 +142,31 @@ def _translate_pair(store, translators, pair, pair_work: _PairWork, progress, do
     return {row["source_hash"] for row in rows}
 
 
-def _translate_one_by_one(store, translators, pair, pair_work: _PairWork) -> set[str]:
-    """After a failed batch: each text alone, so only the texts that fail stay untranslated."""
+def _retry_in_halves(store, translators, pair, pair_work: _PairWork, hashes: list[str]) -> set[str]:
+    """After a failed batch of ``hashes``: translate each half as one batch and split again only a
+    half that fails, down to single texts; returns the hashes stored. Only the texts that fail
+    alone stay untranslated (logged), and the good ones keep most of the batching."""
+    if len(hashes) < 2:          # the failed batch was this one text: nothing smaller to try
+        for text_hash in hashes:
+            log.error("machine translation %s-%s of text %s failed; its fields stay served as source",
+                      *pair, text_hash[:12])
+        return set()
     stored: set[str] = set()
-    for text_hash, text in pair_work.texts.items():
-        single = _PairWork(pair_work.engine, {text_hash: text}, {text_hash: pair_work.fields[text_hash]})
+    middle = len(hashes) // 2
+    for half in (hashes[:middle], hashes[middle:]):
+        part = _PairWork(pair_work.engine, {h: pair_work.texts[h] for h in half},
+                         {h: pair_work.fields[h] for h in half})
         try:
-            stored |= _translate_pair(store, translators, pair, single, None, 0, 0)
-        except Exception as error:  # noqa: BLE001 - logged; the field stays served as source
-            log.error("machine translation %s-%s of text %s failed (%s); its fields stay served as source",
-                      *pair, text_hash[:12], error)
+            stored |= _translate_pair(store, translators, pair, part, None, 0, 0)
+        except _PAIR_ERRORS as error:   # the model went away meanwhile: the rest would fail too
+            log.error("machine translation %s-%s failed (%s); stopping its retries", *pair, error)
+            return stored
+        except Exception as error:  # noqa: BLE001 - logged; the fields stay served as source
+            if len(half) == 1:
+                log.error("machine translation %s-%s of text %s failed (%s); its fields stay served as source",
+                          *pair, half[0][:12], error)
+            else:
+                stored |= _retry_in_halves(store, translators, pair, pair_work, half)
     return stored
 
 
@@ -157,15 +181,16 @@ def _insert_new(store, rows: list[dict]) -> None:
                 from sqlalchemy.dialects.sqlite import insert as dialect_insert
             else:
                 from sqlalchemy.dialects.postgresql import insert as dialect_insert
-            for start in range(0, len(rows), _CHUNK):
-                session.execute(dialect_insert(MachineTranslationRow).on_conflict_do_nothing(),
-                                rows[start:start + _CHUNK])
+            for chunk in chunks(rows):
+                session.execute(dialect_insert(MachineTranslationRow).on_conflict_do_nothing(), chunk)
             return
         by_key = {(r["source_hash"], r["engine"]): r for r in rows}
-        existing = set(tuple(row) for row in session.execute(
-            select(MachineTranslationRow.source_hash, MachineTranslationRow.engine)
-            .where(MachineTranslationRow.target_lang == rows[0]["target_lang"],
-                   MachineTranslationRow.source_hash.in_([r["source_hash"] for r in rows]))))
+        existing = set()
+        for chunk in chunks({r["source_hash"] for r in rows}):
+            existing.update(tuple(row) for row in session.execute(
+                select(MachineTranslationRow.source_hash, MachineTranslationRow.engine)
+                .where(MachineTranslationRow.target_lang == rows[0]["target_lang"],
+                       MachineTranslationRow.source_hash.in_(chunk))))
         fresh = [row for key, row in by_key.items() if key not in existing]
         if fresh:
             session.execute(insert(MachineTranslationRow), fresh)

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from ..domain import source_hash
 from ..store.models import MachineTranslationRow
-
-_CHUNK = 500   # stay far below SQLite's bound-parameter limit
+from .chunking import chunks
 
 
 class StoredMachineTranslations:
@@ -27,15 +26,14 @@ class StoredMachineTranslations:
         if not keys:
             return {}
         current = self.translators.engines()
-        hashes = list(keys)
         rows = []
         with self.store.reading() as session:
-            for start in range(0, len(hashes), _CHUNK):
+            for chunk in chunks(keys):
                 rows += session.execute(
                     select(MachineTranslationRow.source_hash, MachineTranslationRow.engine,
                            MachineTranslationRow.text, MachineTranslationRow.created_at)
                     .where(MachineTranslationRow.target_lang == lang,
-                           MachineTranslationRow.source_hash.in_(hashes[start:start + _CHUNK]))).all()
+                           MachineTranslationRow.source_hash.in_(chunk))).all()
         found: dict[tuple[str, str], tuple[str, str]] = {}
         newest: dict[tuple[str, str], tuple] = {}
         for row in rows:

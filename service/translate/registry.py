@@ -119,7 +119,7 @@ class Translators:
                 if progress is not None:
                     progress(leg * len(unique) + done, total)
             sentences = engine.translate_sentences(sentences, progress=report if progress else None)
-        translated = dict(zip(unique, sentences))
+        translated = dict(zip(unique, sentences, strict=True))
         return _join(layout, translated, target), label_of(route)
 
 
