@@ -12,7 +12,7 @@ from service.config import Settings
 from service.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
 from service.translate.background import BackgroundFill
-from service.translate.chunking import chunks
+from service.store.chunking import chunks
 from service.translate.fill import fill_missing
 from service.translate.lookup import StoredMachineTranslations
 from service.translate.packages import install_package, remove_package

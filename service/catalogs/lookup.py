@@ -11,8 +11,8 @@ from typing import Iterable, Mapping
 from sqlalchemy import select
 
 from ..store import HumanTranslationRow, Store
+from ..store.chunking import chunks
 
-_CHUNK = 500   # contexts per query, well under SQLite's bound-parameter limit
 
 
 class StoredHumanTranslations:
@@ -27,11 +27,10 @@ class StoredHumanTranslations:
         contexts = sorted({context for context, _ in wanted})
         rows = []
         with self.store.reading() as session:
-            for start in range(0, len(contexts), _CHUNK):
+            for chunk in chunks(contexts):
                 query = (select(HumanTranslationRow.context, HumanTranslationRow.source_text,
                                 HumanTranslationRow.text)
-                         .where(HumanTranslationRow.lang == lang,
-                                HumanTranslationRow.context.in_(contexts[start:start + _CHUNK])))
+                         .where(HumanTranslationRow.lang == lang, HumanTranslationRow.context.in_(chunk)))
                 rows += session.execute(query).all()
         return {(context, source): text for context, source, text in rows
                 if (context, source) in wanted and text}

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from ..config import READING_LANGUAGES
 from ..store.models import MachineTranslationRow
 from ..store.queries import iter_fields
-from .chunking import chunks
+from ..store.chunking import chunks
 from .errors import ModelLoadError, TranslationUnavailable
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..domain import source_hash
 from ..store.models import MachineTranslationRow
-from .chunking import chunks
+from ..store.chunking import chunks
 
 
 class StoredMachineTranslations:
