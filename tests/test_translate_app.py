@@ -122,33 +122,6 @@ def test_new_model_version_is_refilled(app, client, runner, install_models):
     assert "argos:en-ko:1.2" in engines and EN_KO not in engines
 
 
-def test_background_fill_after_post(settings, auth, install_models):
-    app = make_app(settings.with_overrides(mt_background=True), demo=False)
-    try:
-        install_models(app)
-        client = app.test_client()
-        translators = app.extensions["kakehashi"].translators
-        real_translate, release = translators.translate, threading.Event()
-
-        def held_translate(*args, **kwargs):  # the model is "busy" until the test releases it
-            assert release.wait(timeout=60)
-            return real_translate(*args, **kwargs)
-
-        translators.translate = held_translate
-        assert client.post("/api/v1/stories", json=STORY, headers=auth).status_code == 201
-        pending = client.get("/api/v1/stories/tariff-talks?lang=ko").get_json()
-        assert pending["coverage"]["source"] == len(fields_of(pending)), "served as source until translated"
-        release.set()
-        assert app.extensions["kakehashi"].background.wait(timeout=60)
-        body = client.get("/api/v1/stories/tariff-talks?lang=ko").get_json()
-        assert_machine_translated(body, "ko")
-        assert body["coverage"]["machine"] == len(fields_of(body))
-        assert any(f["engine"] == PIVOT for f in fields_of(body))
-    finally:
-        app.extensions["kakehashi"].background.wait(timeout=60)
-        app.extensions["kakehashi"].store.engine.dispose()
-
-
 def test_post_serves_source_while_its_background_fill_runs_then_machine(settings, auth, install_models):
     """The fill a POST schedules is held inside the model call: meanwhile the API and the page
     serve every field of the new story as source; released, it is served as machine text."""
