@@ -254,9 +254,11 @@ def test_sweep_with_nothing_missing_loads_no_model(store, translators, mt_settin
     assert not any(engine.loaded for route in fresh.routes().values() for engine in route)
 
 
-def test_sweeps_of_several_processes_at_once_store_each_translation_once(store, mt_settings, translators, caplog):
-    """Two workers (own store connection, own models) plan the same missing work before either
-    stores it; both translate it, and the second one's rows are ignored, not an error."""
+def test_sweeps_of_several_processes_at_once_store_each_translation_once(store, mt_settings, translators, caplog,
+                                                                        tmp_path):
+    """Two workers on two machines (own store connection, own models, own instance folder, so
+    no shared sweep lock) plan the same missing work before either stores it; both translate
+    it, and the second one's rows are ignored, not an error."""
     barrier = threading.Barrier(2, timeout=30)
 
     def meeting_at_the_first_call(translators):
@@ -271,9 +273,10 @@ def test_sweeps_of_several_processes_at_once_store_each_translation_once(store, 
         translators.translate = translate
         return translators
 
-    workers = [BackgroundFill(mt_settings, make_store(str(store.engine.url)),
+    workers = [BackgroundFill(mt_settings.with_overrides(instance_dir=tmp_path / f"machine-{n}"),
+                              make_store(str(store.engine.url)),
                               meeting_at_the_first_call(Translators(mt_settings, rescan_seconds=0)))
-               for _ in range(2)]
+               for n in range(2)]
     try:
         with caplog.at_level(logging.WARNING):
             assert all(worker.sweep() for worker in workers)
@@ -304,3 +307,18 @@ def test_more_rows_than_one_query_chunk_are_stored_found_and_served(store, trans
     assert len(_rows(store)) == 1201
     assert _stored(store, "ko", "argos:en-ko:1.1", [r["source_hash"] for r in rows] + ["f" * 64]) == {
         r["source_hash"] for r in rows}
+
+
+def test_a_sweep_skips_while_another_worker_of_the_machine_sweeps(store, translators, mt_settings):
+    import fcntl
+
+    lock = mt_settings.instance_dir / "sweep.lock"
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # "another worker" is sweeping
+        background = BackgroundFill(mt_settings, store, translators)
+        assert background.sweep() and background.wait(timeout=60)
+        assert _rows(store) == [], "skipped: the other worker translates the same texts"
+        assert background.schedule("one") and background.wait(timeout=60)
+        assert len(_rows(store)) == 6, "a story's own fill never waits for a sweep"
+    assert background.sweep() and background.wait(timeout=60)
+    assert len(_rows(store)) == 8

@@ -6,9 +6,12 @@ logged; until the fill is done the fields are served as source.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import queue
 import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 from .fill import fill_missing
 
@@ -65,8 +68,11 @@ class BackgroundFill:
             what = "all stories (sweep)" if story_id == ALL_STORIES else f"story {story_id}"
             try:
                 self.translators.refresh(force=True)  # cheap: a listing; reloads only changed models
-                report = fill_missing(self.store, self.translators,
-                                      story_ids=None if story_id == ALL_STORIES else [story_id])
+                with self._sweep_turn(story_id) as mine:
+                    if not mine:
+                        continue
+                    report = fill_missing(self.store, self.translators,
+                                          story_ids=None if story_id == ALL_STORIES else [story_id])
                 if report.done or report.failed:
                     log.info("background fill of %s: %d fields translated, %d failed in %.1f s",
                              what, report.done, report.failed, report.seconds)
@@ -76,6 +82,28 @@ class BackgroundFill:
                 with self._lock:
                     self._busy -= 1
                     self._idle.notify_all()
+
+    @contextmanager
+    def _sweep_turn(self, story_id: str):
+        """Sweeps of the workers of one machine take turns: the one that finds the lock taken
+        skips, since the holder translates the same texts (this halves start-up CPU, nothing
+        else). Story fills always run."""
+        if story_id != ALL_STORIES:
+            yield True
+            return
+        lock_path = Path(self.settings.instance_dir) / "sweep.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.debug("another worker is sweeping; this one skips")
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every scheduled fill is done (for tests); False on timeout."""
