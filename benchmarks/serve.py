@@ -2,7 +2,7 @@
 
 Both run under gunicorn exactly as ``make serve`` runs Kakehashi, loaded by wrk from the same
 machine, in the same run; the ratios are what to compare across changes, not the raw numbers.
-Usage: python benchmarks/serve.py [--seconds 10] [--connections 16]
+Usage: python benchmarks/serve.py [--seconds 5] [--rounds 3] [--connections 16]
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,7 +64,8 @@ def load(url: str, seconds: int, connections: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -71,21 +73,27 @@ def main() -> None:
     instance = Path(tempfile.mkdtemp(prefix="kakehashi-bench-"))
     env = {**os.environ, "KAKEHASHI_INSTANCE_DIR": str(instance), "KAKEHASHI_LOG_LEVEL": "WARNING"}
     subprocess.run([str(BIN / "kakehashi"), "init"], env=env, check=True, capture_output=True)
-    results = {}
     targets = [("hello (bare Flask)", "hello_app:create_app()", ROOT / "benchmarks", "/"),
                ("API story ?lang=ko", "service:create_app()", ROOT, f"/api/v1/stories/{STORY}?lang=ko"),
                ("page /ko/stories", "service:create_app()", ROOT, f"/ko/stories/{STORY}")]
-    for name, spec, cwd, path in targets:
-        process, url = start(spec, env, cwd)
-        try:
-            load(url + path, 2, args.connections)  # warm up: lazy loads, caches
-            results[name] = load(url + path, args.seconds, args.connections)
-        finally:
-            process.terminate()
-            process.wait()
+    # wrk and the server share this machine's cores, so one run can be unlucky: the targets take
+    # turns for several rounds and the median of each is reported.
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in targets}
+    for _ in range(args.rounds):
+        for name, spec, cwd, path in targets:
+            process, url = start(spec, env, cwd)
+            try:
+                load(url + path, 1, args.connections)  # warm up: lazy loads, caches
+                runs[name].append(load(url + path, args.seconds, args.connections))
+            finally:
+                process.terminate()
+                process.wait()
+    results = {name: (statistics.median(r for r, _ in values), statistics.median(p for _, p in values))
+               for name, values in runs.items()}
     shutil.rmtree(instance, ignore_errors=True)
     base_rps, base_p99 = results["hello (bare Flask)"]
-    print(f"gunicorn.conf.py as make serve, wrk {args.connections} connections, {args.seconds} s each")
+    print(f"gunicorn.conf.py as make serve, wrk {args.connections} connections, "
+          f"median of {args.rounds} runs of {args.seconds} s each")
     print(f"{'target':24} {'req/s':>9} {'p99 ms':>8} {'req/s vs hello':>15} {'p99 vs hello':>13}")
     for name, (rps, p99) in results.items():
         print(f"{name:24} {rps:9.0f} {p99:8.1f} {rps / base_rps:15.2f} {p99 / base_p99:13.2f}")
