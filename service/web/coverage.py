@@ -5,11 +5,12 @@ lays them out, in the page's language.
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template
 
 from ..catalogs.stats import coverage_report
 from ..config import READING_LANGUAGES
 from ..wiring import services
+from .pages import alternates
 
 coverage_pages = Blueprint("coverage_pages", __name__)
 
@@ -19,5 +20,5 @@ def translate(lang: str):
     svc = services()
     report = coverage_report(svc.store, svc.resolver, svc.settings.translations_dir, READING_LANGUAGES,
                              title_lang=lang)
-    alternates = {code: url_for("coverage_pages.translate", lang=code) for code in READING_LANGUAGES}
-    return render_template("translate.html", lang=lang, report=report, alternates=alternates)
+    return render_template("translate.html", lang=lang, report=report,
+                           alternates=alternates("coverage_pages.translate"))

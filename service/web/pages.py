@@ -37,7 +37,7 @@ def index(lang: str):
     with services().store.reading() as session:
         stories = list_stories(session)
     views = localize_stories(stories, lang, services().resolver)
-    return render_template("index.html", lang=lang, views=views, alternates=_alternates("pages.index"))
+    return render_template("index.html", lang=lang, views=views, alternates=alternates("pages.index"))
 
 
 @pages.get(f"/{LANG}/stories/<story_id>")
@@ -47,10 +47,10 @@ def story(lang: str, story_id: str):
         abort(404)
     view = localize_story(found, lang, services().resolver)
     return render_template("story.html", lang=lang, view=view,
-                           alternates=_alternates("pages.story", story_id=story_id))
+                           alternates=alternates("pages.story", story_id=story_id))
 
 
-def _alternates(endpoint: str, **values) -> dict[str, str]:
+def alternates(endpoint: str, **values) -> dict[str, str]:
     """Paths of this page in every reading language, for hreflang and the switcher."""
     return {code: url_for(endpoint, lang=code, **values) for code in READING_LANGUAGES}
 
