@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .domain import Snippet, Story
 from .store import FieldRow, SnippetRow, Store, StoryRow
 from .store.queries import load_story
+from .store.versions import bump_site, bump_stories
 from .summarize import summarize
 
 
@@ -67,6 +68,7 @@ def create_story(store: Store, story: StoryInput) -> Story:
             row = StoryRow(id=story.id)
             session.add(row)
             _write(session, story, row)
+            bump_site(session)
     except IntegrityError:  # created by another process between our check and our insert
         raise exists from None
     return get_story(store, story.id)
@@ -80,6 +82,8 @@ def replace_story(store: Store, story: StoryInput) -> Story:
             if row is None:
                 raise missing
             _write(session, story, row)
+            session.flush()
+            bump_stories(session, [story.id])
     except (IntegrityError, StaleDataError):  # deleted by another process meanwhile
         raise missing from None
     return get_story(store, story.id)
@@ -101,6 +105,7 @@ def delete_story(store: Store, story_id: str) -> None:
         if session.scalar(select(StoryRow.id).where(StoryRow.id == story_id)) is None:
             raise StoryNotFound(f"no story with id {story_id!r}")
         session.execute(delete(StoryRow).where(StoryRow.id == story_id))
+        bump_site(session)
 
 
 def get_story(store: Store, story_id: str) -> Story | None:

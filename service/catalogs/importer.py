@@ -36,6 +36,7 @@ from .merge import is_reviewed
 from .poformat import PoFile
 from .poreader import parse
 from ..store.upsert import upsert
+from ..store.versions import bump_site, bump_stories
 
 Key = tuple[str, str]
 
@@ -128,6 +129,7 @@ def record_state(session, key: str, fingerprint: str | None, ok: bool, error: st
     file at once both succeed, the last one wins."""
     upsert(session, CatalogStateRow, [{"path": key, "fingerprint": fingerprint or "", "ok": ok, "error": error,
                                        "details": details, "checked_at": dt.datetime.now(dt.timezone.utc)}])
+    bump_site(session)    # coverage shows each catalog's state and fuzzy entries
 
 
 def _relative(problem: Problem, key: str) -> str:
@@ -174,6 +176,8 @@ def _apply(session, lang: str, checked: CheckedCatalog, report: ImportReport, wr
     if not write:
         return
     upsert(session, HumanTranslationRow, changes)
+    touched = {row["context"] for row in changes} | {row.context for row in gone}
+    bump_stories(session, {context.rpartition("/")[0] for context in touched})
     if gone:
         session.execute(delete(HumanTranslationRow).where(
             HumanTranslationRow.lang == lang,

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 import click
 from flask.cli import with_appcontext
 
+from ..store.engines import publish_engines
 from ..translate.errors import PackageError
+from ..translate.packages import active_packages
 from ..wiring import services
 
 
@@ -24,6 +26,13 @@ def _one_line_errors(models_dir):
     except OSError as error:
         raise click.ClickException(f"cannot change {error.filename or models_dir}: "
                                    f"{error.strerror or error}; check KAKEHASHI_MODELS_DIR") from None
+
+
+def publish_installed(svc) -> None:
+    """Tell every process (through the store) which packages this machine has now."""
+    packages = active_packages(svc.settings.models_dir)
+    with svc.store.transaction() as session:
+        publish_engines(session, {pair: package.engine for pair, package in packages.items()})
 
 
 def _size(num_bytes: int) -> str:
@@ -75,6 +84,7 @@ def models_install(file: str | None, pair: str | None):
 
             installed = install_package(settings.models_dir, file, settings.max_model_unpacked_bytes)
     svc.translators.refresh()
+    publish_installed(svc)
     click.echo(f"Installed {installed.pair_name} {installed.version} ({_size(installed.size_bytes())}) "
                f"as {installed.engine}. Fill translations with: kakehashi translate")
 
@@ -90,5 +100,6 @@ def models_remove(pair: str):
     with _one_line_errors(svc.settings.models_dir):
         removed = remove_package(svc.settings.models_dir, pair)
     svc.translators.refresh()
+    publish_installed(svc)
     for package in removed:
         click.echo(f"Removed {package.pair_name} {package.version}")

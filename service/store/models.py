@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -17,12 +17,17 @@ class Base(DeclarativeBase):
 
 
 class StoryRow(Base):
+    """A story. ``version`` and ``updated_at`` move whenever anything a reader sees of it changes
+    (its snippets, or a translation of one of its fields): they validate cached documents."""
+
     __tablename__ = "stories"
+    __table_args__ = (Index("ix_stories_newest", "published", "id"),)
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     published: Mapped[dt.date] = mapped_column(Date, index=True)
     title: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     snippets: Mapped[list["SnippetRow"]] = relationship(
         back_populates="story", cascade="all, delete-orphan", order_by="SnippetRow.position")
@@ -101,3 +106,32 @@ class CatalogStateRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     details: Mapped[dict | None] = mapped_column(JSON)
+
+
+class SiteStateRow(Base):
+    """One row: the content generation, bumped in the same transaction as every change.
+
+    ``generation`` moves with any change at all (lists, coverage); ``engines_generation`` when
+    the set of current machine-translation engines changes (every machine text may change).
+    """
+
+    __tablename__ = "site_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    engines_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class EngineRow(Base):
+    """An installed translation package, as published by the machine that installed it.
+
+    Web processes never look at model folders: which machine text is current is read here.
+    """
+
+    __tablename__ = "mt_engines"
+
+    source_lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    target_lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    engine: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -20,6 +20,7 @@ from ..config import READING_LANGUAGES
 from ..store.models import MachineTranslationRow
 from ..store.queries import iter_fields
 from ..store.chunking import chunks
+from ..store.versions import bump_stories_with_texts
 from .errors import ModelLoadError, TranslationUnavailable
 
 log = logging.getLogger(__name__)
@@ -183,6 +184,7 @@ def _insert_new(store, rows: list[dict]) -> None:
                 from sqlalchemy.dialects.postgresql import insert as dialect_insert
             for chunk in chunks(rows):
                 session.execute(dialect_insert(MachineTranslationRow).on_conflict_do_nothing(), chunk)
+            bump_stories_with_texts(session, [row["source_hash"] for row in rows])
             return
         by_key = {(r["source_hash"], r["engine"]): r for r in rows}
         existing = set()
@@ -194,3 +196,4 @@ def _insert_new(store, rows: list[dict]) -> None:
         fresh = [row for key, row in by_key.items() if key not in existing]
         if fresh:
             session.execute(insert(MachineTranslationRow), fresh)
+            bump_stories_with_texts(session, [row["source_hash"] for row in fresh])

@@ -1,0 +1,83 @@
+"""Content versions: bumped in the same transaction as each change, read once per request.
+
+A story's ``version``/``updated_at`` move when anything a reader sees of it changes; the
+``site_state`` row's ``generation`` moves with every change and ``engines_generation`` when
+the current engines change. Cached documents are valid exactly while these are unchanged, in
+every process on every machine, because they live in the store next to the content.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.orm import Session
+
+from .chunking import chunks
+from .models import FieldRow, SiteStateRow, StoryRow
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def bump_site(session: Session, engines: bool = False) -> None:
+    values = {"generation": SiteStateRow.generation + 1, "changed_at": now()}
+    if engines:
+        values["engines_generation"] = SiteStateRow.engines_generation + 1
+    session.execute(update(SiteStateRow).where(SiteStateRow.id == 1).values(values))
+
+
+def bump_stories(session: Session, story_ids: Iterable[str]) -> None:
+    """Stories whose documents changed (their snippets or a translation of their fields)."""
+    ids = sorted(set(story_ids))
+    for chunk in chunks(ids):
+        session.execute(update(StoryRow).where(StoryRow.id.in_(chunk))
+                        .values(version=StoryRow.version + 1, updated_at=now()))
+    bump_site(session)
+
+
+def bump_stories_with_texts(session: Session, source_hashes: Iterable[str]) -> None:
+    """Stories having a field with one of these texts: a translation of them was stored."""
+    hashes = sorted(set(source_hashes))
+    story_ids: set[str] = set()
+    for chunk in chunks(hashes):
+        story_ids.update(session.scalars(select(FieldRow.story_id).where(FieldRow.source_hash.in_(chunk))))
+    bump_stories(session, story_ids)
+
+
+@dataclass(frozen=True)
+class SiteVersion:
+    generation: int
+    engines_generation: int
+    changed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StoryVersion:
+    version: int
+    updated_at: dt.datetime
+    engines_generation: int
+
+
+_SITE = select(SiteStateRow.generation, SiteStateRow.engines_generation, SiteStateRow.changed_at).where(
+    SiteStateRow.id == 1)
+
+
+def site_version(connection: Connection | Session) -> SiteVersion:
+    row = connection.execute(_SITE).one()
+    return SiteVersion(row.generation, row.engines_generation, _aware(row.changed_at))
+
+
+def story_version(connection: Connection | Session, story_id: str) -> StoryVersion | None:
+    """One indexed query: the story's version with the engines generation; None: no story."""
+    row = connection.execute(
+        select(StoryRow.version, StoryRow.updated_at, SiteStateRow.engines_generation)
+        .where(StoryRow.id == story_id, SiteStateRow.id == 1)).first()
+    return StoryVersion(row.version, _aware(row.updated_at), row.engines_generation) if row else None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
