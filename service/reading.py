@@ -1,13 +1,23 @@
-"""What a reader gets of a story in one language: every field localized, plus coverage.
+"""Reading use cases: what a reader gets of a story or of a page of stories, in one language.
 
-Pages and API both render this, so the two can never disagree about provenance.
+Pages and API both render these, so the two can never disagree about provenance. Each build
+uses one session (one consistent snapshot) and plain selects; each ``*_validity`` is the one
+cheap query a request makes to know whether its cached document is still current.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from .cursor import Cursor
+from .documents import Validity
 from .domain import Field, LocalizedField, Story
 from .localize import Resolver, coverage
+from .store import Store, reads
+from .store.translations import SessionHumanTranslations, SessionMachineTranslations, current_engines
+from .store.versions import site_version, story_version
 
 
 @dataclass(frozen=True)
@@ -33,32 +43,123 @@ class LocalizedStory:
     headings: list[LocalizedItem]
 
     @property
+    def items(self) -> list[LocalizedItem]:
+        return [self.title, *self.points, *self.quotes, *self.headings]
+
+    @property
     def coverage(self) -> dict[str, int]:
-        items = [self.title, *self.points, *self.quotes, *self.headings]
-        return coverage(item.localized for item in items)
+        return coverage(item.localized for item in self.items)
 
     @property
     def engines(self) -> list[str]:
         """The machine-translation engines that made any text of this view, for the footnote."""
-        items = [self.title, *self.points, *self.quotes, *self.headings]
-        return sorted({item.localized.engine for item in items if item.localized.engine})
+        return sorted({item.localized.engine for item in self.items if item.localized.engine})
 
     def heading_for(self, source_index: int) -> LocalizedItem | None:
         return next((h for h in self.headings if h.field.source_index == source_index), None)
 
 
-def localize_stories(stories: list[Story], lang: str, resolver: Resolver) -> list[LocalizedStory]:
-    """Localize several stories with one batched lookup per kind of translation."""
-    all_fields = [f for story in stories for f in story.fields]
-    localized = dict(zip(((f.story_id, f.position) for f in all_fields), resolver.localize(all_fields, lang), strict=True))
-    result = []
-    for story in stories:
-        items = {role: [LocalizedItem(f, localized[(f.story_id, f.position)]) for f in story.fields_with_role(role)]
-                 for role in ("title", "point", "quote", "heading")}
-        result.append(LocalizedStory(story=story, lang=lang, title=items["title"][0], points=items["point"],
-                                     quotes=items["quote"], headings=items["heading"]))
-    return result
+@dataclass(frozen=True)
+class StoryCard:
+    """One story in a list: its localized title and first point."""
+
+    id: str
+    published: dt.date
+    updated_at: dt.datetime
+    title: LocalizedItem
+    first_point: LocalizedItem | None
 
 
-def localize_story(story: Story, lang: str, resolver: Resolver) -> LocalizedStory:
-    return localize_stories([story], lang, resolver)[0]
+@dataclass(frozen=True)
+class StoryPage:
+    cards: list[StoryCard]
+    next: Cursor | None
+
+
+def resolver_for(session: Session) -> Resolver:
+    """The resolver reading inside ``session``: human, then current machine, then source."""
+    return Resolver(human=SessionHumanTranslations(session),
+                    machine=SessionMachineTranslations(session, current_engines(session)))
+
+
+def localize_fields(fields: list[Field], lang: str, resolver: Resolver) -> dict[tuple[str, int], LocalizedItem]:
+    """Every field localized with one batched lookup per kind of translation."""
+    return {(f.story_id, f.position): LocalizedItem(f, item)
+            for f, item in zip(fields, resolver.localize(fields, lang), strict=True)}
+
+
+def localized_story(story: Story, lang: str, resolver: Resolver) -> LocalizedStory:
+    items = localize_fields(list(story.fields), lang, resolver)
+    by_role = {role: [items[(f.story_id, f.position)] for f in story.fields_with_role(role)]
+               for role in ("title", "point", "quote", "heading")}
+    return LocalizedStory(story=story, lang=lang, title=by_role["title"][0], points=by_role["point"],
+                          quotes=by_role["quote"], headings=by_role["heading"])
+
+
+class Reading:
+    """The reading use cases over one store; ``page_size`` bounds every list."""
+
+    def __init__(self, store: Store, page_size: int):
+        self.store = store
+        self.page_size = page_size
+
+    # -- validity: one cheap query per request ------------------------------------------------
+    def story_validity(self, story_id: str) -> Validity | None:
+        with self.store.reading() as session:
+            version = story_version(session, story_id)
+        if version is None:
+            return None
+        return Validity((version.version, version.engines_generation), version.last_modified)
+
+    def page_validity(self, cursor: Cursor | None, limit: int) -> Validity:
+        """A page is current while its stories (and their versions) and the engines are."""
+        with self.store.reading() as session:
+            stamps = reads.newest(session, limit + 1, cursor.position if cursor else None)
+            site = site_version(session)
+        token = (tuple((s.id, s.version) for s in stamps), site.engines_generation)
+        return Validity(token, site.changed_at)
+
+    def site_validity(self) -> Validity:
+        """For documents over every story (coverage): any change at all."""
+        with self.store.reading() as session:
+            site = site_version(session)
+        return Validity(site.generation, site.changed_at)
+
+    def engines_validity(self) -> Validity:
+        with self.store.reading() as session:
+            site = site_version(session)
+        return Validity(site.engines_generation, site.engines_changed_at)
+
+    def engines(self) -> dict[tuple[str, str], str]:
+        """The engine that makes machine text current, per translatable pair."""
+        with self.store.reading() as session:
+            return current_engines(session)
+
+    # -- builds: one session each -----------------------------------------------------------
+    def story(self, story_id: str, lang: str) -> LocalizedStory | None:
+        with self.store.reading() as session:
+            found = reads.story(session, story_id)
+            return localized_story(found, lang, resolver_for(session)) if found else None
+
+    def page(self, lang: str, cursor: Cursor | None, limit: int | None = None) -> StoryPage:
+        """Newest-first stories after ``cursor``: titles and first points, localized."""
+        limit = limit or self.page_size
+        with self.store.reading() as session:
+            stamps = reads.newest(session, limit + 1, cursor.position if cursor else None)
+            shown = stamps[:limit]
+            fields = reads.fields_of(session, [s.id for s in shown], roles=("title", "point"))
+            flat = [f for s in shown for f in _title_and_first_point(fields[s.id])]
+            items = localize_fields(flat, lang, resolver_for(session))
+        cards = []
+        for stamp in shown:
+            title, *point = [items[(f.story_id, f.position)] for f in _title_and_first_point(fields[stamp.id])]
+            cards.append(StoryCard(stamp.id, stamp.published, stamp.updated_at, title, point[0] if point else None))
+        following = Cursor(*shown[-1].position) if len(stamps) > limit else None
+        return StoryPage(cards, following)
+
+
+def _title_and_first_point(fields: list[Field]) -> list[Field]:
+    """Every story has a title field (the summary always makes one); lists show its first point."""
+    titles = [f for f in fields if f.role == "title"]
+    points = [f for f in fields if f.role == "point"]
+    return titles[:1] + points[:1]

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from .config import Settings
+from .documents import DocumentCache
 from .localize import Resolver
+from .reading import Reading
 from .store import Store, make_store
 
 
@@ -23,22 +25,23 @@ class Services:
     resolver: Resolver
     background: "object"           # service.translate.background.BackgroundFill
     catalog_watcher: "object"      # service.catalogs.watcher.CatalogWatcher
+    reading: Reading
+    documents: DocumentCache
 
 
 def build_services(settings: Settings) -> Services:
-    from .catalogs.lookup import StoredHumanTranslations
     from .catalogs.watcher import CatalogWatcher
+    from .store.translations import StoredHumanTranslations, StoredMachineTranslations
     from .translate.background import BackgroundFill
-    from .translate.lookup import StoredMachineTranslations
     from .translate.registry import Translators
 
     store = make_store(settings.database_url)
     translators = Translators(settings)
-    resolver = Resolver(human=StoredHumanTranslations(store),
-                        machine=StoredMachineTranslations(store, translators))
+    resolver = Resolver(human=StoredHumanTranslations(store), machine=StoredMachineTranslations(store))
     return Services(settings=settings, store=store, translators=translators, resolver=resolver,
                     background=BackgroundFill(settings, store, translators),
-                    catalog_watcher=CatalogWatcher(settings, store))
+                    catalog_watcher=CatalogWatcher(settings, store),
+                    reading=Reading(store, settings.page_size), documents=DocumentCache(settings.read_cache_bytes))
 
 
 def register_services(app: Flask, settings: Settings) -> None:

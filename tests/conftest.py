@@ -71,6 +71,22 @@ def app(settings):
     app.extensions["kakehashi"].store.dispose()
 
 
+def store_machine_texts(app, lang: str, engine: str, translate) -> None:
+    """Machine text for every English field, stored as a worker stores it, its engine published."""
+    from service.store import FieldRow, MachineTranslationRow
+    from service.store.engines import publish_engines
+    from service.store.versions import bump_stories_with_texts
+
+    store = app.extensions["kakehashi"].store
+    with store.transaction() as session:
+        fields = session.query(FieldRow).filter(FieldRow.source_lang == "en").all()
+        for field in {f.source_hash: f for f in fields}.values():
+            session.add(MachineTranslationRow(source_hash=field.source_hash, target_lang=lang, engine=engine,
+                                              source_lang="en", text=translate(field.source_text)))
+        publish_engines(session, {("en", lang): engine})
+        bump_stories_with_texts(session, [f.source_hash for f in fields])
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

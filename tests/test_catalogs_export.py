@@ -10,7 +10,7 @@ from catalog_fixtures import DEMO_FIELDS, FakeMachine, drop_story, ko_po, msgfmt
 from service.catalogs import CatalogError, po_path, pot_path
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog
-from service.catalogs.lookup import StoredHumanTranslations
+from service.store.translations import StoredHumanTranslations
 
 DAY1 = dt.datetime(2025, 9, 1, 9, 30, tzinfo=dt.timezone.utc)
 DAY2 = dt.datetime(2025, 9, 2, 9, 30, tzinfo=dt.timezone.utc)

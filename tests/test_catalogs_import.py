@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select
 from service.catalogs import CatalogError, po_path
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog
-from service.catalogs.lookup import StoredHumanTranslations
+from service.store.translations import StoredHumanTranslations
 from service.domain import source_hash
 from service.store import CatalogStateRow, HumanTranslationRow, Store
 

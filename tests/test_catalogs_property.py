@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from service.catalogs import CatalogError, po_path
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog
-from service.catalogs.lookup import StoredHumanTranslations
+from service.store.translations import StoredHumanTranslations
 from service.store import Base, HumanTranslationRow, make_store
 
 ROLES = ["title", "point", "point", "quote"]

@@ -7,7 +7,7 @@ from collections import Counter
 from catalog_fixtures import FakeMachine, put_story
 from sqlalchemy import event
 
-from service.catalogs.lookup import StoredHumanTranslations
+from service.store.translations import StoredHumanTranslations
 from service.catalogs.stats import coverage_report
 from service.domain import source_hash
 from service.localize import Resolver

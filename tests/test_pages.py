@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import DEMO_ID
+from conftest import DEMO_ID, store_machine_texts
 from service.web.locale import COOKIE
 
 
@@ -79,11 +79,7 @@ def test_source_fallback_is_tagged_with_its_language(client):
 
 
 def test_machine_text_carries_a_visible_marker_and_engine(app, client):
-    class Machine:
-        def lookup(self, lang, items):
-            return {item: (f"[{lang}] {item[1]}", "argos:en-ko:1.1") for item in items}
-
-    app.extensions["kakehashi"].resolver.machine = Machine()
+    store_machine_texts(app, "ko", "argos:en-ko:1.1", lambda text: f"[ko] {text}")
     page = client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
     assert '<span class="marker machine" data-engine="argos:en-ko:1.1">기계 번역</span>' in page
     assert 'title="argos:en-ko:1.1 기계 번역. 원문: South Korea’s President' in page

@@ -13,8 +13,9 @@ from service.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
 from service.translate.background import BackgroundFill
 from service.store.chunking import chunks
+from service.store.engines import publish_engines
 from service.translate.fill import fill_missing
-from service.translate.lookup import StoredMachineTranslations
+from service.store.translations import StoredMachineTranslations
 from service.translate.packages import install_package, remove_package
 from service.translate.registry import Translators
 
@@ -50,6 +51,13 @@ def translators(mt_settings, mt_packages) -> Translators:
     for name in ("en_ko", "en_ja", "ja_en"):
         install_package(mt_settings.models_dir, getattr(mt_packages, name), LIMIT)
     return Translators(mt_settings, rescan_seconds=0)
+
+
+def publish(store, translators) -> None:
+    """What ``kakehashi models install`` does after installing: tell the store what is installed."""
+    translators.refresh()
+    with store.transaction() as session:
+        publish_engines(session, {p.pair: p.engine for p in translators.packages()})
 
 
 def _rows(store) -> list[tuple[str, str, str]]:
@@ -141,7 +149,8 @@ def test_a_failed_batch_is_split_in_halves_so_the_good_texts_stay_batched(store,
     report = fill_missing(store, translators, story_ids=["many"], langs=["ko"])
     assert (report.done, report.failed, report.texts, report.failed_pairs) == (31, 1, 31, set())
     assert sorted(calls, reverse=True) == [32, 16, 16, 8, 8, 4, 4, 2, 2, 1, 1], calls
-    lookup = StoredMachineTranslations(store, translators).lookup("ko", [("en", t) for t in texts])
+    publish(store, translators)
+    lookup = StoredMachineTranslations(store).lookup("ko", [("en", t) for t in texts])
     assert set(lookup) == {("en", t) for t in texts if t != poison}
 
 
@@ -164,7 +173,8 @@ def test_a_model_that_does_not_load_fails_its_pair_once_not_once_per_text(store,
 
 def test_lookup_serves_the_current_engine_and_falls_back_to_the_newest_when_removed(
         store, translators, mt_settings, mt_packages):
-    lookup = StoredMachineTranslations(store, translators)
+    lookup = StoredMachineTranslations(store)
+    publish(store, translators)
     item = ("en", "Lee visits Japan.")
     assert lookup.lookup("ko", [item]) == {}
     fill_missing(store, translators, langs=["ko"])
@@ -172,11 +182,13 @@ def test_lookup_serves_the_current_engine_and_falls_back_to_the_newest_when_remo
     assert engine == "argos:en-ko:1.1" and text
 
     install_package(mt_settings.models_dir, mt_packages.en_ko_v2, LIMIT)
+    publish(store, translators)
     assert lookup.lookup("ko", [item]) == {}, "a new model version makes the old text not current"
     fill_missing(store, translators, langs=["ko"])
     assert lookup.lookup("ko", [item])[item][1] == "argos:en-ko:1.2"
 
     remove_package(mt_settings.models_dir, "en-ko")
+    publish(store, translators)
     with store.transaction() as session:     # make the order of the two stored versions unambiguous
         session.query(MachineTranslationRow).filter_by(engine="argos:en-ko:1.1").update(
             {"created_at": func.datetime("now", "-1 day")}, synchronize_session=False)

@@ -1,18 +1,24 @@
 """The JSON API: thin routes that parse, call a service function and shape the answer."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+import json
+from typing import Callable
+
+from flask import Blueprint, jsonify, request, url_for
 
 from ..config import READING_LANGUAGES, SOURCE_LANGUAGES
-from ..reading import LocalizedStory, localize_stories, localize_story
-from ..stories import StoryError, StoryExists, create_story, delete_story, get_story, replace_story
-from ..store.queries import list_stories
+from ..cursor import Cursor
+from ..documents import Validity, respond
+from ..errors import InvalidInput
+from ..reading import LocalizedStory
+from ..stories import StoryError, StoryExists, create_story, delete_story, replace_story
 from ..wiring import services
 from .errors import ApiError, error_response
 from .health import health_report
 from .requests import json_body, reading_language, require_token, story_input
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_LIMIT = 100
 
 
 def story_json(view: LocalizedStory) -> dict:
@@ -32,36 +38,74 @@ def story_json(view: LocalizedStory) -> dict:
 
 
 def _found(story_id: str, lang: str) -> LocalizedStory:
-    story = get_story(services().store, story_id)
+    story = services().reading.story(story_id, lang)
     if story is None:
         raise ApiError(404, "story_not_found", f"no story with id {story_id!r}")
-    return localize_story(story, lang, services().resolver)
+    return story
+
+
+def serve_json(key: tuple, validity: Validity, build: Callable[[], object]):
+    """A JSON document from the document cache (built only when its versions changed)."""
+    def render() -> tuple[bytes, str]:
+        return json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), "application/json"
+
+    return respond(services().documents.get_or_build(("api", *key), validity, render), request)
+
+
+def _cursor() -> Cursor | None:
+    raw = request.args.get("cursor")
+    try:
+        return Cursor.decode(raw) if raw is not None else None
+    except InvalidInput as error:
+        raise ApiError(400, error.code, error.message) from None
+
+
+def _limit() -> int:
+    raw = request.args.get("limit")
+    if raw is None:
+        return services().reading.page_size
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ApiError(400, "invalid_limit", f"limit must be a whole number from 1 to {MAX_LIMIT}, got {raw!r}")
+    return int(raw)
 
 
 @api.get("/languages")
 def languages():
-    pairs = services().translators.engines()
-    return jsonify({
-        "reading": list(READING_LANGUAGES),
-        "sources": list(SOURCE_LANGUAGES),
-        "machine_translation": [{"source": src, "target": tgt, "engine": engine, "pivot": ">" in engine}
-                                for (src, tgt), engine in sorted(pairs.items())],
-    })
+    reading = services().reading
+
+    def build() -> dict:
+        pairs = reading.engines()
+        return {"reading": list(READING_LANGUAGES), "sources": list(SOURCE_LANGUAGES),
+                "machine_translation": [{"source": src, "target": tgt, "engine": engine, "pivot": ">" in engine}
+                                        for (src, tgt), engine in sorted(pairs.items())]}
+
+    return serve_json(("languages",), reading.engines_validity(), build)
 
 
 @api.get("/stories")
 def stories_index():
-    lang = reading_language()
-    with services().store.reading() as session:
-        stories = list_stories(session)
-    views = localize_stories(stories, lang, services().resolver)
-    return jsonify({"stories": [{"id": v.story.id, "published": v.story.published.isoformat(),
-                                 "title": v.title.localized.as_json()} for v in views]})
+    lang, cursor, limit = reading_language(), _cursor(), _limit()
+    reading = services().reading
+
+    def build() -> dict:
+        page = reading.page(lang, cursor, limit)
+        following = (url_for("api.stories_index", lang=lang, cursor=page.next.encode(),
+                             **({"limit": limit} if "limit" in request.args else {}))
+                     if page.next else None)
+        return {"stories": [{"id": card.id, "published": card.published.isoformat(),
+                             "title": card.title.localized.as_json()} for card in page.cards],
+                "next": following}
+
+    return serve_json(("stories", lang, cursor, limit), reading.page_validity(cursor, limit), build)
 
 
 @api.get("/stories/<story_id>")
 def story_detail(story_id: str):
-    return jsonify(story_json(_found(story_id, reading_language())))
+    lang = reading_language()
+    validity = services().reading.story_validity(story_id)
+    if validity is None:
+        raise ApiError(404, "story_not_found", f"no story with id {story_id!r}")
+    return serve_json(("story", lang, story_id), validity, lambda: story_json(_found(story_id, lang)))
 
 
 def _written(story_id: str, status: int):

@@ -120,6 +120,7 @@ class SiteStateRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     engines_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    engines_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .chunking import chunks
@@ -26,6 +26,7 @@ def bump_site(session: Session, engines: bool = False) -> None:
     values = {"generation": SiteStateRow.generation + 1, "changed_at": now()}
     if engines:
         values["engines_generation"] = SiteStateRow.engines_generation + 1
+        values["engines_changed_at"] = values["changed_at"]
     session.execute(update(SiteStateRow).where(SiteStateRow.id == 1).values(values))
 
 
@@ -51,6 +52,7 @@ def bump_stories_with_texts(session: Session, source_hashes: Iterable[str]) -> N
 class SiteVersion:
     generation: int
     engines_generation: int
+    engines_changed_at: dt.datetime
     changed_at: dt.datetime
 
 
@@ -59,23 +61,33 @@ class StoryVersion:
     version: int
     updated_at: dt.datetime
     engines_generation: int
+    engines_changed_at: dt.datetime
+
+    @property
+    def last_modified(self) -> dt.datetime:
+        return max(self.updated_at, self.engines_changed_at)
 
 
-_SITE = select(SiteStateRow.generation, SiteStateRow.engines_generation, SiteStateRow.changed_at).where(
-    SiteStateRow.id == 1)
+_SITE = select(SiteStateRow.generation, SiteStateRow.engines_generation, SiteStateRow.engines_changed_at,
+               SiteStateRow.changed_at).where(SiteStateRow.id == 1)
+_STORY = (select(StoryRow.version, StoryRow.updated_at, SiteStateRow.engines_generation,
+                 SiteStateRow.engines_changed_at)
+          .join(SiteStateRow, SiteStateRow.id == 1).where(StoryRow.id == bindparam("story_id")))
 
 
 def site_version(connection: Connection | Session) -> SiteVersion:
     row = connection.execute(_SITE).one()
-    return SiteVersion(row.generation, row.engines_generation, _aware(row.changed_at))
+    return SiteVersion(row.generation, row.engines_generation, _aware(row.engines_changed_at),
+                       _aware(row.changed_at))
 
 
 def story_version(connection: Connection | Session, story_id: str) -> StoryVersion | None:
     """One indexed query: the story's version with the engines generation; None: no story."""
-    row = connection.execute(
-        select(StoryRow.version, StoryRow.updated_at, SiteStateRow.engines_generation)
-        .where(StoryRow.id == story_id, SiteStateRow.id == 1)).first()
-    return StoryVersion(row.version, _aware(row.updated_at), row.engines_generation) if row else None
+    row = connection.execute(_STORY, {"story_id": story_id}).first()
+    if row is None:
+        return None
+    return StoryVersion(row.version, _aware(row.updated_at), row.engines_generation,
+                        _aware(row.engines_changed_at))
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

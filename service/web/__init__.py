@@ -13,7 +13,7 @@ def register_pages(app: Flask) -> None:
     from .coverage import coverage_pages
 
     settings = app.config["KAKEHASHI"]
-    register_i18n(app, settings.translations_dir, settings.catalog_poll_seconds)
+    app.extensions["kakehashi_ui"] = register_i18n(app, settings.translations_dir, settings.catalog_poll_seconds)
     app.register_blueprint(pages)
     app.register_blueprint(coverage_pages)
     app.register_error_handler(404, _not_found)

@@ -1,18 +1,26 @@
-"""Reader pages: the story list and one story per language, plus the language switcher."""
+"""Reader pages: the story list, one story, the Atom feed per language, and the switcher.
+
+Every page is a cached document (``service.documents``): one cheap query says whether the
+stored bytes are current; only a change makes a page render again.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+import datetime as dt
+from typing import Callable, Hashable
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from ..config import READING_LANGUAGES
-from ..reading import localize_stories, localize_story
-from ..stories import get_story
-from ..store.queries import list_stories
+from ..cursor import Cursor
+from ..documents import Validity, respond
+from ..errors import InvalidInput
 from ..wiring import services
 from .locale import COOKIE, LANGUAGE_NAMES, preferred_language, safe_next
 
 pages = Blueprint("pages", __name__)
 LANG = "<any(en,ko,ja):lang>"
 ONE_YEAR = 365 * 24 * 3600
+HTML = "text/html"
 
 
 @pages.get("/")
@@ -32,22 +40,72 @@ def choose_language(lang: str):
     return response
 
 
+def serve_page(key: tuple, validity: Validity, render: Callable[[], str], mimetype: str = HTML):
+    """A page from the document cache; its token adds the UI catalogs and the site's address."""
+    ui = current_app.extensions["kakehashi_ui"]
+    root = _site_root()
+    token: Hashable = (validity.token, ui.version, root)
+    ui_modified = dt.datetime.fromtimestamp(ui.modified, dt.timezone.utc)
+    full = Validity(token, max(validity.last_modified, ui_modified))
+    document = services().documents.get_or_build(("page", *key, root), full,
+                                                 lambda: (render().encode("utf-8"), mimetype))
+    return respond(document, request)
+
+
+def _cursor() -> Cursor | None:
+    """The ``?cursor=`` of a list page; a cursor we did not make is a page that does not exist."""
+    raw = request.args.get("cursor")
+    if raw is None:
+        return None
+    try:
+        return Cursor.decode(raw)
+    except InvalidInput:
+        abort(404)
+
+
 @pages.get(f"/{LANG}/")
 def index(lang: str):
-    with services().store.reading() as session:
-        stories = list_stories(session)
-    views = localize_stories(stories, lang, services().resolver)
-    return render_template("index.html", lang=lang, views=views, alternates=alternates("pages.index"))
+    cursor = _cursor()
+    reading = services().reading
+    validity = reading.page_validity(cursor, reading.page_size)
+
+    def render() -> str:
+        page = reading.page(lang, cursor)
+        return render_template("index.html", lang=lang, page=page, alternates=alternates("pages.index"),
+                               next_url=url_for("pages.index", lang=lang, cursor=page.next.encode())
+                               if page.next else None)
+
+    return serve_page(("index", lang, cursor), validity, render)
 
 
 @pages.get(f"/{LANG}/stories/<story_id>")
 def story(lang: str, story_id: str):
-    found = get_story(services().store, story_id)
-    if found is None:
+    reading = services().reading
+    validity = reading.story_validity(story_id)
+    if validity is None:
         abort(404)
-    view = localize_story(found, lang, services().resolver)
-    return render_template("story.html", lang=lang, view=view,
-                           alternates=alternates("pages.story", story_id=story_id))
+
+    def render() -> str:
+        view = reading.story(story_id, lang)
+        if view is None:            # deleted between the check and the build
+            abort(404)
+        return render_template("story.html", lang=lang, view=view,
+                               alternates=alternates("pages.story", story_id=story_id))
+
+    return serve_page(("story", lang, story_id), validity, render)
+
+
+@pages.get(f"/{LANG}/feed.atom")
+def feed(lang: str):
+    """The newest stories in ``lang`` as an Atom feed (RFC 4287)."""
+    reading = services().reading
+    validity = reading.page_validity(None, reading.page_size)
+
+    def render() -> str:
+        return render_template("feed.xml", lang=lang, page=reading.page(lang, None),
+                               updated=validity.last_modified)
+
+    return serve_page(("feed", lang), validity, render, mimetype="application/atom+xml")
 
 
 def alternates(endpoint: str, **values) -> dict[str, str]:

@@ -1,0 +1,38 @@
+"""The core's errors: what went wrong in the reader's or writer's terms, no HTTP codes.
+
+Each face maps them once: JSON with a status for ``api/``, a page for ``web/``, an exit line
+for ``cli/``.
+"""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request the core cannot do; ``code`` is a stable machine-readable name."""
+
+    code = "error"
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class AlreadyExists(DomainError):
+    code = "already_exists"
+
+
+class InvalidInput(DomainError):
+    """Input that breaks a rule of the contract (a bad cursor, a malformed story)."""
+
+    code = "invalid_input"
+
+
+class LimitExceeded(DomainError):
+    """Input within the rules but over a configured size limit."""
+
+    code = "limit_exceeded"
