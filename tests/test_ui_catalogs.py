@@ -70,9 +70,13 @@ def test_update_keeps_translations_and_marks_changes_fuzzy(runner, translations_
         assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)]).returncode == 0
 
 
-def test_compiled_ui_catalog_is_reloaded_without_restart(client, runner, translations_dir):
-    assert "핵심 요약" in client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+def test_compiled_ui_catalog_is_reloaded_without_restart(app, client, runner, translations_dir):
+    before = client.get(f"/ko/stories/{DEMO_ID}")
+    assert "핵심 요약" in before.get_data(as_text=True)
     po = translations_dir / "ko" / "LC_MESSAGES" / "messages.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "핵심 요약"', 'msgstr "주요 내용"'), encoding="utf-8")
     assert runner.invoke(args=["i18n", "compile"]).exit_code == 0
-    assert "주요 내용" in client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+    assert app.extensions["kakehashi_ui"].reload() is True       # what the poller thread does
+    after = client.get(f"/ko/stories/{DEMO_ID}", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and "주요 내용" in after.get_data(as_text=True), "cached page not reused"
+    assert after.headers["ETag"] != before.headers["ETag"]
