@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Callable, Hashable
 
 from flask import Request, Response
+from werkzeug.http import http_date
 
 # Shared caches may keep a copy, but must revalidate it every time (a cheap 304): once a write
 # is acknowledged no reader anywhere may be served the old content, CDN included.
@@ -37,11 +38,14 @@ class Validity:
 
 @dataclass(frozen=True)
 class Document:
+    """Stored bytes and their validators, with the header values formatted once."""
+
     token: Hashable
     body: bytes
     etag: str
     last_modified: dt.datetime
     mimetype: str
+    headers: tuple[tuple[str, str], ...]
 
     @property
     def cost(self) -> int:
@@ -50,7 +54,11 @@ class Document:
 
 def make_document(validity: Validity, body: bytes, mimetype: str) -> Document:
     etag = hashlib.blake2b(body, digest_size=16).hexdigest()
-    return Document(validity.token, body, etag, validity.last_modified.replace(microsecond=0), mimetype)
+    modified = validity.last_modified.replace(microsecond=0)
+    content_type = f"{mimetype}; charset=utf-8"
+    headers = (("Content-Type", content_type), ("ETag", f'"{etag}"'), ("Last-Modified", http_date(modified)),
+               ("Cache-Control", CACHE_CONTROL))
+    return Document(validity.token, body, etag, modified, mimetype, headers)
 
 
 class DocumentCache:
@@ -113,12 +121,18 @@ class DocumentCache:
             self.size = 0
 
 
-def respond(document: Document, request: Request, status: int = 200) -> Response:
-    """The document with its validators; 304 when the client's copy is current."""
-    response = Response(document.body, status=status, mimetype=document.mimetype)
-    response.set_etag(document.etag)
-    response.last_modified = document.last_modified
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    if status == 200:
-        response.make_conditional(request)
-    return response
+def not_modified(document: Document, request: Request) -> bool:
+    """RFC 9110: If-None-Match decides when sent; else If-Modified-Since (GET and HEAD only)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "If-None-Match" in request.headers:
+        return request.if_none_match.contains(document.etag)     # strong comparison
+    since = request.if_modified_since
+    return since is not None and document.last_modified <= since
+
+
+def respond(document: Document, request: Request) -> Response:
+    """The document with its validators; an empty 304 when the client's copy is current."""
+    if not_modified(document, request):
+        return Response(status=304, headers=document.headers[1:])
+    return Response(document.body, headers=document.headers)

@@ -17,7 +17,6 @@ from .domain import Field, LocalizedField, Story
 from .localize import Resolver, coverage
 from .store import Store, reads
 from .store.translations import SessionHumanTranslations, SessionMachineTranslations, current_engines
-from .store.versions import site_version, story_version
 
 
 @dataclass(frozen=True)
@@ -105,29 +104,23 @@ class Reading:
 
     # -- validity: one cheap query per request ------------------------------------------------
     def story_validity(self, story_id: str) -> Validity | None:
-        with self.store.reading() as session:
-            version = story_version(session, story_id)
+        version = self.store.probes.story(story_id)
         if version is None:
             return None
         return Validity((version.version, version.engines_generation), version.last_modified)
 
     def page_validity(self, cursor: Cursor | None, limit: int) -> Validity:
         """A page is current while its stories (and their versions) and the engines are."""
-        with self.store.reading() as session:
-            stamps = reads.newest(session, limit + 1, cursor.position if cursor else None)
-            site = site_version(session)
-        token = (tuple((s.id, s.version) for s in stamps), site.engines_generation)
-        return Validity(token, site.changed_at)
+        stamps, site = self.store.probes.page(limit + 1, cursor.position if cursor else None)
+        return Validity((stamps, site.engines_generation), site.changed_at)
 
     def site_validity(self) -> Validity:
         """For documents over every story (coverage): any change at all."""
-        with self.store.reading() as session:
-            site = site_version(session)
+        site = self.store.probes.site()
         return Validity(site.generation, site.changed_at)
 
     def engines_validity(self) -> Validity:
-        with self.store.reading() as session:
-            site = site_version(session)
+        site = self.store.probes.site()
         return Validity(site.engines_generation, site.engines_changed_at)
 
     def engines(self) -> dict[tuple[str, str], str]:

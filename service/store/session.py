@@ -13,6 +13,8 @@ from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .probes import Probes
+
 
 class Store:
     def __init__(self, engine: Engine, write_engine: Engine | None = None):
@@ -20,6 +22,7 @@ class Store:
         self.write_engine = write_engine or engine
         self._readers = sessionmaker(engine, expire_on_commit=False)
         self._writers = sessionmaker(self.write_engine, expire_on_commit=False)
+        self.probes = Probes(engine)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

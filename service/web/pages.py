@@ -121,7 +121,7 @@ def _page_helpers():
 def _site_root() -> str:
     """Where absolute links point: KAKEHASHI_PUBLIC_URL when set, so a forged Host header cannot
     put another site into our hreflang links (and into caches); else the request's own root."""
-    return (services().settings.public_url or request.url_root).rstrip("/")
+    return services().settings.public_url.rstrip("/") or f"{request.scheme}://{request.host}{request.script_root}"
 
 
 def not_found_page(error):
