@@ -55,7 +55,8 @@ class Document:
 def make_document(validity: Validity, body: bytes, mimetype: str) -> Document:
     etag = hashlib.blake2b(body, digest_size=16).hexdigest()
     modified = validity.last_modified.replace(microsecond=0)
-    content_type = f"{mimetype}; charset=utf-8"
+    # JSON has no charset parameter (RFC 8259: it is UTF-8); text and XML name theirs
+    content_type = mimetype if mimetype == "application/json" else f"{mimetype}; charset=utf-8"
     headers = (("Content-Type", content_type), ("ETag", f'"{etag}"'), ("Last-Modified", http_date(modified)),
                ("Cache-Control", CACHE_CONTROL))
     return Document(validity.token, body, etag, modified, mimetype, headers)

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .domain import Snippet, Story
 from .store import FieldRow, SnippetRow, Store, StoryRow
-from .store.queries import load_story
+from .store import reads
 from .store.versions import bump_site, bump_stories
 from .summarize import summarize
 
@@ -110,4 +110,4 @@ def delete_story(store: Store, story_id: str) -> None:
 
 def get_story(store: Store, story_id: str) -> Story | None:
     with store.reading() as session:
-        return load_story(session, story_id)
+        return reads.story(session, story_id)

@@ -224,6 +224,6 @@ def test_coverage_responses_match_the_documented_models(app, runner, client):
 
     documented = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/coverage"]["get"]
     schema = documented["responses"]["200"]["content"]["application/json"]["schema"]
-    assert schema["title"] == "CoverageOut" and set(schema["required"]) == {"languages", "stories"}
+    assert schema["title"] == "CoverageOut" and set(schema["required"]) == {"languages", "stories", "next"}
     assert "nullable" not in json.dumps(documented), "OpenAPI 3.1 is JSON Schema: null is a type, not nullable"
 

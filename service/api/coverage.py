@@ -1,7 +1,7 @@
 """``GET /api/v1/coverage``: translation coverage per language and per story, as JSON.
 
 The numbers are ``catalog stats``' and ``/<lang>/translate``'s (one function computes them,
-``service.catalogs.stats.coverage_report``). The response is described by the pydantic models
+``service.coverage.coverage_report``); story rows come a page at a time (``next``). The response is described by the pydantic models
 below, which the tests validate real responses against; ``OPENAPI_PATHS`` is generated from
 them, and ``OPENAPI_MODELS`` are the models whose schemas ``/api/v1/openapi.json`` must carry
 in ``components.schemas`` for the references in ``OPENAPI_PATHS``.
@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request, url_for
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..catalogs.stats import coverage_report
 from ..config import READING_LANGUAGES
+from ..coverage import coverage_report
 from ..wiring import services
 from .requests import reading_language
+from .routes import cursor_arg, serve_json
 from .schemas import LocalizedFieldOut, ReadingLang
 
 coverage_api = Blueprint("coverage_api", __name__, url_prefix="/api/v1")
@@ -63,15 +64,24 @@ class CoverageOut(BaseModel):
 
     languages: dict[ReadingLang, LanguageCoverageOut]
     stories: list[StoryCoverageOut]
+    next: str | None = Field(description="the next page of story rows (newest first), null on the last")
 
 
 @coverage_api.get("/coverage")
 def coverage():
     lang = reading_language() if "lang" in request.args else None
+    cursor = cursor_arg()
     svc = services()
-    report = coverage_report(svc.store, svc.resolver, svc.settings.translations_dir,
-                             [lang] if lang else READING_LANGUAGES, title_lang=lang)
-    return jsonify(report)
+
+    def build() -> dict:
+        report = coverage_report(svc.store, svc.settings.translations_dir, [lang] if lang else READING_LANGUAGES,
+                                 title_lang=lang, cursor=cursor, limit=svc.settings.page_size)
+        following = report["next"]
+        report["next"] = (url_for("coverage_api.coverage", cursor=following.encode(), **({"lang": lang} if lang else {}))
+                          if following else None)
+        return report
+
+    return serve_json(("coverage", lang, cursor), svc.reading.site_validity(), build)
 
 
 OPENAPI_MODELS = [CoverageOut]
@@ -89,7 +99,9 @@ OPENAPI_PATHS = {
         "parameters": [{"name": "lang", "in": "query", "required": False,
                         "schema": {"type": "string", "enum": list(READING_LANGUAGES)},
                         "description": "only this reading language (default: all); also adds each story's "
-                                       "localized title"}],
+                                       "localized title"},
+                       {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
+                        "description": "where the page of story rows starts: take it from `next`"}],
         "responses": {
             "200": {"description": "coverage", "content": {"application/json": {"schema": _response_schema()}}},
             "400": {"description": "unsupported_language", "content": {"application/json": {"schema": {

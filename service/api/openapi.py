@@ -32,6 +32,11 @@ def _errors(*statuses: int) -> dict:
 LANG_PARAM = {"name": "lang", "in": "query", "required": False,
               "schema": {"type": "string", "enum": ["en", "ko", "ja"], "default": "en"},
               "description": "reading language"}
+PAGE_PARAMS = [{"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
+                "description": "where the page starts: take it from the previous page's `next`"},
+               {"name": "limit", "in": "query", "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                "description": "stories per page"}]
 ID_PARAM = {"name": "story_id", "in": "path", "required": True,
             "schema": {"type": "string", "pattern": schemas.SLUG_PATTERN}}
 BEARER = [{"bearer": []}]
@@ -45,7 +50,8 @@ PATHS = {
     "/api/v1/languages": {"get": {"summary": "Reading languages and installed machine-translation pairs",
                                   "responses": {"200": _json("LanguagesOut", "languages")}}},
     "/api/v1/stories": {
-        "get": {"summary": "Stories, newest first, with localized titles", "parameters": [LANG_PARAM],
+        "get": {"summary": "Stories, newest first, with localized titles, a page at a time",
+                "parameters": [LANG_PARAM, *PAGE_PARAMS],
                 "responses": {"200": _json("StoryListOut", "stories"), **_errors(400)}},
         "post": {"summary": "Create a story; it is summarized and queued for translation", "security": BEARER,
                  "requestBody": WRITE_BODY,

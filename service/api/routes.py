@@ -52,7 +52,8 @@ def serve_json(key: tuple, validity: Validity, build: Callable[[], object]):
     return respond(services().documents.get_or_build(("api", *key), validity, render), request)
 
 
-def _cursor() -> Cursor | None:
+def cursor_arg() -> Cursor | None:
+    """``?cursor=`` as given in a ``next`` link; anything else is a 400."""
     raw = request.args.get("cursor")
     try:
         return Cursor.decode(raw) if raw is not None else None
@@ -84,7 +85,7 @@ def languages():
 
 @api.get("/stories")
 def stories_index():
-    lang, cursor, limit = reading_language(), _cursor(), _limit()
+    lang, cursor, limit = reading_language(), cursor_arg(), _limit()
     reading = services().reading
 
     def build() -> dict:

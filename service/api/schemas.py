@@ -119,6 +119,7 @@ class StorySummaryOut(BaseModel):
 
 class StoryListOut(BaseModel):
     stories: list[StorySummaryOut]
+    next: str | None = Field(description="URL of the next (older) page; null on the last page")
 
 
 class PairOut(BaseModel):

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from ..domain import Field
 from ..localize import MachineTranslations
 from ..store import HumanTranslationRow, Store
-from ..store.queries import iter_fields
+from ..store.reads import all_fields
 from . import CATALOG_LANGUAGES, CatalogError, Problem, po_path, pot_path
 from .importer import fingerprint_of
 from .merge import is_reviewed, merge
@@ -228,7 +228,7 @@ def export_catalogs(store: Store, translations_dir: Path, langs: Iterable[str] =
     reported together at the end as one ``CatalogError``; the others are written."""
     now = now or dt.datetime.now(dt.timezone.utc)
     with store.reading() as session:
-        fields = iter_fields(session)
+        fields = all_fields(session)
         humans = {lang: stored_humans(session, lang) for lang in langs}
     results, problems = [], []
     try:

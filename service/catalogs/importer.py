@@ -28,7 +28,7 @@ from sqlalchemy import delete, select, tuple_
 
 from ..domain import source_hash
 from ..store import CatalogStateRow, HumanTranslationRow, Store
-from ..store.queries import iter_fields
+from ..store.reads import all_fields
 from ..text import JAPANESE_SCRIPT
 from . import CatalogError, Problem, po_path, state_key
 from .checks import check_translation
@@ -36,6 +36,7 @@ from .merge import is_reviewed
 from .poformat import PoFile
 from .poreader import parse
 from ..store.upsert import upsert
+from ..store.coverage import replace_fuzzy
 from ..store.versions import bump_site, bump_stories
 
 Key = tuple[str, str]
@@ -143,7 +144,7 @@ def _source_languages(session, lang: str, keys) -> dict[Key, str]:
     else (an entry whose field is gone) the only source language of the catalog, or for ko
     the script of the text."""
     story_ids = {context.rpartition("/")[0] for context, _ in keys}
-    known = {(f.context, f.source_text): f.source_lang for f in iter_fields(session, story_ids)}
+    known = {(f.context, f.source_text): f.source_lang for f in all_fields(session, story_ids)}
     other = {"en": "ja", "ja": "en"}
     return {key: known.get(key) or other.get(lang) or ("ja" if JAPANESE_SCRIPT.search(key[1]) else "en")
             for key in keys}
@@ -156,7 +157,7 @@ def _apply(session, lang: str, checked: CheckedCatalog, report: ImportReport, wr
     rows = {(r.context, r.source_text): r for r in
             session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.lang == lang))}
     now = dt.datetime.now(dt.timezone.utc)
-    source_langs = _source_languages(session, lang, checked.reviewed)
+    source_langs = _source_languages(session, lang, set(checked.reviewed) | checked.withdrawn)
     changes = []
     for key, text in checked.reviewed.items():
         row = rows.get(key)
@@ -178,6 +179,8 @@ def _apply(session, lang: str, checked: CheckedCatalog, report: ImportReport, wr
     upsert(session, HumanTranslationRow, changes)
     touched = {row["context"] for row in changes} | {row.context for row in gone}
     bump_stories(session, {context.rpartition("/")[0] for context in touched})
+    replace_fuzzy(session, lang, {(context, source_hash(source_langs[(context, msgid)], msgid))
+                                  for context, msgid in checked.withdrawn})
     if gone:
         session.execute(delete(HumanTranslationRow).where(
             HumanTranslationRow.lang == lang,

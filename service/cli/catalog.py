@@ -12,7 +12,7 @@ from ..wiring import services
 from ..catalogs import CATALOG_LANGUAGES, CatalogError, po_path
 from ..catalogs.export import export_catalogs
 from ..catalogs.importer import import_catalog
-from ..catalogs.stats import COUNTS, coverage_report
+from ..coverage import COUNTS, coverage_report
 
 LANG_OPTION = click.option("--lang", type=click.Choice(CATALOG_LANGUAGES),
                            help="Only this language (default: en, ko and ja).")
@@ -86,12 +86,16 @@ def stats_command(lang: str | None) -> None:
     language), human, machine, source (untranslated fallback), fuzzy (waiting for review)."""
     svc = services()
     langs = [lang] if lang else list(CATALOG_LANGUAGES)
-    report = coverage_report(svc.store, svc.resolver, svc.settings.translations_dir, langs)
+    report = coverage_report(svc.store, svc.settings.translations_dir, langs)
     header = f"{'':<40} {'lang':<4} " + " ".join(f"{name:>7}" for name in COUNTS)
     click.echo(header)
     for code, counts in report["languages"].items():
         click.echo(f"{'all stories':<40} {code:<4} " + " ".join(f"{counts[n]:>7}" for n in COUNTS)
                    + ("" if counts["catalog"] == "ok" else f"  (catalog {counts['catalog']})"))
-    for row in report["stories"]:
-        for code, counts in row["languages"].items():
-            click.echo(f"{row['id'][:40]:<40} {code:<4} " + " ".join(f"{counts[n]:>7}" for n in COUNTS))
+    while True:
+        for row in report["stories"]:
+            for code, counts in row["languages"].items():
+                click.echo(f"{row['id'][:40]:<40} {code:<4} " + " ".join(f"{counts[n]:>7}" for n in COUNTS))
+        if report["next"] is None:
+            break
+        report = coverage_report(svc.store, svc.settings.translations_dir, langs, cursor=report["next"])

@@ -18,7 +18,7 @@ from ..wiring import services
 def translate_command(story_id: str | None, lang: str | None, dry_run: bool):
     """Fill missing machine translations with the installed models (batched, with progress)."""
     from ..translate.fill import fill_missing
-    from ..store.queries import story_ids as all_story_ids
+    from ..store.reads import story_exists
 
     svc = services()
     if not svc.translators.engines():
@@ -26,7 +26,7 @@ def translate_command(story_id: str | None, lang: str | None, dry_run: bool):
                                    "install one with: kakehashi models install FILE.argosmodel")
     if story_id is not None:
         with svc.store.reading() as session:
-            if story_id not in all_story_ids(session):
+            if not story_exists(session, story_id):
                 raise click.ClickException(f"no story with id {story_id!r}")
     bar = _Progress()
     try:

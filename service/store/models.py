@@ -95,6 +95,16 @@ class HumanTranslationRow(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class CatalogFuzzyRow(Base):
+    """An entry a translator's catalog marks ``fuzzy`` (waiting for review), as last imported."""
+
+    __tablename__ = "catalog_fuzzy"
+
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    context: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class CatalogStateRow(Base):
     """What the last import of one catalog file found, so every worker can report a broken file."""
 

@@ -79,5 +79,16 @@ def fields_of(session: Session, story_ids: Sequence[str], roles: Iterable[str] |
     return found
 
 
-def story_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(StoryRow)) or 0
+def all_fields(session: Session, story_ids: Iterable[str] | None = None) -> list[Field]:
+    """Every summary field (or those of some stories), in story and position order."""
+    query = select(*_FIELD_COLUMNS).order_by(FieldRow.story_id, FieldRow.position)
+    if story_ids is None:
+        return [_field(row) for row in session.execute(query)]
+    found: list[Field] = []
+    for chunk in chunks(sorted(set(story_ids))):
+        found += [_field(row) for row in session.execute(query.where(FieldRow.story_id.in_(chunk)))]
+    return found
+
+
+def story_exists(session: Session, story_id: str) -> bool:
+    return session.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.id == story_id)) == 1

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 
 from ..config import READING_LANGUAGES
 from ..store.models import MachineTranslationRow
-from ..store.queries import iter_fields
+from ..store.reads import all_fields
 from ..store.chunking import chunks
 from ..store.versions import bump_stories_with_texts
 from .errors import ModelLoadError, TranslationUnavailable
@@ -58,7 +58,7 @@ def fill_missing(store, translators, story_ids: Iterable[str] | None = None, lan
     report = FillReport(dry_run=dry_run)
     langs = tuple(langs) if langs is not None else READING_LANGUAGES
     with store.reading() as session:
-        fields = iter_fields(session, list(story_ids) if story_ids is not None else None)
+        fields = all_fields(session, list(story_ids) if story_ids is not None else None)
     engines = translators.engines()
     work: dict[tuple[str, str], _PairWork] = {}
     for lang in langs:

@@ -5,12 +5,12 @@ lays them out, in the page's language.
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 
-from ..catalogs.stats import coverage_report
 from ..config import READING_LANGUAGES
+from ..coverage import coverage_report
 from ..wiring import services
-from .pages import alternates
+from .pages import alternates, cursor_arg, serve_page
 
 coverage_pages = Blueprint("coverage_pages", __name__)
 
@@ -18,7 +18,14 @@ coverage_pages = Blueprint("coverage_pages", __name__)
 @coverage_pages.get("/<any(en,ko,ja):lang>/translate")
 def translate(lang: str):
     svc = services()
-    report = coverage_report(svc.store, svc.resolver, svc.settings.translations_dir, READING_LANGUAGES,
-                             title_lang=lang)
-    return render_template("translate.html", lang=lang, report=report,
-                           alternates=alternates("coverage_pages.translate"))
+    cursor = cursor_arg()
+
+    def render() -> str:
+        report = coverage_report(svc.store, svc.settings.translations_dir, READING_LANGUAGES, title_lang=lang,
+                                 cursor=cursor, limit=svc.settings.page_size)
+        next_url = url_for("coverage_pages.translate", lang=lang, cursor=report["next"].encode()) \
+            if report["next"] else None
+        return render_template("translate.html", lang=lang, report=report, next_url=next_url,
+                               alternates=alternates("coverage_pages.translate"))
+
+    return serve_page(("translate", lang, cursor), svc.reading.site_validity(), render)

@@ -52,7 +52,7 @@ def serve_page(key: tuple, validity: Validity, render: Callable[[], str], mimety
     return respond(document, request)
 
 
-def _cursor() -> Cursor | None:
+def cursor_arg() -> Cursor | None:
     """The ``?cursor=`` of a list page; a cursor we did not make is a page that does not exist."""
     raw = request.args.get("cursor")
     if raw is None:
@@ -65,7 +65,7 @@ def _cursor() -> Cursor | None:
 
 @pages.get(f"/{LANG}/")
 def index(lang: str):
-    cursor = _cursor()
+    cursor = cursor_arg()
     reading = services().reading
     validity = reading.page_validity(cursor, reading.page_size)
 

@@ -27,6 +27,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.execute("INSERT INTO site_state (id, generation, engines_generation) VALUES (1, 1, 1)")
+    op.create_table('catalog_fuzzy',
+    sa.Column('lang', sa.String(length=8), nullable=False),
+    sa.Column('context', sa.String(length=200), nullable=False),
+    sa.Column('source_hash', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('lang', 'context', 'source_hash')
+    )
     op.create_table('mt_engines',
     sa.Column('source_lang', sa.String(length=8), nullable=False),
     sa.Column('target_lang', sa.String(length=8), nullable=False),
@@ -38,6 +44,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('mt_engines')
+    op.drop_table('catalog_fuzzy')
     op.drop_table('site_state')
     with op.batch_alter_table('stories', schema=None) as batch_op:
         batch_op.drop_index('ix_stories_newest')
