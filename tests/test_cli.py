@@ -19,7 +19,7 @@ def test_init_creates_store_and_loads_demo_once(settings):
     db = Path(settings.database_url.removeprefix("sqlite:///"))
     with sqlite3.connect(db) as connection:
         assert connection.execute("select count(*) from stories").fetchone() == (1,)
-        assert connection.execute("select version_num from alembic_version").fetchone() == ("0001",)
+        assert connection.execute("select version_num from alembic_version").fetchone() == ("0003",)
         snippets = connection.execute("select count(*) from snippets where story_id=?", (DEMO_ID,)).fetchone()[0]
     assert snippets == 16
 

@@ -100,10 +100,10 @@ def test_a_failing_model_is_logged_and_the_other_pairs_still_fill(store, transla
 def test_one_text_the_model_fails_on_leaves_only_its_own_fields_as_source(store, translators, monkeypatch, caplog):
     """A batch that fails is retried text by text: the other texts of the pair are stored."""
     real_translate = translators.translate
-    poison = "They met in Tokyo. Ties were discussed."
+    poison = "Ties were discussed."     # a sentence of the text "They met in Tokyo. Ties were discussed."
 
     def translate(source, target, texts, progress=None):
-        if poison in texts:
+        if poison in texts:             # the sentence memory sends sentences, not whole texts
             raise RuntimeError("the model choked")
         return real_translate(source, target, texts, progress=progress)
 

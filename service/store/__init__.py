@@ -1,6 +1,7 @@
 """Storage: SQLAlchemy tables, engine/session handling and Alembic migrations."""
 from .session import Store, make_store
 from .models import Base, StoryRow, SnippetRow, FieldRow, MachineTranslationRow, HumanTranslationRow, CatalogStateRow
+from .memory import SentenceMemoryRow
 
 __all__ = ["Store", "make_store", "Base", "StoryRow", "SnippetRow", "FieldRow", "MachineTranslationRow",
-           "HumanTranslationRow", "CatalogStateRow"]
+           "HumanTranslationRow", "CatalogStateRow", "SentenceMemoryRow"]

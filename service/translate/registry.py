@@ -160,3 +160,8 @@ def _join(layout, translated: dict[str, str], lang: str) -> list[str]:
     glue = joiner(lang)
     return ["\n".join(glue.join(translated[s] for s in sentences if translated[s]) for sentences in lines)
             for lines in layout]
+
+
+# Public names for the sentence memory, which splits and joins texts exactly as ``translate`` does.
+split_texts = _split
+join_texts = _join
