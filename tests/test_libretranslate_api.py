@@ -5,9 +5,14 @@ tiny real Argos packages (tests only: a web process gets a call that waits on th
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
-from conftest import TOKEN, make_app
+from conftest import TOKEN, make_app, server_env
 from service.libretranslate import (BackendFailed, TranslationResult, memory_first_backend,
                                     register_libretranslate)
 from service.libretranslate.detect import detect
@@ -251,3 +256,29 @@ def test_a_failing_backend_is_500_and_the_web_process_loads_no_model(lt_settings
     assert TranslationResult("a").alternatives == ()
     translators = app.extensions["kakehashi"].translators
     assert not any(engine.loaded for route in translators.routes().values() for engine in route)
+
+
+def test_a_memory_hit_is_served_by_a_process_that_never_imports_ctranslate2(lt_settings, install_models):
+    """A web process answers remembered sentences without importing ctranslate2 or sentencepiece."""
+    app, _call = _app(lt_settings, install_models, ("en_ko",))
+    client = app.test_client()
+    request = {"q": "They met in Tokyo.", "source": "en", "target": "ko", "api_key": KEY}
+    expected = client.post("/translate", json=request).get_json()
+    script = textwrap.dedent(f"""
+        import json, sys
+        from service import create_app
+        from service.libretranslate import memory_first_backend, register_libretranslate
+
+        def engine_call(*args):
+            raise AssertionError("a remembered sentence must not reach the engine")
+
+        app = create_app()
+        register_libretranslate(app, memory_first_backend(app.extensions["kakehashi"], engine_call))
+        print(json.dumps(app.test_client().post("/translate", json={request!r}).get_json()))
+        print(sorted(m for m in ("ctranslate2", "sentencepiece", "torch") if m in sys.modules))
+    """)
+    env = {**server_env(lt_settings, 8000), "KAKEHASHI_MT_API_KEYS": KEY}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    answer, modules = result.stdout.splitlines()
+    assert json.loads(answer) == expected and modules == "[]"
