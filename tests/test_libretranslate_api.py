@@ -75,7 +75,8 @@ def test_translate_a_string_from_json_and_form(lt):
                                                   "api_key": KEY})
     assert json_answer.status_code == 200
     body = json_answer.get_json()
-    assert set(body) == {"translatedText"} and isinstance(body["translatedText"], str) and body["translatedText"]
+    assert set(body) == {"translatedText", "provenance"} and body["provenance"] == "machine"
+    assert isinstance(body["translatedText"], str) and body["translatedText"]
     form_answer = client.post("/translate", data={"q": "They met in Tokyo.", "source": "en", "target": "ko",
                                                   "api_key": KEY})
     assert form_answer.get_json() == body
@@ -102,7 +103,8 @@ def test_auto_detects_by_script_and_says_so(lt):
     assert all(many["translatedText"])
     same = client.post("/translate", json={"q": "They met.", "source": "auto", "target": "en",
                                            "api_key": KEY}).get_json()
-    assert same == {"translatedText": "They met.", "detectedLanguage": {"confidence": 100.0, "language": "en"}}
+    assert same == {"translatedText": "They met.", "detectedLanguage": {"confidence": 100.0, "language": "en"},
+                    "provenance": "source"}
 
 
 def test_html_keeps_tags_and_translates_text_nodes(lt):
@@ -144,6 +146,23 @@ def test_a_repeated_text_is_served_from_memory(lt):
     again = client.post("/translate", json={**request, "q": ["They talked about trade.", request["q"]]}).get_json()
     assert call.sentences == ["They met in Tokyo.", "They talked about trade."]     # nothing new sent
     assert again["translatedText"][1] == first["translatedText"]
+
+
+def test_a_translators_text_for_exactly_that_source_is_served_as_human(lt):
+    from service.domain import source_hash
+    from service.store import HumanTranslationRow
+
+    client, call = lt
+    store = client.application.extensions["kakehashi"].store
+    text = "Lee visits Japan."
+    with store.transaction() as session:
+        session.add(HumanTranslationRow(lang="ko", context="demo/title", source_hash=source_hash("en", text),
+                                        source_text=text, text="이재명, 일본 방문"))
+    body = client.post("/translate", json={"q": [text, "They met."], "source": "en", "target": "ko",
+                                           "api_key": KEY}).get_json()
+    assert body["translatedText"][0] == "이재명, 일본 방문"
+    assert body["provenance"] == ["human", "machine"]
+    assert call.sentences == ["They met."]
 
 
 @pytest.mark.parametrize("request_body, message", [

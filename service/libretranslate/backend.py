@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
+from ..domain import source_hash
+from ..store.memory import find_human_translations
 from ..translate.errors import TranslationError, TranslationUnavailable
 from ..translate.memory import EngineCall, SentenceMemory, translate_texts
 
@@ -28,6 +30,7 @@ class TranslationResult:
     text: str
     alternatives: tuple[str, ...] = ()
     engine: str | None = None
+    provenance: str = "machine"           # or "human": a translator's text for exactly this source text
 
 
 class TranslationBackend(Protocol):
@@ -41,7 +44,8 @@ class TranslationBackend(Protocol):
 
 
 class MemoryFirstBackend:
-    """Sentence memory first; misses go to ``engine_call`` in one call per request and pair.
+    """A translator's text for exactly the same source text first (imported from the catalogs),
+    then the sentence memory; misses go to ``engine_call`` in one call per request and pair.
 
     ``engines()`` gives the engine label of every pair installed now (``Translators.engines``:
     a directory scan, no model loaded), so the memory is looked up under the engine that would
@@ -61,12 +65,25 @@ class MemoryFirstBackend:
         engine = self.engines().get((source, target))
         if engine is None:
             raise PairUnavailable(f"no model installed for {source}-{target}")
-        try:
-            result = translate_texts(self.memory, source, target, texts, engine, self.engine_call, alternatives)
-        except TranslationUnavailable as error:
-            raise PairUnavailable(str(error)) from error
-        except (TranslationError, TimeoutError) as error:
-            raise BackendFailed(str(error)) from error
-        alternates = result.alternatives or [[] for _ in texts]
-        return [TranslationResult(text, tuple(others), result.engine)
-                for text, others in zip(result.texts, alternates, strict=True)]
+        human = self._human(source, target, texts)
+        machine = [text for text in dict.fromkeys(texts) if text not in human]
+        results: dict[str, TranslationResult] = {
+            text: TranslationResult(translated, provenance="human") for text, translated in human.items()}
+        if machine:
+            try:
+                found = translate_texts(self.memory, source, target, machine, engine, self.engine_call,
+                                        alternatives)
+            except TranslationUnavailable as error:
+                raise PairUnavailable(str(error)) from error
+            except (TranslationError, TimeoutError) as error:
+                raise BackendFailed(str(error)) from error
+            alternates = found.alternatives or [[] for _ in machine]
+            results.update((text, TranslationResult(translated, tuple(others), found.engine))
+                           for text, translated, others in zip(machine, found.texts, alternates, strict=True))
+        return [results[text] for text in texts]
+
+    def _human(self, source: str, target: str, texts: list[str]) -> dict[str, str]:
+        by_hash = {source_hash(source, text.strip()): text for text in texts if text.strip()}
+        with self.memory.store.reading() as session:
+            found = find_human_translations(session, target, by_hash)
+        return {by_hash[h]: translated for h, translated in found.items()}

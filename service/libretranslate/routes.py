@@ -204,6 +204,7 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
             detected, sources = [], [source] * len(texts)
         translated: list[str] = list(texts)
         others: list[list[str]] = [[] for _ in texts]
+        provenance: list[str] = ["source"] * len(texts)     # extra field: clients ignore it
         for lang in dict.fromkeys(sources):
             indexes = [i for i, found in enumerate(sources) if found == lang]
             if lang == target:                       # nothing to translate: the text as it is
@@ -212,14 +213,16 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
                 raise Refused(400, f"{language_name(target)} ({target}) is not available as a target language "
                                    f"from {language_name(lang)} ({lang})")
             if documents is not None:
-                _translate_html(backend, documents, indexes, lang, target, translated)
+                _translate_html(backend, documents, indexes, lang, target, translated, provenance)
             else:
-                _translate_text(backend, texts, indexes, lang, target, alternatives, translated, others)
+                _translate_text(backend, texts, indexes, lang, target, alternatives, translated, others,
+                                provenance)
         result: dict = {"translatedText": translated if listed else translated[0]}
         if source == "auto":
             result["detectedLanguage"] = detected if listed else detected[0]
         if alternatives > 0:
             result["alternatives"] = others if listed else others[0]
+        result["provenance"] = provenance if listed else provenance[0]
         return jsonify(result)
 
     return bp
@@ -236,7 +239,8 @@ def _call(backend: TranslationBackend, texts: list[str], source: str, target: st
         raise Refused(500, f"Cannot translate text: {error}") from None
 
 
-def _translate_text(backend, texts, indexes, source, target, alternatives, translated, others) -> None:
+def _translate_text(backend, texts, indexes, source, target, alternatives, translated, others,
+                    provenance) -> None:
     wanted = [i for i in indexes if _translatable(texts[i])]
     if not wanted:
         return
@@ -244,15 +248,20 @@ def _translate_text(backend, texts, indexes, source, target, alternatives, trans
     for i, result in zip(wanted, results, strict=True):
         translated[i] = result.text
         others[i] = list(result.alternatives)
+        provenance[i] = result.provenance
 
 
-def _translate_html(backend, documents, indexes, source, target, translated) -> None:
+def _translate_html(backend, documents, indexes, source, target, translated, provenance) -> None:
     nodes = [(i, node) for i in indexes for node in documents[i].texts()]
     results = _call(backend, [node for _i, node in nodes], source, target, 0) if nodes else []
     cursor = 0
     for i in indexes:
         count = len(documents[i].nodes)
-        translated[i] = documents[i].render([r.text for r in results[cursor:cursor + count]])
+        mine = results[cursor:cursor + count]
+        translated[i] = documents[i].render([r.text for r in mine])
+        if mine:
+            kinds = {r.provenance for r in mine}
+            provenance[i] = kinds.pop() if len(kinds) == 1 else "machine"
         cursor += count
 
 

@@ -67,3 +67,18 @@ def _grouped(rows: list[dict]) -> dict[tuple[str, str], list[dict]]:
     for row in rows:
         groups.setdefault((row["target_lang"], row["engine"]), []).append(row)
     return groups
+
+
+def find_human_translations(session: Session, lang: str, hashes: Iterable[str]) -> dict[str, str]:
+    """source_hash -> a translator's text in ``lang`` for that exact source text (the newest import)."""
+    from .models import HumanTranslationRow
+
+    found: dict[str, str] = {}
+    for chunk in chunks(set(hashes)):
+        rows = session.execute(
+            select(HumanTranslationRow.source_hash, HumanTranslationRow.text)
+            .where(HumanTranslationRow.lang == lang, HumanTranslationRow.source_hash.in_(chunk),
+                   HumanTranslationRow.text != "")
+            .order_by(HumanTranslationRow.imported_at))
+        found.update(tuple(row) for row in rows)
+    return found
