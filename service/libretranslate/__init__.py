@@ -15,7 +15,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from .backend import BackendFailed, MemoryFirstBackend, PairUnavailable, TranslationBackend, TranslationResult
-from .routes import _api_key, _body, create_blueprint
+from .routes import create_blueprint, request_api_key, request_params
 
 __all__ = ["register_libretranslate", "memory_first_backend", "TranslationBackend", "TranslationResult",
            "MemoryFirstBackend", "PairUnavailable", "BackendFailed"]
@@ -35,7 +35,7 @@ def register_libretranslate(app: Flask, backend: TranslationBackend) -> Limiter:
     keys = tuple(settings.api_tokens) + tuple(settings.mt_api_keys)
 
     def rate_key() -> str:
-        key = _api_key()
+        key = request_api_key()
         if key is not None and any(hmac.compare_digest(key.encode(), allowed.encode()) for allowed in keys):
             return "key:" + key
         return "address:" + (get_remote_address() or "unknown")
@@ -43,7 +43,7 @@ def register_libretranslate(app: Flask, backend: TranslationBackend) -> Limiter:
     def cost() -> int:
         """A list of n texts costs n requests, as in LibreTranslate."""
         try:
-            q = _body().get("q")
+            q = request_params().get("q")
         except Exception:  # noqa: BLE001 - a bad body is refused by the view itself
             return 1
         return max(1, len(q)) if isinstance(q, list) else 1

@@ -13,7 +13,7 @@ import hmac
 import logging
 
 from babel import Locale
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from . import detect as detection
@@ -40,9 +40,9 @@ def language_name(code: str) -> str:
 
 
 # -- reading a request ------------------------------------------------------------------------
-def _body() -> dict:
+def request_params() -> dict:
     """The request's parameters: the JSON object, or the form and query values."""
-    cached = getattr(request, "_lt_body", None)
+    cached = g.get("libretranslate_params")
     if cached is not None:
         return cached
     if request.is_json:
@@ -53,13 +53,13 @@ def _body() -> dict:
     else:
         body = {key: (values if key == "q" and len(values) > 1 else values[0])
                 for key, values in request.values.lists()}
-    request._lt_body = body
+    g.libretranslate_params = body
     return body
 
 
-def _api_key() -> str | None:
+def request_api_key() -> str | None:
     try:
-        key = _body().get("api_key")
+        key = request_params().get("api_key")
     except (Refused, HTTPException):
         key = None
     if not key:
@@ -113,7 +113,7 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
     keys = tuple(settings.api_tokens) + tuple(settings.mt_api_keys)
 
     def check_key() -> None:
-        key = _api_key()
+        key = request_api_key()
         if key is not None:
             if not any(hmac.compare_digest(key.encode(), allowed.encode()) for allowed in keys):
                 raise Refused(403, "Invalid API key")
@@ -167,7 +167,7 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
     @bp.post("/detect")
     @limit
     def detect():
-        body = _body()          # a malformed or oversized body is refused first, as LibreTranslate does
+        body = request_params()          # a malformed or oversized body is refused first, as LibreTranslate does
         check_key()
         texts, _listed = _texts(body)
         return jsonify(detection.detect(" ".join(texts)))
@@ -175,7 +175,7 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
     @bp.post("/translate")
     @limit
     def translate():
-        body = _body()
+        body = request_params()
         check_key()
         texts, listed = _texts(body)
         source, target = _language(body, "source"), _language(body, "target")
