@@ -48,6 +48,14 @@ class Settings:
     page_size: int = 20
     max_model_unpacked_bytes: int = 2 * 1024**3
     log_level: str = "INFO"
+    # the LibreTranslate-compatible face (service/libretranslate)
+    mt_api_keys: tuple[str, ...] = ()           # accepted as api_key, besides api_tokens
+    mt_anonymous: bool = False                  # allow /translate and /detect without a key
+    mt_char_limit: int = 5000                   # characters per text (400 above)
+    mt_batch_limit: int = 50                    # texts per request (400 above)
+    mt_alternatives_limit: int = 3
+    mt_rate_limit: str = "60 per minute"        # per key (or address), Flask-Limiter notation
+    mt_rate_limit_storage: str = "memory://"    # e.g. redis://host:6379 to share it between processes
 
     def __post_init__(self):
         if not self.database_url:
@@ -61,6 +69,17 @@ class Settings:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.mt_intra_threads < 0:
             raise ConfigError("mt_intra_threads must be 0 (automatic) or more")
+        for name in ("mt_char_limit", "mt_batch_limit"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.mt_alternatives_limit < 0:
+            raise ConfigError("mt_alternatives_limit must be 0 or more")
+        try:
+            from limits import parse_many        # Flask-Limiter's own notation
+
+            parse_many(self.mt_rate_limit)
+        except ValueError:
+            raise ConfigError(f"mt_rate_limit must look like '60 per minute', got {self.mt_rate_limit!r}") from None
         if self.public_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", self.public_url):
             raise ConfigError(f"public_url must look like https://news.example.org, got {self.public_url!r}")
 
@@ -70,7 +89,8 @@ class Settings:
 
 _INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", "max_title_chars",
                  "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_intra_threads",
-                 "mt_max_decoding_length", "max_model_unpacked_bytes", "read_cache_bytes", "page_size"}
+                 "mt_max_decoding_length", "max_model_unpacked_bytes", "read_cache_bytes", "page_size",
+                 "mt_char_limit", "mt_batch_limit", "mt_alternatives_limit"}
 _FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds"}
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}
 
@@ -88,10 +108,14 @@ def _parse(name: str, raw: str):
             raise ConfigError(f"KAKEHASHI_{name.upper()} must be a number, got {raw!r}") from None
     if name in _PATH_SETTINGS:
         return Path(raw).expanduser().resolve()
-    if name == "api_tokens":
+    if name in ("api_tokens", "mt_api_keys"):
         return tuple(token.strip() for token in raw.split(",") if token.strip())
     if name == "mt_background":
         return raw.strip().lower() not in ("0", "false", "no", "off")
+    if name == "mt_anonymous":
+        if raw.strip().lower() not in ("0", "false", "no", "off", "1", "true", "yes", "on"):
+            raise ConfigError(f"KAKEHASHI_MT_ANONYMOUS must be true or false, got {raw!r}")
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     return raw
 
 

@@ -39,3 +39,12 @@ def install_models(mt_packages):
         return app
 
     return install
+
+
+def publish(store, translators) -> None:
+    """What ``kakehashi models install`` does after installing: tell the store what is installed."""
+    from service.store.engines import publish_engines
+
+    translators.refresh()
+    with store.transaction() as session:
+        publish_engines(session, {p.pair: p.engine for p in translators.packages()})

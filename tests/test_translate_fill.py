@@ -8,12 +8,13 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from mt_fixtures import publish
+
 from service.config import Settings
 from service.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
 from service.translate.background import BackgroundFill
 from service.store.chunking import chunks
-from service.store.engines import publish_engines
 from service.translate.fill import fill_missing
 from service.store.translations import StoredMachineTranslations
 from service.translate.packages import install_package, remove_package
@@ -51,13 +52,6 @@ def translators(mt_settings, mt_packages) -> Translators:
     for name in ("en_ko", "en_ja", "ja_en"):
         install_package(mt_settings.models_dir, getattr(mt_packages, name), LIMIT)
     return Translators(mt_settings, rescan_seconds=0)
-
-
-def publish(store, translators) -> None:
-    """What ``kakehashi models install`` does after installing: tell the store what is installed."""
-    translators.refresh()
-    with store.transaction() as session:
-        publish_engines(session, {p.pair: p.engine for p in translators.packages()})
 
 
 def _rows(store) -> list[tuple[str, str, str]]:
@@ -108,10 +102,10 @@ def test_a_failing_model_is_logged_and_the_other_pairs_still_fill(store, transla
 def test_one_text_the_model_fails_on_leaves_only_its_own_fields_as_source(store, translators, monkeypatch, caplog):
     """A batch that fails is retried text by text: the other texts of the pair are stored."""
     real_translate = translators.translate
-    poison = "They met in Tokyo. Ties were discussed."
+    poison = "Ties were discussed."     # a sentence of the text "They met in Tokyo. Ties were discussed."
 
     def translate(source, target, texts, progress=None):
-        if poison in texts:
+        if poison in texts:             # the sentence memory sends sentences, not whole texts
             raise RuntimeError("the model choked")
         return real_translate(source, target, texts, progress=progress)
 

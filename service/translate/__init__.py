@@ -2,6 +2,8 @@
 
 - ``packages``/``archive``: install (validated, atomic), list and remove ``.argosmodel`` files.
 - ``splitter``, ``engine``, ``registry``: sentences → batched CTranslate2 → text, pivots via en.
+- ``protect``: URLs, e-mails, @handles, #hashtags and numbers come out of every model verbatim.
+- ``memory``: the sentence memory; only sentences never seen with an engine reach it.
 - ``lookup``, ``fill``, ``background``: stored translations for the resolver, and filling them.
 - ``synthetic``: real packages with random weights for tests and benchmarks.
 

@@ -18,6 +18,7 @@ from typing import Callable
 
 from .errors import ModelLoadError, TranslationError
 from .packages import InstalledPackage
+from .protect import protect, restore
 from .splitter import joiner
 
 # Official models are trained on sentences; a longer piece sequence is cut into chunks at word
@@ -62,12 +63,21 @@ class Engine:
 
     def translate_sentences(self, sentences: list[str],
                             progress: Callable[[int], None] | None = None) -> list[str]:
-        """Translate sentences in batches; ``progress(n)`` is told how many are done so far."""
+        """Translate sentences in batches; ``progress(n)`` is told how many are done so far.
+
+        Protected spans (URLs, e-mail addresses, @handles, #hashtags, numbers) come out verbatim.
+        """
+        return [hypotheses[0] for hypotheses in self.translate_hypotheses(sentences, 1, progress)]
+
+    def translate_hypotheses(self, sentences: list[str], count: int = 1,
+                             progress: Callable[[int], None] | None = None) -> list[list[str]]:
+        """The ``count`` best translations of every sentence (beam n-best, best first)."""
         if not sentences:
             return []
         translator, tokenizer = self._load()
+        protected = [protect(sentence) for sentence in sentences]
         try:
-            pieces = tokenizer.encode(list(sentences), out_type=str)
+            pieces = tokenizer.encode([item.text for item in protected], out_type=str)
         except Exception as exc:  # noqa: BLE001
             raise TranslationError(f"{self.label}: tokenizing failed: {exc}") from exc
         chunks, owners = [], []
@@ -76,31 +86,37 @@ class Engine:
                 chunks.append(chunk)
                 owners.append(index)
         prefix = self.package.target_prefix
-        outputs = self._run(translator, chunks, prefix, progress, owners) if chunks else []
-        texts: list[list[str]] = [[] for _ in sentences]
-        for owner, tokens in zip(owners, outputs, strict=True):
-            if prefix and tokens and tokens[0] == prefix:
-                tokens = tokens[1:]
-            text = tokenizer.decode_pieces(tokens)
-            if prefix and text.startswith(prefix):
-                text = text[len(prefix):]
-            texts[owner].append(text.strip())
-        glue = joiner(self.package.to_code)
-        return [glue.join(part for part in parts if part) for parts in texts]
+        outputs = self._run(translator, chunks, prefix, progress, owners, count) if chunks else []
+        # texts[sentence][hypothesis] = the decoded chunks of that sentence
+        texts: list[list[list[str]]] = [[[] for _ in range(count)] for _ in sentences]
+        for owner, hypotheses in zip(owners, outputs, strict=True):
+            for rank in range(count):
+                tokens = hypotheses[min(rank, len(hypotheses) - 1)]
+                if prefix and tokens and tokens[0] == prefix:
+                    tokens = tokens[1:]
+                text = tokenizer.decode_pieces(tokens)
+                if prefix and text.startswith(prefix):
+                    text = text[len(prefix):]
+                texts[owner][rank].append(text.strip())
+        lang = self.package.to_code
+        glue = joiner(lang)
+        return [[restore(glue.join(part for part in parts if part), item, lang) for parts in ranked]
+                for ranked, item in zip(texts, protected, strict=True)]
 
-    def _run(self, translator, chunks, prefix, progress, owners) -> list[list[str]]:
+    def _run(self, translator, chunks, prefix, progress, owners, count: int = 1) -> list[list[list[str]]]:
         settings = self.settings
         try:
             results = translator.translate_batch(
                 chunks,
                 target_prefix=[[prefix]] * len(chunks) if prefix else None,
                 max_batch_size=settings.mt_batch_size, batch_type="examples",
-                beam_size=settings.mt_beam_size, max_decoding_length=settings.mt_max_decoding_length,
+                beam_size=max(settings.mt_beam_size, count), num_hypotheses=count,
+                max_decoding_length=settings.mt_max_decoding_length,
                 # as argostranslate decodes, so official packages give the output they were tuned for
                 length_penalty=0.2, replace_unknowns=True, asynchronous=True)
             if progress is not None:
                 _report(results, owners, progress)
-            return [result.result().hypotheses[0] for result in results]
+            return [result.result().hypotheses for result in results]
         except Exception as exc:  # noqa: BLE001 - CTranslate2 errors are RuntimeError/ValueError
             raise TranslationError(f"{self.label}: translation failed: {exc}") from exc
         finally:

@@ -2,7 +2,8 @@
 
 Work is planned first (what is missing for the engine that would translate it now), identical
 texts are translated once, and each language pair is ONE batched call: translating per field
-is what makes LibreTranslate slow. When a pair's batch fails, it is split in halves and only
+is what makes LibreTranslate slow. Texts go through the sentence memory (``memory``): only
+sentences no fill or API call has translated with the same engine reach the model. When a pair's batch fails, it is split in halves and only
 the half that fails is split again, so one text the model chokes on leaves only its own fields
 served as source while the others stay batched (about 2·log2(n) calls per bad text). A model
 that does not load fails its whole pair at once, logged, and the rest of the run goes on.
@@ -22,6 +23,7 @@ from ..store.reads import all_fields
 from ..store.chunking import chunks
 from ..store.versions import bump_stories_with_texts
 from .errors import ModelLoadError, TranslationUnavailable
+from .memory import SentenceMemory, translate_texts, translators_call
 
 log = logging.getLogger(__name__)
 # Errors that every text of the pair would raise again: retrying text by text is useless.
@@ -132,14 +134,17 @@ def _translate_pair(store, translators, pair, pair_work: _PairWork, progress, do
         if progress is not None and legs_total:
             progress(done_before + count * done // legs_total, total)
 
-    translated, engine = translators.translate(pair[0], pair[1], texts, progress=report)
+    result = translate_texts(SentenceMemory(store), pair[0], pair[1], texts, pair_work.engine,
+                             translators_call(translators, report))
+    translated, engine = result.texts, result.engine
     rows = [{"source_hash": h, "target_lang": pair[1], "engine": engine, "source_lang": pair[0], "text": text}
             for h, text in zip(hashes, translated, strict=True) if text.strip()]
     if len(rows) < len(hashes):
         log.warning("%s gave no text for %d of %d texts; those stay served as source",
                     engine, len(hashes) - len(rows), len(hashes))
     _insert_new(store, rows)
-    log.debug("machine translated %d texts %s-%s with %s", len(rows), pair[0], pair[1], engine)
+    log.debug("machine translated %d texts %s-%s with %s (%d of %d sentences by the model)",
+              len(rows), pair[0], pair[1], engine, result.sent, result.sentences)
     return {row["source_hash"] for row in rows}
 
 

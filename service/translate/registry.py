@@ -108,19 +108,34 @@ class Translators:
         Every sentence of every text goes to the model in one batched call per leg.
         ``progress(done, total)`` counts sentence-legs.
         """
+        layout, unique = _split(texts, source)
+        hypotheses, label = self.translate_hypotheses(source, target, unique, 1, progress)
+        translated = dict(zip(unique, (ranked[0] for ranked in hypotheses), strict=True))
+        return _join(layout, translated, target), label
+
+    def translate_hypotheses(self, source: str, target: str, sentences: list[str], count: int = 1,
+                             progress: Callable[[int, int], None] | None = None,
+                             ) -> tuple[list[list[str]], str]:
+        """The ``count`` best translations of each sentence (split already), and the engine label.
+
+        Through English, the first leg gives its best and the last leg its n-best. Protected spans
+        come out verbatim on every leg (``Engine``).
+        """
         route = self.routes().get((source, target))
         if route is None:
             raise TranslationUnavailable(f"no model installed for {source}-{target}")
-        layout, unique = _split(texts, source)
-        total = len(unique) * len(route)
-        sentences = list(unique)
-        for leg, engine in enumerate(route):
-            def report(done, leg=leg):
-                if progress is not None:
-                    progress(leg * len(unique) + done, total)
-            sentences = engine.translate_sentences(sentences, progress=report if progress else None)
-        translated = dict(zip(unique, sentences, strict=True))
-        return _join(layout, translated, target), label_of(route)
+        total = len(sentences) * len(route)
+        current = list(sentences)
+
+        def reporter(leg: int):
+            if progress is None:
+                return None
+            return lambda done: progress(leg * len(sentences) + done, total)
+
+        for leg, engine in enumerate(route[:-1]):
+            current = engine.translate_sentences(current, progress=reporter(leg))
+        hypotheses = route[-1].translate_hypotheses(current, count, progress=reporter(len(route) - 1))
+        return hypotheses, label_of(route)
 
 
 def label_of(route: list[Engine]) -> str:
@@ -145,3 +160,8 @@ def _join(layout, translated: dict[str, str], lang: str) -> list[str]:
     glue = joiner(lang)
     return ["\n".join(glue.join(translated[s] for s in sentences if translated[s]) for sentences in lines)
             for lines in layout]
+
+
+# Public names for the sentence memory, which splits and joins texts exactly as ``translate`` does.
+split_texts = _split
+join_texts = _join

@@ -1,0 +1,57 @@
+"""The LibreTranslate-compatible face: ``/translate``, ``/languages``, ``/detect``,
+``/frontend/settings`` at the root, for every program that speaks LibreTranslate's API.
+
+``register_libretranslate(app, backend)`` adds the blueprint and its per-key rate limit
+(Flask-Limiter; storage ``KAKEHASHI_MT_RATE_LIMIT_STORAGE``, in memory by default, Redis
+when set to ``redis://…``). The backend is any ``TranslationBackend``; ``memory_first_backend``
+builds the one the service uses, given the call that reaches the engine.
+"""
+from __future__ import annotations
+
+import hmac
+
+from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from .backend import BackendFailed, MemoryFirstBackend, PairUnavailable, TranslationBackend, TranslationResult
+from .routes import create_blueprint, request_api_key, request_params
+
+__all__ = ["register_libretranslate", "memory_first_backend", "TranslationBackend", "TranslationResult",
+           "MemoryFirstBackend", "PairUnavailable", "BackendFailed"]
+
+
+def memory_first_backend(services, engine_call) -> MemoryFirstBackend:
+    """The service's backend: the store's sentence memory, the pairs installed now (a directory
+    scan, no model loaded), and ``engine_call`` for the sentences the memory has not seen."""
+    from ..translate.memory import SentenceMemory
+
+    return MemoryFirstBackend(SentenceMemory(services.store), services.translators.engines, engine_call)
+
+
+def register_libretranslate(app: Flask, backend: TranslationBackend) -> Limiter:
+    """Register the blueprint at the root, rate-limited per API key (or address without one)."""
+    settings = app.config["KAKEHASHI"]
+    keys = tuple(settings.api_tokens) + tuple(settings.mt_api_keys)
+
+    def rate_key() -> str:
+        key = request_api_key()
+        if key is not None and any(hmac.compare_digest(key.encode(), allowed.encode()) for allowed in keys):
+            return "key:" + key
+        return "address:" + (get_remote_address() or "unknown")
+
+    def cost() -> int:
+        """A list of n texts costs n requests, as in LibreTranslate."""
+        try:
+            q = request_params().get("q")
+        except Exception:  # noqa: BLE001 - a bad body is refused by the view itself
+            return 1
+        return max(1, len(q)) if isinstance(q, list) else 1
+
+    limiter = Limiter(key_func=rate_key, app=app, default_limits=[], storage_uri=settings.mt_rate_limit_storage,
+                      strategy="moving-window", headers_enabled=True, key_prefix="kakehashi-mt")
+    limit = limiter.limit(settings.mt_rate_limit, key_func=rate_key, cost=cost)
+    blueprint = create_blueprint(backend, settings, limit)
+    app.register_blueprint(blueprint)
+    app.extensions["kakehashi_libretranslate"] = backend
+    return limiter

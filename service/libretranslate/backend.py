@@ -1,0 +1,89 @@
+"""What the LibreTranslate face asks of a translator, and the memory-first implementation.
+
+The face (``routes``) knows nothing about models, queues or the store: it calls a
+``TranslationBackend``. ``MemoryFirstBackend`` answers from the sentence memory and hands only
+the sentences it has never seen to an injected ``EngineCall`` (``service.translate.memory``):
+in a web process that call must wait on the worker tier (web processes never load models);
+tests inject ``translators_call`` over tiny real packages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from ..domain import source_hash
+from ..store.memory import find_human_translations
+from ..translate.errors import TranslationError, TranslationUnavailable
+from ..translate.memory import EngineCall, SentenceMemory, translate_texts
+
+
+class PairUnavailable(LookupError):
+    """No installed model translates this pair (directly or through English)."""
+
+
+class BackendFailed(RuntimeError):
+    """The translation could not be made (model error, worker timeout)."""
+
+
+@dataclass(frozen=True)
+class TranslationResult:
+    text: str
+    alternatives: tuple[str, ...] = ()
+    engine: str | None = None
+    provenance: str = "machine"           # or "human": a translator's text for exactly this source text
+
+
+class TranslationBackend(Protocol):
+    def pairs(self) -> set[tuple[str, str]]:
+        """The (source, target) pairs translatable now, pivots included."""
+        ...
+
+    def translate(self, texts: list[str], source: str, target: str, alternatives: int) -> list[TranslationResult]:
+        """One result per text, in order; raises ``PairUnavailable`` or ``BackendFailed``."""
+        ...
+
+
+class MemoryFirstBackend:
+    """A translator's text for exactly the same source text first (imported from the catalogs),
+    then the sentence memory; misses go to ``engine_call`` in one call per request and pair.
+
+    ``engines()`` gives the engine label of every pair installed now (``Translators.engines``:
+    a directory scan, no model loaded), so the memory is looked up under the engine that would
+    translate a miss.
+    """
+
+    def __init__(self, memory: SentenceMemory, engines: Callable[[], dict[tuple[str, str], str]],
+                 engine_call: EngineCall):
+        self.memory = memory
+        self.engines = engines
+        self.engine_call = engine_call
+
+    def pairs(self) -> set[tuple[str, str]]:
+        return set(self.engines())
+
+    def translate(self, texts: list[str], source: str, target: str, alternatives: int) -> list[TranslationResult]:
+        engine = self.engines().get((source, target))
+        if engine is None:
+            raise PairUnavailable(f"no model installed for {source}-{target}")
+        human = self._human(source, target, texts)
+        machine = [text for text in dict.fromkeys(texts) if text not in human]
+        results: dict[str, TranslationResult] = {
+            text: TranslationResult(translated, provenance="human") for text, translated in human.items()}
+        if machine:
+            try:
+                found = translate_texts(self.memory, source, target, machine, engine, self.engine_call,
+                                        alternatives)
+            except TranslationUnavailable as error:
+                raise PairUnavailable(str(error)) from error
+            except (TranslationError, TimeoutError) as error:
+                raise BackendFailed(str(error)) from error
+            alternates = found.alternatives or [[] for _ in machine]
+            results.update((text, TranslationResult(translated, tuple(others), found.engine))
+                           for text, translated, others in zip(machine, found.texts, alternates, strict=True))
+        return [results[text] for text in texts]
+
+    def _human(self, source: str, target: str, texts: list[str]) -> dict[str, str]:
+        by_hash = {source_hash(source, text.strip()): text for text in texts if text.strip()}
+        with self.memory.store.reading() as session:
+            found = find_human_translations(session, target, by_hash)
+        return {by_hash[h]: translated for h, translated in found.items()}

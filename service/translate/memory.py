@@ -1,0 +1,121 @@
+"""Sentence-level translation memory, shared by the story fill and the LibreTranslate face.
+
+A text is split into lines and sentences exactly as ``Translators.translate`` splits it; each
+sentence is looked up by (sentence, source lang, target lang, engine); only the sentences never
+seen go to the engine, in one call; their translations are stored (insert-or-ignore, so racing
+fills store each sentence once) and the texts are joined again. An edited field therefore
+re-translates only its changed sentences, and a sentence shared by stories or API calls is
+translated once per engine. The result is still machine output of that engine.
+
+The engine is reached through an ``EngineCall``, so this module never loads a model: the fill
+passes the process's own ``Translators``, a web process passes a call that waits for a worker.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from ..domain import source_hash
+from ..store.memory import find_sentences, insert_sentences
+from .registry import join_texts, split_texts
+
+log = logging.getLogger(__name__)
+
+
+class EngineCall(Protocol):
+    """Translate sentences (already split) with the installed route for ``source``-``target``.
+
+    Returns, per sentence, its ``count`` best translations (best first), and the engine label.
+    Raises ``TranslationUnavailable`` when no route exists, ``TranslationError`` when it fails.
+    """
+
+    def __call__(self, source: str, target: str, sentences: list[str], count: int) -> tuple[list[list[str]], str]:
+        ...
+
+
+def translators_call(translators, progress: Callable[[int, int], None] | None = None) -> EngineCall:
+    """An ``EngineCall`` running this process's models: for the worker tier, the CLI and tests.
+
+    Never use it in a web process (it loads models there)."""
+
+    def call(source: str, target: str, sentences: list[str], count: int) -> tuple[list[list[str]], str]:
+        if count <= 1:
+            texts, label = translators.translate(source, target, sentences, progress=progress)
+            return [[text] for text in texts], label
+        return translators.translate_hypotheses(source, target, sentences, count, progress=progress)
+
+    return call
+
+
+class SentenceMemory:
+    def __init__(self, store):
+        self.store = store
+
+    def lookup(self, source: str, target: str, engine: str, sentences: list[str]) -> dict[str, str]:
+        """sentence -> stored translation, for the sentences the memory has."""
+        by_hash = {source_hash(source, sentence): sentence for sentence in sentences}
+        with self.store.reading() as session:
+            found = find_sentences(session, target, engine, by_hash)
+        return {by_hash[h]: text for h, text in found.items()}
+
+    def remember(self, source: str, target: str, engine: str, translations: dict[str, str]) -> None:
+        rows = [{"source_hash": source_hash(source, sentence), "target_lang": target, "engine": engine,
+                 "source_lang": source, "source_text": sentence, "text": text}
+                for sentence, text in translations.items() if sentence.strip() and text.strip()]
+        if rows:
+            with self.store.transaction() as session:
+                insert_sentences(session, rows)
+
+
+@dataclass
+class MemoryResult:
+    texts: list[str]                      # the translations, in the order of the texts given
+    engine: str                           # the engine label of every translation
+    alternatives: list[list[str]] = field(default_factory=list)   # per text, when asked for
+    sentences: int = 0                    # distinct sentences in the texts
+    sent: int = 0                         # of those, sent to the engine (the rest came from memory)
+
+
+def translate_texts(memory: SentenceMemory, source: str, target: str, texts: list[str], engine: str,
+                    engine_call: EngineCall, alternatives: int = 0) -> MemoryResult:
+    """Translate ``texts`` with the memory first; ``engine`` is the label of the route in use now.
+
+    With ``alternatives`` > 0 every sentence goes to the engine for its n-best (the memory keeps
+    one translation per sentence); the best ones are still remembered.
+    """
+    layout, unique = split_texts(texts, source)
+    known = {} if alternatives else memory.lookup(source, target, engine, unique)
+    misses = [sentence for sentence in unique if sentence not in known]
+    hypotheses: dict[str, list[str]] = {}
+    if misses:
+        ranked, used = engine_call(source, target, misses, alternatives + 1)
+        if used != engine:
+            # the installed model changed meanwhile: do not mix two engines in one answer
+            log.info("engine for %s-%s changed from %s to %s; translating all %d sentences again",
+                     source, target, engine, used, len(unique))
+            engine, known = used, {}
+            if len(misses) < len(unique):
+                misses = list(unique)
+                ranked, used = engine_call(source, target, misses, alternatives + 1)
+        hypotheses = dict(zip(misses, ranked, strict=True))
+        memory.remember(source, target, engine, {s: h[0] for s, h in hypotheses.items() if h})
+    best = {**known, **{s: h[0] if h else "" for s, h in hypotheses.items()}}
+    result = MemoryResult(join_texts(layout, best, target), engine, sentences=len(unique), sent=len(misses))
+    if alternatives:
+        result.alternatives = [_alternatives(lines, hypotheses, best, target, alternatives, text)
+                               for lines, text in zip(layout, result.texts, strict=True)]
+    return result
+
+
+def _alternatives(lines, hypotheses: dict[str, list[str]], best: dict[str, str], target: str, count: int,
+                  first: str) -> list[str]:
+    """The k-th alternative of a text joins the (k+1)-th hypothesis of each of its sentences."""
+    seen, out = {first, ""}, []
+    for rank in range(1, count + 1):
+        chosen = {s: (h[rank] if rank < len(h) else best[s]) for s, h in hypotheses.items()}
+        [text] = join_texts([lines], {**best, **chosen}, target)
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
