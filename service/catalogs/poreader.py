@@ -36,7 +36,8 @@ _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HEADER_NAME = re.compile(r"([A-Za-z-]+):")
 BOM = b"\xef\xbb\xbf"
-BABEL_BATCH_CHARS = 1 << 20
+BABEL_BATCH_CHARS = 256 * 1024
+HEADER_CHARS = 10_000           # the header entry's msgstr (msgid "")
 
 
 def _unquote(text: str, path: str, line: int) -> str:
@@ -111,8 +112,12 @@ class _Reader:
     def _add(self, word: str, line: int, rest: str) -> None:
         text = _unquote(rest, self.path, line)
         self.lengths[word] = self.lengths.get(word, 0) + len(text)
-        bound = (self.limits.msgstr_chars("".join(self.parts.get("msgctxt", ()))) if word == "msgstr"
-                 else self.limits.max_string_chars)
+        if word != "msgstr":
+            bound = self.limits.max_string_chars
+        elif "msgctxt" not in self.parts and self.lengths.get("msgid") == 0:
+            bound = HEADER_CHARS
+        else:
+            bound = self.limits.msgstr_chars("".join(self.parts.get("msgctxt", ())))
         if self.lengths[word] > bound:
             self.fail(line, f"{word} is longer than {bound:,} characters, the limit for this text "
                             "(twice the API's KAKEHASHI_MAX_TITLE_CHARS / KAKEHASHI_MAX_SNIPPET_CHARS); shorten it")
@@ -294,7 +299,7 @@ class CatalogReader:
             yield number, text.removesuffix("\n")
 
     def _take(self, entry: Entry, msgstr_lines: list[tuple[int, str]]) -> None:
-        self.count += 1
+        self.count += entry.msgid != "" or entry.context is not None
         if self.count > self.limits.max_entries:
             raise CatalogError([Problem(self.path, entry.line, f"more than {self.limits.max_entries:,} entries "
                                                                "(KAKEHASHI_MAX_CATALOG_ENTRIES); split the catalog or raise the limit")])
