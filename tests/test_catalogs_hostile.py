@@ -163,6 +163,18 @@ def test_a_fixed_file_clears_its_error(app, runner, client, tmp_path):
     assert health(client)["status"] == "ok"
 
 
+def test_a_huge_error_recorded_by_an_older_version_is_replaced(app, runner, client):
+    from service.catalogs.importer import fingerprint_of, record_state
+
+    path = exported(app, runner)
+    path.write_text("junk\n", encoding="utf-8")
+    with svc(app).store.transaction() as session:
+        record_state(session, KEY, fingerprint_of(path), False, f"{KEY}:1: junk " + "A" * 1_000_000, {})
+    watch(app)
+    assert len(store_dump(app)) < 20_000
+    assert health(client, AUTH)["catalogs"]["files"][0]["error"] == f"{KEY}:1: unknown keyword 'junk'"
+
+
 # --- size and shape ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("limit, reason", [(None, ":0: is 52,428,809 bytes, over the limit of 33,554,432"),

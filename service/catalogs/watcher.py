@@ -39,6 +39,7 @@ from .limits import CatalogLimits, clip
 
 log = logging.getLogger(__name__)
 MIN_POLL_SECONDS = 0.2
+MAX_ERROR_CHARS = 1000      # a recorded error: a file name and a clipped reason
 
 
 class CatalogWatcher:
@@ -106,7 +107,9 @@ class CatalogWatcher:
             return None
         with self.store.reading() as session:
             row = session.get(CatalogStateRow, key)
-            done = row is not None and row.fingerprint == fingerprint
+            # a row whose error is longer than any error recorded now was written by an older
+            # version (which echoed file contents): check the file again to replace it
+            done = row is not None and row.fingerprint == fingerprint and len(row.error or "") <= MAX_ERROR_CHARS
         if done:
             self._seen[key] = fingerprint
             return None
