@@ -14,3 +14,11 @@ accesslog = "-"
 # gunicorn's control socket is one fixed path per user: several servers on one machine
 # (tests, benchmarks, a developer's `make serve`) would fight over it, and we do not use it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Each worker watches the translators' catalogs from a background thread, never inside a
+    request (service/catalogs/watcher.py); CLI runs and create_app() never start it."""
+    from service.catalogs.watcher import start_catalog_watcher
+
+    start_catalog_watcher(worker.wsgi)

@@ -43,6 +43,8 @@ class Settings:
     mt_background: bool = True
     catalog_poll_seconds: float = 2.0
     catalog_settle_seconds: float = 1.0
+    max_catalog_bytes: int = 32 * 1024 * 1024
+    max_catalog_entries: int = 200_000
     public_url: str = ""
     read_cache_bytes: int = 32 * 1024 * 1024
     page_size: int = 20
@@ -64,7 +66,7 @@ class Settings:
             object.__setattr__(self, "models_dir", self.instance_dir / "models")
         for name in ("port", "max_body_bytes", "max_snippets", "max_snippet_chars", "max_title_chars",
                      "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_max_decoding_length",
-                     "read_cache_bytes", "page_size"):
+                     "read_cache_bytes", "page_size", "max_catalog_bytes", "max_catalog_entries"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.mt_intra_threads < 0:
@@ -90,7 +92,8 @@ class Settings:
 _INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", "max_title_chars",
                  "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_intra_threads",
                  "mt_max_decoding_length", "max_model_unpacked_bytes", "read_cache_bytes", "page_size",
-                 "mt_char_limit", "mt_batch_limit", "mt_alternatives_limit"}
+                 "mt_char_limit", "mt_batch_limit", "mt_alternatives_limit", "max_catalog_bytes",
+                 "max_catalog_entries"}
 _FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds"}
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}
 

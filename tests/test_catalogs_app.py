@@ -9,7 +9,7 @@ import urllib.request
 import polib
 import pytest
 from catalog_fixtures import msgfmt_check
-from conftest import DEMO_ID
+from conftest import DEMO_ID, TOKEN
 
 from sqlalchemy import func, select
 
@@ -19,6 +19,14 @@ from service.store import HumanTranslationRow
 
 def ko_catalog(app):
     return po_path(app.config["KAKEHASHI"].translations_dir, "ko")
+
+
+def watch(app) -> list:
+    """One poll of the app's catalog watcher, as its background thread does in a server."""
+    return app.extensions["kakehashi"].catalog_watcher.check_now()
+
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def story_fields(client, lang="ko"):
@@ -76,16 +84,20 @@ def test_cli_rejects_a_broken_file_with_file_and_line(app, runner, client):
     assert result.exit_code != 0
     assert f"Error: {ko_catalog(app)}:{line}: Language is \"en\" but the file is in the \"ko\" folder" in result.output
     assert sum(f["provenance"] == "human" for f in story_fields(client)[1]) == 1, "the last good import stays"
-    health = client.get("/healthz").get_json()
-    assert [c["error"] for c in health["catalogs"] if not c["ok"]] == [
+    health = client.get("/healthz", headers=AUTH).get_json()
+    assert health["catalogs"]["broken"] == 1 and health["status"] == "degraded"
+    assert [c["error"] for c in health["catalogs"]["files"] if not c["ok"]] == [
         f"ko/LC_MESSAGES/content.po:{line}: Language is \"en\" but the file is in the \"ko\" folder"]
     assert str(app.config["KAKEHASHI"].translations_dir) not in json.dumps(health), "no absolute paths on /healthz"
 
 
-def test_saved_catalog_is_picked_up_on_the_next_request(app, runner, client):
+def test_saved_catalog_is_picked_up_by_the_watcher_never_by_a_request(app, runner, client):
     runner.invoke(args=["catalog", "export"])
     translate_first_points(ko_catalog(app), how_many=2)
-    body, fields = story_fields(client)          # settings poll every 0 s: this request reloads
+    _, fields = story_fields(client)             # settings poll every 0 s, yet no request reads files
+    assert sum(f["provenance"] == "human" for f in fields) == 0
+    assert [r.added for r in watch(app) if r.lang == "ko"] == [2]
+    body, fields = story_fields(client)
     assert sum(f["provenance"] == "human" for f in fields) == 2
     page = client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
     assert "번역된 요점 1" in page and "번역된 요점 2" in page
@@ -132,18 +144,20 @@ def test_machine_suggestions_flag_counts_fuzzy(app, runner, client, install_mode
     suggested = [e for e in po if e.fuzzy and "machine translation by argos:en-ko" in e.comment]
     assert suggested
     msgfmt_check(ko_catalog(app))
+    watch(app)                       # fuzzy entries count once the file is imported
     ko = client.get("/api/v1/coverage?lang=ko").get_json()["languages"]["ko"]
     assert ko["fuzzy"] == len(suggested) == ko["machine"]
     entry = suggested[0]
     entry.flags.remove("fuzzy")
     po.save()
+    watch(app)
     _, fields = story_fields(client)
     accepted = [f for f in fields if f["source_text"] == entry.msgid]
     assert accepted and all(f["provenance"] == "human" and f["text"] == entry.msgstr for f in accepted)
 
 
-def fetch_json(url):
-    with urllib.request.urlopen(url, timeout=30) as response:
+def fetch_json(url, headers=None):
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as response:
         return json.loads(response.read())
 
 
@@ -177,10 +191,10 @@ def test_live_reload_under_a_running_server(live_server, settings):
     text = path.read_text(encoding="utf-8").replace('msgstr "살아있는 번역"', 'msgstr "깨진')
     path.write_text(text, encoding="utf-8")
     line = text.split("\n").index('msgstr "깨진') + 1
-    assert eventually(lambda: any(not c["ok"] for c in fetch_json(f"{live_server.url}/healthz")["catalogs"]))
-    health = fetch_json(f"{live_server.url}/healthz")
+    assert eventually(lambda: fetch_json(f"{live_server.url}/healthz")["catalogs"]["broken"] == 1)
+    health = fetch_json(f"{live_server.url}/healthz", headers=AUTH)
     assert health["status"] == "degraded"
-    assert [c["error"] for c in health["catalogs"] if not c["ok"]] == [
+    assert [c["error"] for c in health["catalogs"]["files"] if not c["ok"]] == [
         f"ko/LC_MESSAGES/content.po:{line}: expected one string in double quotes"]
     assert all(humans() == {"살아있는 번역"} for _ in range(8)), "the last good catalog is still served"
 

@@ -193,8 +193,8 @@ def save_during_merge(monkeypatch, path, saves):
     original = module._read_existing
     pending = list(saves)
 
-    def read_then_someone_saves(read_path):
-        result = original(read_path)
+    def read_then_someone_saves(read_path, *args):
+        result = original(read_path, *args)
         if read_path == path and pending:
             pending.pop(0)()
         return result

@@ -69,7 +69,7 @@ def test_saved_catalog_is_served_by_every_worker(workers, catalog_dir):
         assert StoredHumanTranslations(watcher.store).lookup("ko", {KEY}) == {KEY: "이재명, 첫 일본 방문"}
     status = {s["file"]: s for s in second.status()}
     assert status["ko/LC_MESSAGES/content.po"]["ok"] and status["ko/LC_MESSAGES/content.po"]["current"]
-    assert not hasattr(first, "start"), "no daemon thread: the before_request hook is the only poller"
+    assert first._thread is None and second._thread is None, "no thread unless start() is called"
 
 
 def test_broken_save_keeps_last_good_and_reports_where(workers, catalog_dir):
@@ -95,22 +95,29 @@ def test_broken_save_keeps_last_good_and_reports_where(workers, catalog_dir):
 
 
 def test_a_file_changing_while_read_is_left_for_the_next_poll(workers, catalog_dir, monkeypatch):
+    """An in-place save while the import reads the file: nothing of it is taken (the one
+    transaction is rolled back), nothing is recorded, and the next poll reads it again."""
+    from service.catalogs import importer
+
     first, _, clock = workers
     save_title(ko_po(catalog_dir), "반쯤 쓴")
     path = ko_po(catalog_dir)
-    original = type(path).read_bytes
+    original = importer.CatalogReader
 
-    def read_while_writing(self):
-        data = original(self)
-        os.utime(self, ns=(time.time_ns(), time.time_ns() + 1_000_000))   # the writer goes on
-        return data[: len(data) // 2]
+    class ReadWhileWriting(original):
+        def entries(self):
+            yield from super().entries()
+            if self.path == str(path):
+                os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))   # the writer goes on
 
-    monkeypatch.setattr(type(path), "read_bytes", read_while_writing)
+    monkeypatch.setattr(importer, "CatalogReader", ReadWhileWriting)
     clock.now += 5
-    assert reload(first) == [] and first.status() == []
+    assert ko_reports(first) == [] and [s["file"] for s in first.status()] == [
+        "en/LC_MESSAGES/content.po", "ja/LC_MESSAGES/content.po"]
+    assert StoredHumanTranslations(first.store).lookup("ko", {KEY}) == {}
     monkeypatch.undo()
     clock.now += 5
-    assert [r.added for r in reload(first) if r.lang == "ko"] == [1]
+    assert [r.added for r in ko_reports(first)] == [1]
 
 
 def test_store_not_ready_does_not_break_requests(tmp_path, catalog_dir):

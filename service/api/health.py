@@ -1,21 +1,42 @@
-"""What ``/healthz`` reports: store reachable, models installed, catalogs readable."""
+"""What ``/healthz`` reports: store reachable, models installed, catalogs readable.
+
+Always small, whatever is on disk. Without a token it says only how things are (status, the
+store, installed pairs, and how many catalogs are ok or broken): a probe or a stranger learns
+no file names and no messages. With ``Authorization: Bearer <a token from
+KAKEHASHI_API_TOKENS>`` each catalog's details are added (file, first problem as a short
+``file:line: reason``, counts); a wrong token is a 401, so a typo is not mistaken for health.
+"""
 from __future__ import annotations
 
+from flask import request
+
 from ..wiring import services
+from .requests import require_token
+
+
+def _authorized() -> bool:
+    if "Authorization" not in request.headers:
+        return False
+    require_token(services().settings)
+    return True
 
 
 def health_report() -> tuple[dict, int]:
     svc = services()
+    detailed = _authorized()
     store_ok = svc.store.is_reachable()
     initialized = store_ok and svc.store.is_initialized()
     catalogs = svc.catalog_watcher.status() if initialized else []
+    broken = sum(not c["ok"] for c in catalogs)
     report = {
         "status": "ok" if initialized else "unavailable",
         "store": {"reachable": store_ok, "initialized": initialized,
                   "backend": svc.store.engine.dialect.name},
         "models": svc.translators.describe(),
-        "catalogs": catalogs,
+        "catalogs": {"ok": len(catalogs) - broken, "broken": broken},
     }
-    if initialized and any(not c.get("ok", True) for c in catalogs):
+    if detailed:
+        report["catalogs"]["files"] = catalogs
+    if initialized and broken:
         report["status"] = "degraded"
     return report, 200 if initialized else 503

@@ -42,8 +42,17 @@ ID_PARAM = {"name": "story_id", "in": "path", "required": True,
 BEARER = [{"bearer": []}]
 WRITE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryIn")}}}
 
-HEALTH = {"get": {"summary": "What is loaded: store, models, catalogs",
+HEALTH_DESCRIPTION = (
+    "Always small (under 4 KB), whatever the catalog files hold. Without a token: `status` (`ok`, `degraded` "
+    "when a translators' catalog is broken, `unavailable`), the store, the installed translation pairs and "
+    "`catalogs: {ok, broken}` counts only; no file names, no messages. With `Authorization: Bearer <token>` "
+    "(a token from KAKEHASHI_API_TOKENS) `catalogs.files` adds each catalog's details: file (relative to the "
+    "catalogs folder), `ok`, `error` (the first problem as a short `file:line: reason`, never the file's "
+    "content), counts. A wrong token is a 401.")
+HEALTH = {"get": {"summary": "What is loaded: store, models, catalogs", "description": HEALTH_DESCRIPTION,
+                  "security": [{}, {"bearer": []}],
                   "responses": {"200": {"description": "healthy or degraded"},
+                                "401": _json("ErrorOut", "a token was sent and it is not one of KAKEHASHI_API_TOKENS"),
                                 "503": {"description": "store unreachable or not initialized"}}}}
 
 PATHS = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import READING_LANGUAGES
+from .limits import PROBLEMS_KEPT, clip
 
 DOMAIN = "content"
 CATALOG_LANGUAGES = READING_LANGUAGES
@@ -27,18 +28,31 @@ def pot_path(translations_dir: Path) -> Path:
 
 def state_key(translations_dir: Path, path: Path) -> str:
     """The catalog's name in ``CatalogStateRow``: relative to the catalogs folder, so every
-    process (and a CLI run from another directory) agrees on it."""
+    process (and a CLI run from another directory) agrees on it. Only the folders are resolved,
+    never the file: a catalog that is a symlink keeps its own name (it used to become the link
+    target's path, a second row that no later fix of the file ever cleared)."""
+    path = Path(path)
     try:
-        return Path(path).resolve().relative_to(Path(translations_dir).resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(Path(translations_dir).resolve()).as_posix()
     except ValueError:
-        return Path(path).as_posix()
+        return path.as_posix()
+
+
+def catalog_keys(translations_dir: Path) -> dict[str, str]:
+    """Each catalog's state key and its language: the only rows ``/healthz`` reports."""
+    return {state_key(translations_dir, po_path(translations_dir, lang)): lang for lang in CATALOG_LANGUAGES}
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One ``file:line: reason``. The reason is clipped to ``CONTEXT_CHARS``: reasons may quote
+    the file, and a file may be 50 MB on one line."""
     path: str
     line: int
     reason: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "reason", clip(self.reason))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"
@@ -47,9 +61,15 @@ class Problem:
 class CatalogError(Exception):
     """A catalog file that is rejected whole; ``problems`` say where and why, ``file:line: reason``."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+    def __init__(self, problems: list[Problem], more: int = 0):
+        """At most ``PROBLEMS_KEPT`` problems are kept; ``more`` counts the others."""
+        problems = list(problems)
+        self.more = more + max(0, len(problems) - PROBLEMS_KEPT)
+        self.problems = problems[:PROBLEMS_KEPT]
+        lines = [str(p) for p in self.problems]
+        if self.more:
+            lines.append(f"(and {self.more} more problem(s) in the same file)")
+        super().__init__("\n".join(lines))
 
     @property
     def first(self) -> Problem:

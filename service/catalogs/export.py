@@ -40,6 +40,8 @@ from .importer import fingerprint_of
 from .merge import is_reviewed, merge
 from .poformat import PoFile, render
 from .poreader import parse
+from .limits import DEFAULT_LIMITS, CatalogLimits
+from .safeopen import read_whole
 from .template import template_entries
 
 LANGUAGE_TEAMS = {"en": "English", "ko": "Korean", "ja": "Japanese"}
@@ -112,9 +114,10 @@ class Snapshot:
         if fingerprint_of(self.path) != self.fingerprint:
             return False
         try:
-            return self.path.read_bytes() == self.data    # an in-place save within one mtime tick
-        except FileNotFoundError:
-            return self.data is None
+            now = read_whole(self.path, len(self.data or b"") + 1)
+        except CatalogError:
+            return False
+        return (now[0] if now else None) == self.data    # an in-place save within one mtime tick
 
 
 def atomic_write(path: Path, data: bytes, snapshot: Snapshot | None = None) -> None:
@@ -145,13 +148,14 @@ def _write_stable(snapshot: Snapshot, build: Callable[[bool], bytes]) -> bool:
     return True
 
 
-def _read_existing(path: Path) -> tuple[Snapshot, PoFile | None]:
-    fingerprint = fingerprint_of(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+def _read_existing(path: Path, limits: CatalogLimits = DEFAULT_LIMITS) -> tuple[Snapshot, PoFile | None]:
+    """The file as it is, read safely (``safeopen``: a symlink, FIFO or oversized file is
+    refused with ``CatalogError`` and left alone)."""
+    found = read_whole(path, limits.max_bytes)
+    if found is None:
         return Snapshot(path, None, None), None
-    return Snapshot(path, fingerprint, data), parse(data, str(path))
+    data, fingerprint = found
+    return Snapshot(path, fingerprint, data), parse(data, str(path), limits)
 
 
 def _retrying(path: Path, attempt: Callable[[], ExportResult]) -> ExportResult:
@@ -165,13 +169,14 @@ def _retrying(path: Path, attempt: Callable[[], ExportResult]) -> ExportResult:
                                               "someone saving it?); left as it is, export again")])
 
 
-def export_template(fields: list[Field], translations_dir: Path, now: dt.datetime) -> ExportResult:
+def export_template(fields: list[Field], translations_dir: Path, now: dt.datetime,
+                    limits: CatalogLimits = DEFAULT_LIMITS) -> ExportResult:
     path = pot_path(translations_dir)
-    return _retrying(path, lambda: _export_template(fields, path, now))
+    return _retrying(path, lambda: _export_template(fields, path, now, limits))
 
 
-def _export_template(fields: list[Field], path: Path, now: dt.datetime) -> ExportResult:
-    snapshot, existing = _read_existing(path)
+def _export_template(fields: list[Field], path: Path, now: dt.datetime, limits: CatalogLimits) -> ExportResult:
+    snapshot, existing = _read_existing(path, limits)
     entries = template_entries(fields, None)
     old_date = existing.header_value("POT-Creation-Date") if existing else None
 
@@ -186,19 +191,20 @@ def _export_template(fields: list[Field], path: Path, now: dt.datetime) -> Expor
 
 
 def export_language(fields: list[Field], translations_dir: Path, lang: str, humans: dict,
-                    machine: MachineTranslations | None, now: dt.datetime, pot_date: str) -> ExportResult:
+                    machine: MachineTranslations | None, now: dt.datetime, pot_date: str,
+                    limits: CatalogLimits = DEFAULT_LIMITS) -> ExportResult:
     path = po_path(translations_dir, lang)
     template = template_entries(fields, lang)
     suggestions = None
     if machine is not None:
         wanted = {(e.source_lang, e.msgid) for e in template}
         suggestions = dict(machine.lookup(lang, wanted)) if wanted else {}
-    return _retrying(path, lambda: _export_language(path, lang, template, humans, suggestions, now, pot_date))
+    return _retrying(path, lambda: _export_language(path, lang, template, humans, suggestions, now, pot_date, limits))
 
 
 def _export_language(path: Path, lang: str, template: list, humans: dict, suggestions: dict | None,
-                     now: dt.datetime, pot_date: str) -> ExportResult:
-    snapshot, existing = _read_existing(path)
+                     now: dt.datetime, pot_date: str, limits: CatalogLimits) -> ExportResult:
+    snapshot, existing = _read_existing(path, limits)
     entries = merge(template, existing.entries if existing else [], humans, suggestions)
 
     def build(keep_dates: bool) -> bytes:
@@ -222,7 +228,7 @@ def stored_humans(session, lang: str) -> dict[tuple[str, str], str]:
 
 def export_catalogs(store: Store, translations_dir: Path, langs: Iterable[str] = CATALOG_LANGUAGES,
                     machine: MachineTranslations | None = None,
-                    now: dt.datetime | None = None) -> list[ExportResult]:
+                    now: dt.datetime | None = None, limits: CatalogLimits = DEFAULT_LIMITS) -> list[ExportResult]:
     """Write the template and merge each language's catalog. ``machine`` (the resolver's machine
     lookup) adds suggestions to empty entries. Languages whose file is broken are skipped and
     reported together at the end as one ``CatalogError``; the others are written."""
@@ -232,14 +238,15 @@ def export_catalogs(store: Store, translations_dir: Path, langs: Iterable[str] =
         humans = {lang: stored_humans(session, lang) for lang in langs}
     results, problems = [], []
     try:
-        results.append(export_template(fields, translations_dir, now))
+        results.append(export_template(fields, translations_dir, now, limits))
     except CatalogError as error:
         problems += error.problems
-    pot = _read_existing(pot_path(translations_dir))[1] if not problems else None
+    pot = _read_existing(pot_path(translations_dir), limits)[1] if not problems else None
     pot_date = (pot.header_value("POT-Creation-Date") if pot else None) or stamp(now)
     for lang in langs:
         try:
-            results.append(export_language(fields, translations_dir, lang, humans[lang], machine, now, pot_date))
+            results.append(export_language(fields, translations_dir, lang, humans[lang], machine, now, pot_date,
+                                           limits))
         except CatalogError as error:
             problems += error.problems
     if problems:

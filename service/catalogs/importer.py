@@ -1,13 +1,20 @@
-"""Take a translator's ``content.po`` into the store, all of it or nothing.
+"""Take a translator's ``content.po`` into the store, all of it or nothing, streaming.
 
-A file is checked completely before anything is written: it parses (strictly, see
-``poformat``), its ``Language`` header names its folder's language, it is UTF-8, and every
-reviewed msgstr keeps the URLs and @handles of its msgid (numbers and placeholders only warn;
-``checks`` says why). A failing file raises ``CatalogError`` (``file:line: reason``) and the
-store keeps serving what was imported before; the failure is recorded in ``CatalogStateRow`` so
+The file is opened safely (``safeopen``: no symlinks, regular files only, size bounded) and
+read twice from the same open file, line by line (``poreader.CatalogReader``), so memory does
+not grow with the file:
+1. checking, with no lock taken: it parses (strictly, with Babel's cross-check), its
+   ``Language`` header names its folder's language, it is UTF-8, it keeps within the limits,
+   and every reviewed msgstr keeps the URLs and @handles of its msgid (numbers and
+   placeholders only warn; ``checks`` says why);
+2. writing, in ONE transaction, in chunks of ``CHUNK`` entries: readers keep seeing the last
+   complete import until the commit. The file is compared with what was opened before the
+   commit; a file written in place meanwhile rolls everything back (``CatalogChanged``).
+A failing file raises ``CatalogError`` (``file:line: reason``, bounded) and the store keeps
+serving what was imported before; the failure is recorded in ``CatalogStateRow`` so
 ``/healthz`` in every worker can say which file is broken and where.
 
-What a file changes in the store, in one transaction:
+What a file changes in the store:
 - a reviewed entry (not ``fuzzy``, msgstr not empty) becomes, or replaces, the human
   translation of its (msgctxt, msgid);
 - a ``fuzzy`` entry withdraws the human translation of its key: the translator marked it as
@@ -23,23 +30,32 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, func, select, tuple_
 
 from ..domain import source_hash
 from ..store import CatalogStateRow, HumanTranslationRow, Store
+from ..store.chunking import chunks
+from ..store.coverage import replace_fuzzy
 from ..store.reads import all_fields
+from ..store.upsert import upsert
+from ..store.versions import bump_site, bump_stories
 from ..text import JAPANESE_SCRIPT
 from . import CatalogError, Problem, po_path, state_key
 from .checks import check_translation
+from .limits import DEFAULT_LIMITS, PROBLEMS_KEPT, CatalogLimits
 from .merge import is_reviewed
 from .poformat import PoFile
-from .poreader import parse
-from ..store.upsert import upsert
-from ..store.coverage import replace_fuzzy
-from ..store.versions import bump_site, bump_stories
+from .poreader import CatalogReader
+from .safeopen import file_fingerprint, fingerprint, open_catalog
 
 Key = tuple[str, str]
+CHUNK = 500
+
+
+class CatalogChanged(Exception):
+    """The file was written while being imported; nothing was taken, read it again."""
 
 
 @dataclass
@@ -52,8 +68,15 @@ class ImportReport:
     withdrawn: int = 0
     kept: int = 0
     fuzzy: int = 0
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)    # the first PROBLEMS_KEPT
+    more_warnings: int = 0
     dry_run: bool = False
+
+    def warn(self, problem: Problem) -> None:
+        if len(self.warnings) < PROBLEMS_KEPT:
+            self.warnings.append(problem)
+        else:
+            self.more_warnings += 1
 
     def counts(self) -> dict:
         return {name: getattr(self, name) for name in
@@ -64,15 +87,6 @@ class ImportReport:
         return (f"{prefix}{self.path}: human {self.added} added, {self.changed} changed, "
                 f"{self.unchanged} unchanged, {self.withdrawn} withdrawn (fuzzy), {self.kept} kept; "
                 f"{self.fuzzy} fuzzy")
-
-
-@dataclass
-class CheckedCatalog:
-    po: PoFile
-    reviewed: dict[Key, str]
-    withdrawn: set[Key]
-    fuzzy: int
-    warnings: list[Problem]
 
 
 def _language_problems(po: PoFile, path: str, lang: str) -> list[Problem]:
@@ -92,36 +106,10 @@ def _language_problems(po: PoFile, path: str, lang: str) -> list[Problem]:
     return problems
 
 
-def check_catalog(data: bytes, path: str, lang: str) -> CheckedCatalog:
-    """Everything an import would take from ``data``, or ``CatalogError`` listing every problem."""
-    po = parse(data, path)
-    problems = _language_problems(po, path, lang)
-    warnings = []
-    reviewed, withdrawn, fuzzy = {}, set(), 0
-    for entry in po.entries:
-        if entry.obsolete:
-            continue
-        key = (entry.context or "", entry.msgid)
-        if entry.fuzzy:
-            fuzzy += 1
-            withdrawn.add(key)
-        elif is_reviewed(entry):
-            reviewed[key] = entry.msgstr
-            for finding in check_translation(entry.msgid, entry.msgstr):
-                problem = Problem(path, entry.msgstr_line, finding.reason)
-                (problems if finding.error else warnings).append(problem)
-    if problems:
-        raise CatalogError(problems)
-    return CheckedCatalog(po, reviewed, withdrawn, fuzzy, warnings)
-
-
 def fingerprint_of(path: Path) -> str | None:
-    """What says a file changed: mtime (ns), size and inode (an atomic rename changes it)."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"
+    """What says a file changed: mtime (ns), size and inode of the path itself (a symlink is
+    not followed, a FIFO not opened); None when it does not exist."""
+    return file_fingerprint(Path(path))
 
 
 def record_state(session, key: str, fingerprint: str | None, ok: bool, error: str | None,
@@ -150,74 +138,183 @@ def _source_languages(session, lang: str, keys) -> dict[Key, str]:
             for key in keys}
 
 
-def _apply(session, lang: str, checked: CheckedCatalog, report: ImportReport, write: bool) -> None:
-    """Count, and with ``write`` make, the file's changes. Writes are an upsert and a delete by
-    key, never a read-then-insert, so another worker importing the same file at the same time
-    cannot make this one fail: both write the same text and the counts are this worker's view."""
-    rows = {(r.context, r.source_text): r for r in
-            session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.lang == lang))}
-    now = dt.datetime.now(dt.timezone.utc)
-    source_langs = _source_languages(session, lang, set(checked.reviewed) | checked.withdrawn)
-    changes = []
-    for key, text in checked.reviewed.items():
-        row = rows.get(key)
-        if row is None:
-            report.added += 1
-        elif row.text != text:
-            report.changed += 1
-        else:
-            report.unchanged += 1
+class _Applier:
+    """Counts, and with ``write`` makes, a file's changes, ``CHUNK`` entries at a time. Writes
+    are an upsert and a delete by key, never a read-then-insert, so another worker importing
+    the same file at the same time cannot make this one fail: both write the same text and the
+    counts are this worker's view. Rows are read as plain tuples and the session is emptied
+    after each chunk, so nothing accumulates over a large file."""
+
+    def __init__(self, session, lang: str, report: "ImportReport", write: bool):
+        self.session, self.lang, self.report, self.write = session, lang, report, write
+        self.reviewed: list[tuple[Key, str]] = []
+        self.withdrawn: list[Key] = []
+        self.touched: set[str] = set()                 # contexts whose served text changed
+        self.fuzzy: set[tuple[str, str]] = set()       # (msgctxt, source hash) marked fuzzy
+        self.before = session.scalar(select(func.count()).select_from(HumanTranslationRow)
+                                     .where(HumanTranslationRow.lang == lang)) or 0
+        self.now = dt.datetime.now(dt.timezone.utc)
+
+    def review(self, key: Key, text: str) -> None:
+        self.reviewed.append((key, text))
+        if len(self.reviewed) >= CHUNK:
+            self._flush_reviewed()
+
+    def withdraw(self, key: Key) -> None:
+        self.withdrawn.append(key)
+        if len(self.withdrawn) >= CHUNK:
+            self._flush_withdrawn()
+
+    def close(self) -> None:
+        self._flush_reviewed()
+        self._flush_withdrawn()
+        report = self.report
+        report.kept = max(0, self.before - report.changed - report.unchanged - report.withdrawn)
+        if self.write:
+            bump_stories(self.session, {context.rpartition("/")[0] for context in self.touched})
+            replace_fuzzy(self.session, self.lang, self.fuzzy)
+
+    def _stored(self, keys) -> dict[Key, tuple[str, str]]:
+        """(text, source_hash) of the stored rows with these keys."""
+        wanted = set(keys)
+        found = {}
+        for part in chunks(sorted({context for context, _ in wanted})):
+            query = (select(HumanTranslationRow.context, HumanTranslationRow.source_text, HumanTranslationRow.text,
+                            HumanTranslationRow.source_hash)
+                     .where(HumanTranslationRow.lang == self.lang, HumanTranslationRow.context.in_(part)))
+            for context, source, text, digest in self.session.execute(query):
+                if (context, source) in wanted:
+                    found[(context, source)] = (text, digest)
+        return found
+
+    def _flush_reviewed(self) -> None:
+        if not self.reviewed:
+            return
+        batch, self.reviewed = self.reviewed, []
+        rows = self._stored(key for key, _ in batch)
+        source_langs = _source_languages(self.session, self.lang, [key for key, _ in batch if key not in rows])
+        changes = []
+        for key, text in batch:
+            row = rows.get(key)
+            if row is None:
+                self.report.added += 1
+            elif row[0] != text:
+                self.report.changed += 1
+            else:
+                self.report.unchanged += 1
+                continue
+            digest = row[1] if row is not None else source_hash(source_langs[key], key[1])
+            changes.append({"lang": self.lang, "context": key[0], "source_hash": digest, "source_text": key[1],
+                            "text": text, "imported_at": self.now})
+        if self.write:
+            upsert(self.session, HumanTranslationRow, changes)
+            self.touched.update(change["context"] for change in changes)
+        self.session.expunge_all()
+
+    def _flush_withdrawn(self) -> None:
+        if not self.withdrawn:
+            return
+        batch, self.withdrawn = self.withdrawn, []
+        stored = self._stored(batch)
+        gone = [(key[0], digest) for key, (_, digest) in stored.items()]
+        self.report.withdrawn += len(gone)
+        self.touched.update(context for context, _ in gone)
+        source_langs = _source_languages(self.session, self.lang, [key for key in batch if key not in stored])
+        self.fuzzy.update((key[0], stored[key][1] if key in stored else source_hash(source_langs[key], key[1]))
+                          for key in batch)
+        if self.write and gone:
+            for part in chunks(gone):
+                self.session.execute(delete(HumanTranslationRow).where(
+                    HumanTranslationRow.lang == self.lang,
+                    tuple_(HumanTranslationRow.context, HumanTranslationRow.source_hash).in_(part)))
+        self.session.expunge_all()
+
+
+def _scan(stream: BinaryIO, path: str, lang: str, limits: CatalogLimits, report: "ImportReport",
+          applier: _Applier | None, check: bool) -> None:
+    """One pass over the file: with ``check``, every check (``CatalogError`` at the end,
+    listing the problems, bounded); with an ``applier``, each entry handed to it."""
+    reader = CatalogReader(stream, path, limits, cross_check=check)
+    problems, more = [], 0
+    fuzzy = 0
+    for entry in reader.entries():
+        if entry.obsolete:
             continue
-        digest = row.source_hash if row is not None else source_hash(source_langs[key], key[1])
-        changes.append({"lang": lang, "context": key[0], "source_hash": digest, "source_text": key[1],
-                        "text": text, "imported_at": now})
-    gone = [rows[key] for key in checked.withdrawn - set(checked.reviewed) if key in rows]
-    report.withdrawn = len(gone)
-    report.kept = len(set(rows) - set(checked.reviewed) - checked.withdrawn)
-    if not write:
-        return
-    upsert(session, HumanTranslationRow, changes)
-    touched = {row["context"] for row in changes} | {row.context for row in gone}
-    bump_stories(session, {context.rpartition("/")[0] for context in touched})
-    replace_fuzzy(session, lang, {(context, source_hash(source_langs[(context, msgid)], msgid))
-                                  for context, msgid in checked.withdrawn})
-    if gone:
-        session.execute(delete(HumanTranslationRow).where(
-            HumanTranslationRow.lang == lang,
-            tuple_(HumanTranslationRow.context, HumanTranslationRow.source_hash).in_(
-                [(row.context, row.source_hash) for row in gone])))
+        key = (entry.context or "", entry.msgid)
+        if entry.fuzzy:
+            fuzzy += 1
+            if applier is not None:
+                applier.withdraw(key)
+        elif is_reviewed(entry):
+            if check:
+                for finding in check_translation(entry.msgid, entry.msgstr):
+                    problem = Problem(path, entry.msgstr_line, finding.reason)
+                    if not finding.error:
+                        report.warn(problem)
+                    elif len(problems) < PROBLEMS_KEPT:
+                        problems.append(problem)
+                    else:
+                        more += 1
+            if applier is not None:
+                applier.review(key, entry.msgstr)
+    if check:
+        problems = _language_problems(reader.header, path, lang) + problems
+        if problems:
+            raise CatalogError(problems, more)
+    report.fuzzy = fuzzy
+    if applier is not None:
+        applier.close()
 
 
 def import_catalog(store: Store, translations_dir: Path, lang: str, *, dry_run: bool = False,
-                   data: bytes | None = None, fingerprint: str | None = None) -> ImportReport:
-    """Check and import ``translations/<lang>/LC_MESSAGES/content.po`` (or ``data`` read from it).
+                   limits: CatalogLimits = DEFAULT_LIMITS, unless_done: bool = False) -> ImportReport | None:
+    """Check and import ``translations/<lang>/LC_MESSAGES/content.po``.
 
-    Raises ``CatalogError`` for a rejected file after recording it (unless ``dry_run``).
-    """
+    Raises ``CatalogError`` for a rejected file after recording it (unless ``dry_run``), and
+    ``CatalogChanged`` (nothing recorded) when it was written while being read. With
+    ``unless_done``, returns None without writing when the store already has this file's
+    result (another worker got there first)."""
     path = po_path(translations_dir, lang)
     key = state_key(translations_dir, path)
-    if data is None:
-        fingerprint = fingerprint_of(path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise CatalogError([Problem(str(path), 0, "no such file; run `kakehashi catalog export` first")]) from None
     report = ImportReport(path=str(path), lang=lang, dry_run=dry_run)
+    seen = fingerprint_of(path)
+    if seen is None:
+        raise CatalogError([Problem(str(path), 0, "no such file; run `kakehashi catalog export` first")])
     try:
-        checked = check_catalog(data, str(path), lang)
+        with open_catalog(Path(translations_dir), path, limits.max_bytes) as (stream, opened):
+            seen = fingerprint(opened)
+
+            def check_unchanged() -> None:
+                if fingerprint(os.fstat(stream.fileno())) != seen:
+                    raise CatalogChanged(f"{path} changed while being read; it is read again once saved")
+
+            if dry_run:
+                with store.reading() as session:
+                    _scan(stream, str(path), lang, limits, report, _Applier(session, lang, report, False), True)
+                check_unchanged()
+                return report
+            _scan(stream, str(path), lang, limits, report, None, True)
+            check_unchanged()
+            with store.transaction() as session:
+                if unless_done and _done(session, key, seen):
+                    return None
+                stream.seek(0)
+                _scan(stream, str(path), lang, limits, report, _Applier(session, lang, report, True), False)
+                check_unchanged()
+                record_state(session, key, seen, True, None,
+                             {"counts": report.counts(), "warnings": [_relative(w, key) for w in report.warnings],
+                              "more_warnings": report.more_warnings})
     except CatalogError as error:
         if not dry_run:
             with store.transaction() as session:
-                record_state(session, key, fingerprint, False, _relative(error.first, key),
-                             {"problems": [_relative(p, key) for p in error.problems]})
+                record_state(session, key, seen, False, _relative(error.first, key),
+                             {"problems": [_relative(p, key) for p in error.problems], "more": error.more})
         raise
-    report.fuzzy, report.warnings = checked.fuzzy, checked.warnings
-    if dry_run:
-        with store.reading() as session:
-            _apply(session, lang, checked, report, write=False)
-        return report
-    with store.transaction() as session:
-        _apply(session, lang, checked, report, write=True)
-        record_state(session, key, fingerprint, True, None,
-                     {"counts": report.counts(), "warnings": [_relative(w, key) for w in report.warnings]})
     return report
+
+
+def _done(session, key: str, fingerprint_seen: str | None) -> bool:
+    row = session.get(CatalogStateRow, key)
+    done = row is not None and row.fingerprint == (fingerprint_seen or "")
+    session.expunge_all()
+    return done

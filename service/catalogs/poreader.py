@@ -1,22 +1,43 @@
-"""The strict ``.po`` reader: gettext's syntax, line numbers, previous msgids, duplicates.
+"""The strict ``.po`` reader: gettext's syntax, line numbers, previous msgids, duplicates, bounds.
 
-Why not Babel's ``read_po`` alone is said in ``poformat``; Babel still reads every file we
-accept (a second, independent parser), so what we take is what pybabel would take.
+It reads a file line by line from the open stream and hands out one entry at a time
+(``CatalogReader.entries``), so memory depends on the limits (``limits``), not on the file:
+a line is read with a bound (a 50 MB line is refused after the first kilobytes), a string may
+not grow past its bound over continuation lines, the number of entries is bounded, and
+duplicates are found through a 16-byte digest per entry key. A msgstr with a control
+character (C0 other than tab and newline, DEL, C1) is refused at its line: the API refuses
+them in snippets, and a translation must not bring them in through the back door.
+
+Babel's ``read_po(abort_invalid=True)`` still reads every file we accept (a second,
+independent parser, so what we take is what pybabel would take; why not Babel alone is said
+in ``poformat``). ``read_po`` builds a whole catalog in memory, so it is given the file in
+batches of whole entries (about ``BABEL_BATCH_CHARS`` at a time, cut only where one entry
+ends and the next begins, line numbers carried over): the same parser sees every line in the
+same context, in bounded memory. Only the first batch holds the header, which is where Babel
+checks it.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+from typing import BinaryIO, Iterator
 
 from babel.messages.pofile import PoFileError, read_po
 
 from . import CatalogError, Problem
+from .limits import DEFAULT_LIMITS, CatalogLimits
 from .poformat import Entry, PoFile
 
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?:\s+(.*))?$")
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_HEADER_NAME = re.compile(r"([A-Za-z-]+):")
+BOM = b"\xef\xbb\xbf"
+BABEL_BATCH_CHARS = 256 * 1024
+HEADER_CHARS = 10_000           # the header entry's msgstr (msgid "")
 
 
 def _unquote(text: str, path: str, line: int) -> str:
@@ -32,24 +53,37 @@ def _unquote(text: str, path: str, line: int) -> str:
             return chr(int(code[1:], 16))
         if code[0] in "01234567":
             return chr(int(code, 8))
-        raise CatalogError([Problem(path, line, f"invalid escape sequence \\{code}")])
+        raise CatalogError([Problem(path, line, f"invalid escape sequence \\{code[:1]}")])
 
     return _ESCAPE.sub(replace, match.group(1))
 
 
-class _Reader:
-    """One pass over the lines; an entry is finished by the next entry's first line or the end."""
+def control_character_reason(text: str) -> str | None:
+    """Why ``text`` cannot be a translation, if it holds a control character."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return (f"msgstr holds the control character U+{ord(found.group()):04X}; only tab and newline "
+            "are allowed (remove it, or write \\n for a line break)")
 
-    def __init__(self, path: str):
+
+class _Reader:
+    """One pass over the lines; an entry is finished by the next entry's first line or the end,
+    and handed to ``emit`` at once."""
+
+    def __init__(self, path: str, limits: CatalogLimits, emit):
         self.path = path
-        self.po = PoFile()
-        self.entries: list[Entry] = []
+        self.limits = limits
+        self.emit = emit
         self._reset()
 
     def _reset(self) -> None:
         self.comments: dict = {"flags": set(), "auto": [], "user": [], "locations": [], "previous": None,
                                "in_previous": False}
+        self.comment_chars = 0
         self.parts: dict[str, list] = {}
+        self.lengths: dict[str, int] = {}
+        self.msgstr_lines: list[tuple[int, str]] = []
         self.current: str | None = None
         self.start = 0
         self.obsolete: bool | None = None
@@ -71,15 +105,36 @@ class _Reader:
                       user_comments=self.comments["user"], locations=self.comments["locations"],
                       previous_msgid=self.comments["previous"], obsolete=bool(self.obsolete),
                       line=self.msgid_line or self.start, msgstr_line=self.msgstr_line)
-        self.entries.append(entry)
+        lines = self.msgstr_lines
         self._reset()
+        self.emit(entry, lines)
+
+    def _add(self, word: str, line: int, rest: str) -> None:
+        text = _unquote(rest, self.path, line)
+        self.lengths[word] = self.lengths.get(word, 0) + len(text)
+        if word != "msgstr":
+            bound = self.limits.max_string_chars
+        elif "msgctxt" not in self.parts and self.lengths.get("msgid") == 0:
+            bound = HEADER_CHARS
+        else:
+            bound = self.limits.msgstr_chars("".join(self.parts.get("msgctxt", ())))
+        if self.lengths[word] > bound:
+            self.fail(line, f"{word} is longer than {bound:,} characters, the limit for this text "
+                            "(twice the API's KAKEHASHI_MAX_TITLE_CHARS / KAKEHASHI_MAX_SNIPPET_CHARS); shorten it")
+        if word == "msgstr":
+            if not self.obsolete:
+                reason = control_character_reason(text)
+                if reason:
+                    self.fail(line, reason)
+            self.msgstr_lines.append((line, text))
+        self.parts.setdefault(word, []).append(text)
 
     def keyword(self, line: int, text: str, obsolete: bool) -> None:
         match = _KEYWORD.match(text)
         if not match:
             if text.startswith('"'):
                 return self.continuation(line, text, obsolete)
-            self.fail(line, f"unknown keyword {text.split()[0]!r}")
+            self.fail(line, f"unknown keyword {text.split()[0][:40]!r}")
         word, rest = match.group(1), match.group(2) or ""
         if word in ("msgctxt", "msgid") and "msgstr" in self.parts:
             self.finish()
@@ -98,13 +153,13 @@ class _Reader:
             self.msgstr_line = line
         elif word == "msgid":
             self.msgid_line = line
-        self.parts[word] = [_unquote(rest, self.path, line)]
+        self._add(word, line, rest)
         self.current = word
 
     def continuation(self, line: int, text: str, obsolete: bool) -> None:
         if self.current is None or self.obsolete != obsolete:
             self.fail(line, "string outside of an entry")
-        self.parts[self.current].append(_unquote(text, self.path, line))
+        self._add(self.current, line, text)
 
     def comment(self, line: int, text: str) -> None:
         if "msgstr" in self.parts:
@@ -113,6 +168,9 @@ class _Reader:
             self.fail(self.msgid_line, "msgid without msgstr")
         elif self.parts:
             self.fail(line, "comment between msgctxt and msgid")
+        self.comment_chars += len(text)
+        if self.comment_chars > 4 * self.limits.max_string_chars:
+            self.fail(line, f"the comments of one entry are longer than {4 * self.limits.max_string_chars:,} characters")
         kind, body = text[:2], text[2:].strip()
         if kind == "#,":
             self.comments["flags"] |= {flag.strip() for flag in body.split(",") if flag.strip()}
@@ -143,48 +201,149 @@ class _Reader:
         else:
             self.fail(line, "malformed #| (previous) line")
 
-    def read(self, text: str) -> PoFile:
-        for number, raw in enumerate(text.split("\n"), start=1):
-            line = raw.strip()
-            if not line:
-                continue
-            if line.startswith("#~"):
-                rest = line[2:].strip()
-                if rest.startswith("|") or not rest:
-                    continue               # previous text of an obsolete entry: not kept
-                self.keyword(number, rest, obsolete=True)
-            elif line.startswith("#"):
-                self.comment(number, line)
-            else:
-                self.keyword(number, line, obsolete=False)
+    def feed(self, number: int, raw: str) -> None:
+        line = raw.strip()
+        if not line:
+            return
+        if line.startswith("#~"):
+            rest = line[2:].strip()
+            if rest.startswith("|") or not rest:
+                return                     # previous text of an obsolete entry: not kept
+            self.keyword(number, rest, obsolete=True)
+        elif line.startswith("#"):
+            self.comment(number, line)
+        else:
+            self.keyword(number, line, obsolete=False)
+
+    def close(self) -> None:
         if self.parts:
             self.finish()
-        return self._assemble()
 
-    def _assemble(self) -> PoFile:
-        seen: dict[tuple, int] = {}
-        problems = []
-        for entry in self.entries:
-            if entry.obsolete:
-                continue
-            if entry.key in seen:
-                problems.append(Problem(self.path, entry.line,
-                                        f"duplicate message definition (first at line {seen[entry.key]})"))
-            seen.setdefault(entry.key, entry.line)
-        if problems:
-            raise CatalogError(problems)
-        body = []
-        for entry in self.entries:
-            if entry.msgid == "" and entry.context is None and not entry.obsolete:
-                self.po.header_line, self.po.header_comments = entry.line, entry.user_comments
-                self.po.header = _parse_header(entry.msgstr)
-                self.po.header_fuzzy = entry.fuzzy
-            elif entry.msgid == "" and not entry.obsolete:
-                self.fail(entry.line, "empty msgid")
-            else:
-                body.append(entry)
-        self.po.entries = body
-        return self.po
+
+class _BabelCheck:
+    """Babel's ``read_po`` over the file in batches of whole entries (see the module docstring)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.lines: list[str] = []
+        self.first = 1
+        self.chars = 0
+        self.header_line = 0
+
+    def add(self, number: int, raw: str) -> None:
+        if not self.lines:
+            self.first = number
+        # `#~|` lines are blanked because Babel cannot read them, keeping line numbers.
+        self.lines.append("" if raw.strip().startswith("#~|") else raw)
+        self.chars += len(raw)
+
+    def entry_boundary(self) -> None:
+        """Called between entries: the lines so far are whole entries."""
+        if self.chars >= BABEL_BATCH_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.lines:
+            return
+        text, first = "\n".join(self.lines), self.first
+        self.lines, self.chars = [], 0
+        try:
+            read_po(io.StringIO(text), abort_invalid=True)
+        except PoFileError as error:
+            raise CatalogError([Problem(self.path, first + error.lineno, str(error).rsplit(" on ", 1)[0])]) from None
+        except (ValueError, LookupError) as error:    # e.g. a header Babel cannot interpret
+            raise CatalogError([Problem(self.path, self.header_line or 1, f"unreadable header: {error}")]) from None
+
+
+class CatalogReader:
+    """Read a catalog from an open binary stream, one entry at a time.
+
+    ``entries()`` yields every entry but the header, active and obsolete, in file order, each
+    one checked; ``header`` (a ``PoFile`` without entries) is filled in when the header entry
+    has been read, normally first. Raises ``CatalogError`` (``path:line: reason``) at the
+    first problem; ``cross_check=False`` skips Babel (for a second pass over a file already
+    read with it)."""
+
+    def __init__(self, stream: BinaryIO, path: str, limits: CatalogLimits = DEFAULT_LIMITS,
+                 cross_check: bool = True):
+        self.stream = stream
+        self.path = path
+        self.limits = limits
+        self.header = PoFile()
+        self.count = 0
+        self._babel = _BabelCheck(path) if cross_check else None
+        self._seen: dict[bytes, int] = {}
+        self._ready: list[Entry] = []
+
+    def _lines(self) -> Iterator[tuple[int, str]]:
+        number = total = 0
+        bound = self.limits.max_line_bytes
+        while True:
+            raw = self.stream.readline(bound + 1)
+            if not raw:
+                return
+            number += 1
+            total += len(raw)
+            if total > self.limits.max_bytes:
+                raise CatalogError([Problem(self.path, number, f"longer than {self.limits.max_bytes:,} bytes "
+                                                               "(KAKEHASHI_MAX_CATALOG_BYTES); it grew while being read?")])
+            if len(raw) > bound and not raw.endswith(b"\n"):
+                raise CatalogError([Problem(self.path, number, f"line longer than {bound:,} bytes; no catalog line "
+                                                               "is that long (is this a .po file?)")])
+            if number == 1 and raw.startswith(BOM):
+                raw = raw[len(BOM):]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise CatalogError([Problem(self.path, number, "not valid UTF-8")]) from None
+            yield number, text.removesuffix("\n")
+
+    def _take(self, entry: Entry, msgstr_lines: list[tuple[int, str]]) -> None:
+        self.count += entry.msgid != "" or entry.context is not None
+        if self.count > self.limits.max_entries:
+            raise CatalogError([Problem(self.path, entry.line, f"more than {self.limits.max_entries:,} entries "
+                                                               "(KAKEHASHI_MAX_CATALOG_ENTRIES); split the catalog or raise the limit")])
+        if self._babel is not None:
+            self._babel.entry_boundary()
+        if not entry.obsolete:
+            digest = hashlib.blake2b(repr(entry.key).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            first = self._seen.setdefault(digest, entry.line)
+            if first != entry.line:
+                raise CatalogError([Problem(self.path, entry.line, f"duplicate message definition (first at line {first})")])
+        if entry.msgid == "" and entry.context is None and not entry.obsolete:
+            self._set_header(entry, msgstr_lines)
+        elif entry.msgid == "" and not entry.obsolete:
+            raise CatalogError([Problem(self.path, entry.line, "empty msgid")])
+        else:
+            self._ready.append(entry)
+
+    def _set_header(self, entry: Entry, msgstr_lines: list[tuple[int, str]]) -> None:
+        po = self.header
+        po.header_line, po.header_comments = entry.line, entry.user_comments
+        po.header = _parse_header(entry.msgstr)
+        po.header_fuzzy = entry.fuzzy
+        if self._babel is not None:
+            self._babel.header_line = entry.line
+        for number, part in msgstr_lines:        # one header field per string, as tools write it
+            match = _HEADER_NAME.match(part)
+            if match:
+                po.header_lines.setdefault(match.group(1).lower(), number)
+
+    def entries(self) -> Iterator[Entry]:
+        reader = _Reader(self.path, self.limits, self._take)
+        for number, raw in self._lines():
+            reader.feed(number, raw)
+            if self._babel is not None:
+                self._babel.add(number, raw)
+            yield from self._drain()
+        reader.close()
+        if self._babel is not None:
+            self._babel.flush()
+        yield from self._drain()
+
+    def _drain(self) -> Iterator[Entry]:
+        while self._ready:
+            yield self._ready.pop(0)
 
 
 def _parse_header(text: str) -> list[tuple[str, str]]:
@@ -196,27 +355,11 @@ def _parse_header(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def parse(data: bytes, path: str) -> PoFile:
-    """Parse a catalog file's bytes or raise ``CatalogError`` with ``path:line: reason``."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CatalogError([Problem(path, data.count(b"\n", 0, error.start) + 1, "not valid UTF-8")]) from None
-    po = _Reader(path).read(text)
-    lines = text.split("\n")
-    for number in range(po.header_line, min(len(lines), po.header_line + 60) + 1) if po.header_line else ():
-        match = re.match(r'\s*"([A-Za-z-]+):', lines[number - 1])
-        if match:
-            po.header_lines.setdefault(match.group(1).lower(), number)
-    # Babel must read what we accept (a second, independent parser); `#~|` lines are blanked
-    # because Babel cannot read them, keeping line numbers.
-    babel_lines = ["" if line.strip().startswith("#~|") else line for line in lines]
-    try:
-        read_po(io.StringIO("\n".join(babel_lines)), abort_invalid=True)
-    except PoFileError as error:
-        raise CatalogError([Problem(path, error.lineno + 1, str(error).rsplit(" on ", 1)[0])]) from None
-    except (ValueError, LookupError) as error:    # e.g. a header Babel cannot interpret
-        raise CatalogError([Problem(path, po.header_line or 1, f"unreadable header: {error}")]) from None
-    return po
+def parse(data: bytes | BinaryIO, path: str, limits: CatalogLimits = DEFAULT_LIMITS) -> PoFile:
+    """The whole file (bytes, or an open binary stream) as a ``PoFile``, or ``CatalogError``
+    with ``path:line: reason``. For export and stats, which need every entry at once; the
+    import streams with ``CatalogReader``."""
+    reader = CatalogReader(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data, path, limits)
+    entries = list(reader.entries())
+    reader.header.entries = entries
+    return reader.header

@@ -1,37 +1,45 @@
-"""Live reload: each worker process notices a changed ``content.po`` and imports it.
+"""Live reload, off the request path: each serving process notices a changed ``content.po``
+and imports it from a background thread.
 
-A file's fingerprint is its mtime (ns), size and inode; an atomic save (temp file + rename, as
-``export`` and most editors do) changes the inode, an in-place save the mtime/size. The check
-runs at most every ``catalog_poll_seconds``, on a request (``maybe_reload`` from a
-``before_request`` hook). Several workers share the work through ``CatalogStateRow``: when the
-store already has this fingerprint's result, another process imported (or rejected) it and
-nothing is done. Imports are idempotent and write by upsert, so two workers racing on the same
-file do no harm.
+``start_catalog_watcher(app)`` starts one daemon thread per process (gunicorn calls it from
+its ``post_worker_init`` hook, see ``gunicorn.conf.py``; a separate worker process can call it
+too); it checks the files every ``catalog_poll_seconds``. It is never started by
+``create_app`` or a CLI run, and no request ever reads a catalog: requests only see what an
+import committed (one transaction per file, ``importer``). Tests call ``check_now()``.
+
+A file's fingerprint is its mtime (ns), size and inode, taken with ``lstat`` (a symlink or a
+FIFO is looked at, never followed or opened); an atomic save (temp file + rename, as
+``export`` and most editors do) changes the inode, an in-place save the mtime/size. Several
+workers share the work through ``CatalogStateRow``: when the store already has this
+fingerprint's result, another process imported (or rejected) it and nothing is done. Imports
+are idempotent and write by upsert, so two workers racing on the same file do no harm.
 
 Half-written files: a file is only read once it has settled, its mtime at least
 ``settle_seconds`` old (``catalog_settle_seconds``, default 1 s): an editor that writes in
 place and pauses mid-write leaves a file that can be cut at a line boundary and still parse,
 and only its age tells. (A file whose mtime is in the future, a clock that disagrees with the
-file system's, settles once this watcher has seen it unchanged for ``settle_seconds``.) The
-fingerprint is also taken before and after reading; if it moved, the next poll reads it. A
-broken file is recorded (``ok=False``, ``file:line: reason`` with the file relative to the
-catalogs folder) and the last good import keeps being served; ``status()`` reports it for
-``/healthz``.
+file system's, settles once this watcher has seen it unchanged for ``settle_seconds``.) A
+file written while it is imported is rolled back and read at the next poll. A broken file is
+recorded (``ok=False``, a short ``file:line: reason`` with the file relative to the catalogs
+folder) and the last good import keeps being served; a fixed (or removed) file clears it.
+``status()`` reports the catalogs for ``/healthz``.
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from pathlib import Path
 
 from sqlalchemy import select
 
 from ..store import CatalogStateRow, Store
-from . import CATALOG_LANGUAGES, CatalogError, po_path, state_key
-from .importer import ImportReport, fingerprint_of, import_catalog
+from . import CATALOG_LANGUAGES, CatalogError, catalog_keys, po_path, state_key
+from .importer import CatalogChanged, ImportReport, fingerprint_of, import_catalog
+from .limits import CatalogLimits, clip
 
 log = logging.getLogger(__name__)
+MIN_POLL_SECONDS = 0.2
+MAX_ERROR_CHARS = 1000      # a recorded error: a file name and a clipped reason
 
 
 class CatalogWatcher:
@@ -41,6 +49,7 @@ class CatalogWatcher:
         ``clock`` paces the polls, ``wall_clock`` is what file mtimes are compared with."""
         self.store = store
         self.directory = settings.translations_dir
+        self.limits = CatalogLimits.from_settings(settings)
         self.interval = max(0.0, float(settings.catalog_poll_seconds))
         if settle_seconds is None:
             settle_seconds = getattr(settings, "catalog_settle_seconds", 1.0)
@@ -49,14 +58,16 @@ class CatalogWatcher:
         self.wall_clock = wall_clock
         self._lock = threading.Lock()
         self._last_check: float | None = None
-        self._seen: dict[str, str] = {}
+        self._seen: dict[str, str | None] = {}
         self._unsettled: dict[str, tuple[str, float]] = {}     # key -> (fingerprint, first seen)
         self._failing = False
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
         self.last_reports: list[ImportReport] = []
 
     def maybe_reload(self) -> None:
-        """Check the catalogs if the poll interval has passed; never raises, and returns None
-        so it can be a ``before_request`` hook as is (what it imported is in ``last_reports``)."""
+        """Check the catalogs if the poll interval has passed; never raises (what it imported
+        is in ``last_reports``)."""
         now = self.clock()
         self.last_reports = []
         if self._last_check is not None and now - self._last_check < self.interval:
@@ -76,7 +87,7 @@ class CatalogWatcher:
             try:
                 report = self._check(lang)
                 self._failing = False
-            except Exception:  # noqa: BLE001 - a store hiccup must not fail the request
+            except Exception:  # noqa: BLE001 - a store hiccup must not stop the watcher
                 if not self._failing:
                     log.exception("checking the %s catalog failed; will retry", lang)
                 self._failing = True
@@ -89,30 +100,42 @@ class CatalogWatcher:
         path = po_path(self.directory, lang)
         key = state_key(self.directory, path)
         fingerprint = fingerprint_of(path)
-        if fingerprint is None or self._seen.get(key) == fingerprint:
+        if key in self._seen and self._seen[key] == fingerprint:
+            return None
+        if fingerprint is None:
+            self._forget(key)
             return None
         with self.store.reading() as session:
             row = session.get(CatalogStateRow, key)
-            done = row is not None and row.fingerprint == fingerprint
+            # a row whose error is longer than any error recorded now was written by an older
+            # version (which echoed file contents): check the file again to replace it
+            done = row is not None and row.fingerprint == fingerprint and len(row.error or "") <= MAX_ERROR_CHARS
         if done:
             self._seen[key] = fingerprint
             return None
         if not self._settled(key, fingerprint):
             return None                   # maybe still being written; look again next poll
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        if fingerprint_of(path) != fingerprint:
-            return None                   # still being written; read it next time
-        try:
-            report = import_catalog(self.store, self.directory, lang, data=data, fingerprint=fingerprint)
-            log.info("catalog reloaded: %s", report.summary())
+            report = import_catalog(self.store, self.directory, lang, limits=self.limits, unless_done=True)
+        except CatalogChanged:
+            return None                   # written while read: nothing taken, read it next time
         except CatalogError as error:
             log.warning("catalog rejected, still serving the last good one: %s", error.first)
             report = None
+        else:
+            if report is not None:
+                log.info("catalog reloaded: %s", report.summary())
         self._seen[key] = fingerprint
         return report
+
+    def _forget(self, key: str) -> None:
+        """A removed file: what was imported stays served, and its old error is cleared (a
+        file that is not there is not broken)."""
+        with self.store.transaction() as session:
+            row = session.get(CatalogStateRow, key)
+            if row is not None and not row.ok:
+                session.delete(row)
+        self._seen[key] = None
 
     def _settled(self, key: str, fingerprint: str) -> bool:
         """Has the file been left alone for ``settle`` seconds? By its mtime; an mtime in the
@@ -133,21 +156,53 @@ class CatalogWatcher:
             return False
         return now - first[1] >= self.settle
 
+    # --- the background thread -------------------------------------------------------------
+
+    def start(self) -> bool:
+        """Start polling in a daemon thread, once per process; False if already running."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return False
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="kakehashi-catalog-watcher", daemon=True)
+            self._thread.start()
+            return True
+
+    def stop(self, timeout: float | None = 5) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        interval = max(MIN_POLL_SECONDS, self.interval)
+        while True:
+            with self._lock:
+                self.check_now()
+            if self._stop.wait(interval):
+                return
+
+    # --- what /healthz shows ----------------------------------------------------------------
+
     def status(self) -> list[dict]:
-        """Each catalog's last check, as ``/healthz`` shows it: ok, or the first problem."""
+        """The catalogs' last checks: one row per language file that has a state (rows left by
+        older versions under other names are not shown). ``error`` is the first problem, short."""
+        keys = catalog_keys(self.directory)
         try:
             with self.store.reading() as session:
-                rows = list(session.scalars(select(CatalogStateRow).order_by(CatalogStateRow.path)))
+                rows = list(session.scalars(select(CatalogStateRow).where(CatalogStateRow.path.in_(list(keys)))
+                                            .order_by(CatalogStateRow.path)))
         except Exception:  # noqa: BLE001 - health reports, never raises
             return []
         report = []
         for row in rows:
             details = row.details or {}
             current = fingerprint_of(self.directory / row.path) == row.fingerprint
-            report.append({"file": self._relative(row.path), "lang": row.path.split("/", 1)[0], "ok": bool(row.ok),
-                           "error": self._relative(row.error), "current": current,
+            warnings = len(details.get("warnings") or []) + int(details.get("more_warnings") or 0)
+            problems = len(details.get("problems") or []) + int(details.get("more") or 0)
+            report.append({"file": row.path, "lang": keys[row.path], "ok": bool(row.ok),
+                           "error": clip(self._relative(row.error) or "") or None, "problems": problems, "current": current,
                            "checked_at": row.checked_at.isoformat() if row.checked_at else None,
-                           "counts": details.get("counts"), "warnings": len(details.get("warnings") or [])})
+                           "counts": details.get("counts"), "warnings": warnings})
         return report
 
     def _relative(self, text: str | None) -> str | None:
@@ -156,8 +211,14 @@ class CatalogWatcher:
         folder) is shown relative too."""
         if not text:
             return text
-        for folder in {str(self.directory), str(Path(self.directory).resolve())}:
+        for folder in {str(self.directory), str(self.directory.resolve())}:
             prefix = folder.rstrip("/") + "/"
             if text.startswith(prefix):
                 return text[len(prefix):]
         return text
+
+
+def start_catalog_watcher(app) -> bool:
+    """Start this process's catalog watcher thread (serving processes only: gunicorn's
+    ``post_worker_init``, or a worker process). Safe to call twice."""
+    return app.extensions["kakehashi"].catalog_watcher.start()

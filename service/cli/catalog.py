@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 from ..wiring import services
 from ..catalogs import CATALOG_LANGUAGES, CatalogError, po_path
 from ..catalogs.export import export_catalogs
-from ..catalogs.importer import import_catalog
+from ..catalogs.importer import CatalogChanged, import_catalog
+from ..catalogs.limits import CatalogLimits
 from ..coverage import COUNTS, coverage_report
 
 LANG_OPTION = click.option("--lang", type=click.Choice(CATALOG_LANGUAGES),
@@ -39,7 +40,7 @@ def export_command(lang: str | None, machine_suggestions: bool) -> None:
     machine = svc.resolver.machine if machine_suggestions else None
     try:
         results = export_catalogs(svc.store, svc.settings.translations_dir, [lang] if lang else CATALOG_LANGUAGES,
-                                  machine=machine)
+                                  machine=machine, limits=CatalogLimits.from_settings(svc.settings))
     except CatalogError as error:
         raise click.ClickException(f"{error}\n(broken catalogs were left as they are; fix them and export again)") from None
     for result in results:
@@ -63,7 +64,10 @@ def import_command(lang: str | None, dry_run: bool) -> None:
             click.echo(f"{po_path(directory, code)}: no catalog, skipped")
             continue
         try:
-            report = import_catalog(svc.store, directory, code, dry_run=dry_run)
+            report = import_catalog(svc.store, directory, code, dry_run=dry_run,
+                                    limits=CatalogLimits.from_settings(svc.settings))
+        except CatalogChanged as changed:
+            raise click.ClickException(f"{changed}; nothing of it was imported, run the command again") from None
         except CatalogError as error:
             problems += error.problems
             rejected += 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Flask, request
 
 from ..api.errors import error_response, is_api_request
-from ..wiring import services
 from .i18n import register_i18n
 from .pages import not_found_page, pages
 
@@ -17,12 +16,6 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(coverage_pages)
     app.register_error_handler(404, _not_found)
-    app.before_request(_reload_catalogs)
-
-
-def _reload_catalogs() -> None:
-    """Pick up saved catalogs in this worker (throttled); returns None so the request goes on."""
-    services().catalog_watcher.maybe_reload()
 
 
 def _not_found(error):

@@ -1,0 +1,108 @@
+"""Open a catalog file without trusting the file system: the one way catalog files are read.
+
+A ``content.po`` is written by translators' tools, so it may be anything: a symlink to a
+secret (``/etc/passwd``), a FIFO (a plain ``open`` blocks until a writer appears), a device,
+or a 50 MB file of junk. So each path component below the catalogs folder is opened with
+``O_NOFOLLOW`` relative to its parent (a symlinked ``ko/`` or ``LC_MESSAGES/`` is refused
+too), with ``O_NONBLOCK`` so even opening a FIFO returns at once, and the open file is then
+checked with ``fstat``: a regular file, no larger than ``max_bytes``. Nothing is read before
+those checks pass, and what is checked is the very file that is then read (no race between
+a check and an open). The catalogs folder itself is the operator's setting and may be a link.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from . import CatalogError, Problem
+
+_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def fingerprint(st: os.stat_result) -> str:
+    """What says a file changed: mtime (ns), size and inode (an atomic rename changes it)."""
+    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+
+
+def _refuse(path: Path, reason: str) -> CatalogError:
+    return CatalogError([Problem(str(path), 0, reason)])
+
+
+def _open_component(name: str, parent_fd: int | None, path: Path, directory: bool) -> int:
+    flags = _FLAGS | (os.O_DIRECTORY if directory else 0)
+    try:
+        return os.open(name, flags, dir_fd=parent_fd)
+    except FileNotFoundError:
+        raise _refuse(path, "no such file; run `kakehashi catalog export` first") from None
+    except OSError as error:
+        st = None
+        try:
+            st = os.lstat(name, dir_fd=parent_fd)
+        except OSError:
+            pass
+        if st is not None and stat.S_ISLNK(st.st_mode):
+            raise _refuse(path, f"{name} is a symbolic link; catalogs are read only from regular files "
+                                "inside the catalogs folder (replace the link with the file itself)") from None
+        if directory and st is not None and not stat.S_ISDIR(st.st_mode):
+            raise _refuse(path, f"{name} is not a folder") from None
+        raise _refuse(path, f"cannot be opened ({error.strerror}); check its permissions") from None
+
+
+@contextmanager
+def open_catalog(directory: Path, path: Path, max_bytes: int) -> Iterator[tuple[BinaryIO, os.stat_result]]:
+    """The open file (binary, buffered) and its ``fstat``, or ``CatalogError`` (line 0) saying
+    why it was refused. ``path`` must lie inside ``directory``."""
+    relative = Path(path).relative_to(directory).parts
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise _refuse(path, "no such file; run `kakehashi catalog export` first") from None
+    except OSError as error:
+        raise _refuse(path, f"its catalogs folder cannot be opened ({error.strerror})") from None
+    try:
+        for name in relative[:-1]:
+            inner = _open_component(name, fd, path, directory=True)
+            os.close(fd)
+            fd = inner
+        file_fd = _open_component(relative[-1], fd, path, directory=False)
+    finally:
+        os.close(fd)
+    try:
+        st = os.fstat(file_fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _refuse(path, "is not a regular file (a FIFO, device or folder?); save the catalog as a plain file")
+        if st.st_size > max_bytes:
+            raise _refuse(path, f"is {st.st_size:,} bytes, over the limit of {max_bytes:,} "
+                                "(KAKEHASHI_MAX_CATALOG_BYTES); split the stories or raise the limit")
+        os.set_blocking(file_fd, True)
+        stream = os.fdopen(file_fd, "rb")
+    except BaseException:
+        os.close(file_fd)
+        raise
+    with stream:
+        yield stream, st
+
+
+def file_fingerprint(path: Path) -> str | None:
+    """The fingerprint of the path itself (``lstat``: a symlink is not followed, a FIFO not
+    opened); None when it does not exist."""
+    try:
+        return fingerprint(os.lstat(path))
+    except FileNotFoundError:
+        return None
+
+
+def read_whole(path: Path, max_bytes: int) -> tuple[bytes, str] | None:
+    """A catalog's bytes and fingerprint, read safely (its folder is the one it is in), for
+    ``export``, which rewrites the file and needs all of it; None when it does not exist."""
+    path = Path(path)
+    try:
+        with open_catalog(path.parent, path, max_bytes) as (stream, st):
+            return stream.read(max_bytes + 1)[:max_bytes], fingerprint(st)
+    except CatalogError:
+        if not os.path.lexists(path):
+            return None
+        raise
