@@ -34,6 +34,7 @@ class Validity:
 
     token: Hashable
     last_modified: dt.datetime
+    ui_generation: int = 0         # pages: the UI catalogs compiled last (``store.versions.bump_ui``)
 
 
 @dataclass(frozen=True)

@@ -107,17 +107,17 @@ class Reading:
         version = self.store.probes.story(story_id)
         if version is None:
             return None
-        return Validity((version.version, version.engines_generation), version.last_modified)
+        return Validity((version.version, version.engines_generation), version.last_modified, version.ui_generation)
 
     def page_validity(self, cursor: Cursor | None, limit: int) -> Validity:
         """A page is current while its stories (and their versions) and the engines are."""
         stamps, site = self.store.probes.page(limit + 1, cursor.position if cursor else None)
-        return Validity((stamps, site.engines_generation), site.changed_at)
+        return Validity((stamps, site.engines_generation), site.changed_at, site.ui_generation)
 
     def site_validity(self) -> Validity:
         """For documents over every story (coverage): any change at all."""
         site = self.store.probes.site()
-        return Validity(site.generation, site.changed_at)
+        return Validity(site.generation, site.changed_at, site.ui_generation)
 
     def engines_validity(self) -> Validity:
         site = self.store.probes.site()

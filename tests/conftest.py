@@ -140,6 +140,7 @@ class LiveServer:
         self.env = server_env(settings, self.port)
         subprocess.run([str(bin_dir / "kakehashi"), "init"], env=self.env, check=True, capture_output=True)
         self.log = settings.instance_dir / "server.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "wb") as log:  # a file, not a pipe nobody reads while it fills
             self.process = subprocess.Popen([str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py"],
                                             env=self.env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)

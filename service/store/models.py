@@ -122,7 +122,8 @@ class SiteStateRow(Base):
     """One row: the content generation, bumped in the same transaction as every change.
 
     ``generation`` moves with any change at all (lists, coverage); ``engines_generation`` when
-    the set of current machine-translation engines changes (every machine text may change).
+    the set of current machine-translation engines changes (every machine text may change);
+    ``ui_generation`` when the UI catalogs were compiled (every page may change).
     """
 
     __tablename__ = "site_state"
@@ -131,6 +132,7 @@ class SiteStateRow(Base):
     generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     engines_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     engines_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    ui_generation: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

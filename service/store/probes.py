@@ -26,8 +26,9 @@ class Probes:
     def __init__(self, engine: Engine):
         self.engine = engine
         mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        self._site = "SELECT generation, engines_generation, engines_changed_at, changed_at FROM site_state WHERE id = 1"
-        self._story = ("SELECT s.version, s.updated_at, g.engines_generation, g.engines_changed_at "
+        self._site = ("SELECT generation, engines_generation, engines_changed_at, changed_at, ui_generation "
+                      "FROM site_state WHERE id = 1")
+        self._story = ("SELECT s.version, s.updated_at, g.engines_generation, g.engines_changed_at, g.ui_generation "
                        f"FROM stories s JOIN site_state g ON g.id = 1 WHERE s.id = {mark}")
         order = "ORDER BY published DESC, id DESC LIMIT " + mark
         self._first = f"SELECT id, version FROM stories {order}"
@@ -52,8 +53,8 @@ class Probes:
 
     def _site_row(self, cursor) -> SiteVersion:
         cursor.execute(self._site)
-        generation, engines, engines_at, changed_at = cursor.fetchone()
-        return SiteVersion(generation, engines, _moment(engines_at), _moment(changed_at))
+        generation, engines, engines_at, changed_at, ui = cursor.fetchone()
+        return SiteVersion(generation, engines, _moment(engines_at), _moment(changed_at), ui)
 
     def story(self, story_id: str) -> StoryVersion | None:
         with self._cursor() as cursor:
@@ -61,8 +62,8 @@ class Probes:
             row = cursor.fetchone()
         if row is None:
             return None
-        version, updated_at, engines, engines_at = row
-        return StoryVersion(version, _moment(updated_at), engines, _moment(engines_at))
+        version, updated_at, engines, engines_at, ui = row
+        return StoryVersion(version, _moment(updated_at), engines, _moment(engines_at), ui)
 
     def page(self, limit: int, after: tuple[dt.date, str] | None) -> tuple[tuple, SiteVersion]:
         """The (id, version) of a page's stories (newest first, after the cursor) and the site."""

@@ -30,6 +30,12 @@ def bump_site(session: Session, engines: bool = False) -> None:
     session.execute(update(SiteStateRow).where(SiteStateRow.id == 1).values(values))
 
 
+def bump_ui(session: Session) -> None:
+    """The UI catalogs were compiled: every serving process reloads them before its next page."""
+    session.execute(update(SiteStateRow).where(SiteStateRow.id == 1).values(
+        ui_generation=SiteStateRow.ui_generation + 1, generation=SiteStateRow.generation + 1, changed_at=now()))
+
+
 def bump_stories(session: Session, story_ids: Iterable[str]) -> None:
     """Stories whose documents changed (their snippets or a translation of their fields)."""
     ids = sorted(set(story_ids))
@@ -54,6 +60,7 @@ class SiteVersion:
     engines_generation: int
     engines_changed_at: dt.datetime
     changed_at: dt.datetime
+    ui_generation: int
 
 
 @dataclass(frozen=True)
@@ -62,32 +69,11 @@ class StoryVersion:
     updated_at: dt.datetime
     engines_generation: int
     engines_changed_at: dt.datetime
+    ui_generation: int
 
     @property
     def last_modified(self) -> dt.datetime:
         return max(self.updated_at, self.engines_changed_at)
-
-
-_SITE = select(SiteStateRow.generation, SiteStateRow.engines_generation, SiteStateRow.engines_changed_at,
-               SiteStateRow.changed_at).where(SiteStateRow.id == 1)
-_STORY = (select(StoryRow.version, StoryRow.updated_at, SiteStateRow.engines_generation,
-                 SiteStateRow.engines_changed_at)
-          .join(SiteStateRow, SiteStateRow.id == 1).where(StoryRow.id == bindparam("story_id")))
-
-
-def site_version(connection: Connection | Session) -> SiteVersion:
-    row = connection.execute(_SITE).one()
-    return SiteVersion(row.generation, row.engines_generation, _aware(row.engines_changed_at),
-                       _aware(row.changed_at))
-
-
-def story_version(connection: Connection | Session, story_id: str) -> StoryVersion | None:
-    """One indexed query: the story's version with the engines generation; None: no story."""
-    row = connection.execute(_STORY, {"story_id": story_id}).first()
-    if row is None:
-        return None
-    return StoryVersion(row.version, _aware(row.updated_at), row.engines_generation,
-                        _aware(row.engines_changed_at))
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

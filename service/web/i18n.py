@@ -29,6 +29,7 @@ class UiCatalogs:
     def __init__(self, app: Flask, babel: Babel, directory: Path, interval: float):
         self.app, self.babel, self.directory, self.interval = app, babel, Path(directory), interval
         self.fingerprint: tuple = ()
+        self.generation = 0
         self.modified = 0.0
         self._started = False
         self._lock = threading.Lock()
@@ -64,6 +65,17 @@ class UiCatalogs:
         self.modified = max((mtime / 1e9 for _, mtime, _, _ in fingerprint), default=0.0)
         log.info("UI catalogs loaded from %s", self.directory)
         return True
+
+    def follow(self, generation: int) -> None:
+        """Reload now if ``kakehashi i18n compile`` announced new catalogs through the store
+        since the last load: once a compile has returned, no page anywhere shows the old text.
+        (Once per compile and process; the poller covers catalogs compiled by other means.)"""
+        if generation == self.generation:
+            return
+        with self._lock:
+            if generation != self.generation:
+                self.reload()
+                self.generation = generation
 
     def start(self) -> None:
         """Poll for compiled catalogs in the background (once per process; not in CLI runs)."""

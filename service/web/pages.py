@@ -43,6 +43,7 @@ def choose_language(lang: str):
 def serve_page(key: tuple, validity: Validity, render: Callable[[], str], mimetype: str = HTML):
     """A page from the document cache; its token adds the UI catalogs and the site's address."""
     ui = current_app.extensions["kakehashi_ui"]
+    ui.follow(validity.ui_generation)
     root = _site_root()
     token: Hashable = (validity.token, ui.version, root)
     ui_modified = dt.datetime.fromtimestamp(ui.modified, dt.timezone.utc)

@@ -23,6 +23,7 @@ def upgrade() -> None:
     sa.Column('generation', sa.Integer(), server_default='1', nullable=False),
     sa.Column('engines_generation', sa.Integer(), server_default='1', nullable=False),
     sa.Column('engines_changed_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('ui_generation', sa.Integer(), server_default='1', nullable=False),
     sa.Column('changed_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
