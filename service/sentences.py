@@ -20,7 +20,7 @@ import re
 
 _PAIRS = (r"「[^「」\n]{0,800}」", r"『[^『』\n]{0,800}』", r"“[^“”\n]{0,800}”", r'"[^"\n]{0,800}"',
           r"\([^()\n]{0,400}\)", r"（[^（）\n]{0,400}）", r"\[[^\[\]\n]{0,400}\]")
-_ENCLOSED = [re.compile(p) for p in _PAIRS]
+_ENCLOSED = re.compile("|".join(_PAIRS))
 _TERMINATOR = re.compile(r"(?:[.!?…。！？．]|\.\.\.)++")
 _CLOSERS = re.compile(r"[\"'”’」』)）\]]*+")
 _WIDE_END = frozenset("。！？．")
@@ -64,9 +64,8 @@ def spans(text: str, lang: str) -> list[tuple[int, int]]:
 def _enclosed_interiors(text: str) -> bytearray:
     """1 at each character strictly inside a closed quote or bracket pair, else 0."""
     marks = bytearray(len(text))
-    for pattern in _ENCLOSED:
-        for m in pattern.finditer(text):
-            marks[m.start() + 1:m.end() - 1] = b"\x01" * (m.end() - m.start() - 2)
+    for m in _ENCLOSED.finditer(text):
+        marks[m.start() + 1:m.end() - 1] = b"\x01" * (m.end() - m.start() - 2)
     return marks
 
 

@@ -1,0 +1,140 @@
+"""How good and how fast the summaries are, against taking the first sentences (lead-3, lead-5).
+
+Per source language, on the evaluation set in benchmarks/data/ (stories written for the
+purpose, key facts written down before any summarizer ran on them):
+- key-fact recall of the points, and of the points plus the quotes;
+- the near-duplicate rate: pairs among the title and the points that near-duplicate;
+- the same figures for lead-3 and lead-5 (the story's first paragraph sentences, same title).
+Then the time to summarize the largest story the API accepts (200 snippets, a 256 KB body), in
+English and in Japanese, median of several runs.
+
+    .venv/bin/python benchmarks/summaries.py
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from service.config import Settings  # noqa: E402 - the project root is put on the path first
+from service.domain import Snippet  # noqa: E402
+from service.summarize import POINT_KINDS, near_duplicate, split_sentences, summarize  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+DEMO = ROOT / "service" / "demo" / "lee-jae-myung-visits-japan.json"
+
+
+def load(path: Path) -> list[dict]:
+    """The stories of one data file, with their snippets as ``Snippet``s."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [{**story, "snippets": [Snippet(s.get("lang", data["lang"]), s["kind"], s["text"], s["attribution"])
+                                   for s in story["snippets"]]} for story in data["stories"]]
+
+
+def found(fact: dict, texts: list[str]) -> bool:
+    """A fact is found when one text holds every string of its ``match``."""
+    return any(all(m.lower() in t.lower() for m in fact["match"]) for t in texts)
+
+
+def selections(story: dict) -> dict[str, tuple[str, list[str]]]:
+    """Title and chosen sentences of each method: our points, lead-3, lead-5."""
+    fields = summarize(story["id"], story.get("title"), story["snippets"])
+    title = next(f for f in fields if f.role == "title")
+    lead = [s.text for i, sn in enumerate(story["snippets"]) if sn.kind in POINT_KINDS
+            for s in split_sentences(i, sn)]
+    return {"points": (title.source_text, [f.source_text for f in fields if f.role == "point"]),
+            "lead-3": (title.source_text, lead[:3]), "lead-5": (title.source_text, lead[:5])}
+
+
+def evaluate(stories: list[dict], lang: str) -> dict[str, dict[str, float]]:
+    """Recall (points, points + quotes) and near-duplicate pairs, per method, over the stories."""
+    totals: dict[str, dict[str, float]] = {}
+    for story in stories:
+        quotes = [s.text for s in story["snippets"] if s.kind in ("quote", "post")]
+        for method, (title, chosen) in selections(story).items():
+            t = totals.setdefault(method, {"facts": 0, "found": 0, "found+quotes": 0, "pairs": 0, "dups": 0, "n": 0})
+            t["facts"] += len(story["key_facts"])
+            t["found"] += sum(found(f, chosen) for f in story["key_facts"])
+            t["found+quotes"] += sum(found(f, chosen + quotes) for f in story["key_facts"])
+            t["n"] += len(chosen)
+            for a, b in itertools.combinations([title, *chosen], 2):
+                t["pairs"] += 1
+                t["dups"] += near_duplicate(a, b, lang)
+    return totals
+
+
+def largest_story(lang: str, stories: list[dict], limit: int, count: int) -> list[Snippet]:
+    """``count`` paragraphs of the set's sentences, shuffled, as long as the body limit allows."""
+    pool = [s.text for story in stories for i, sn in enumerate(story["snippets"]) if sn.kind == "paragraph"
+            for s in split_sentences(i, sn)]
+    rng = random.Random(11)
+    glue = " " if lang == "en" else ""
+    texts = [""] * count
+    body = lambda: len(json.dumps({"id": "x" * 80, "published": "2025-01-01", "snippets": [  # noqa: E731
+        {"lang": lang, "kind": "paragraph", "text": t, "attribution": "Wire Service"} for t in texts]},
+        ensure_ascii=False).encode("utf-8"))
+    while True:
+        i = rng.randrange(count)
+        grown = (texts[i] + glue + rng.choice(pool)).strip()
+        if len(grown) > 5000:
+            continue
+        before, texts[i] = texts[i], grown
+        if body() > limit:
+            texts[i] = before
+            break
+    return [Snippet(lang, "paragraph", t, "Wire Service") for t in texts]
+
+
+def timed(snippets: list[Snippet], runs: int) -> float:
+    """Median wall time of ``summarize``, in milliseconds."""
+    summarize("warm-up", None, snippets[:3])
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        summarize("largest", None, snippets)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of the largest story")
+    args = parser.parse_args()
+    settings = Settings()
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    ok = True
+    print("lang  method   recall(points)  recall(+quotes)  near-dup pairs   points/story")
+    for lang in ("en", "ja"):
+        stories = load(DATA / f"{lang}.json")
+        totals = evaluate(stories, lang)
+        for method, t in totals.items():
+            print(f"{lang:5} {method:8} {t['found'] / t['facts']:>13.0%}  {t['found+quotes'] / t['facts']:>15.0%}"
+                  f"  {int(t['dups']):>4} of {int(t['pairs']):>4}   {t['n'] / len(stories):>10.1f}")
+        points, lead5 = totals["points"], totals["lead-5"]
+        ok &= points["found"] >= lead5["found"] and points["found+quotes"] >= 0.8 * points["facts"]
+        ok &= points["dups"] == 0
+    demo_fields = summarize(demo["id"], demo["title"], [Snippet(s["lang"], s["kind"], s["text"], s["attribution"])
+                                                         for s in demo["snippets"]])
+    shown = [f.source_text for f in demo_fields if f.role in ("title", "point")]
+    demo_dups = sum(near_duplicate(a, b, "en") for a, b in itertools.combinations(shown, 2))
+    print(f"demo story: {len(shown) - 1} points, {demo_dups} near-duplicate pairs with the title")
+    ok &= demo_dups == 0
+    for lang in ("en", "ja"):
+        snippets = largest_story(lang, load(DATA / f"{lang}.json"), settings.max_body_bytes, settings.max_snippets)
+        ms = timed(snippets, args.runs)
+        print(f"largest story ({lang}): {len(snippets)} snippets, {sum(len(s.text) for s in snippets)} characters, "
+              f"{ms:.0f} ms (median of {args.runs})")
+        ok &= ms < 300
+    print("goals met" if ok else "GOALS NOT MET")
+
+
+if __name__ == "__main__":
+    main()
