@@ -25,7 +25,6 @@ _TERMINATOR = re.compile(r"(?:[.!?…。！？．]|\.\.\.)++")
 _CLOSERS = re.compile(r"[\"'”’」』)）\]]*+")
 _WIDE_END = frozenset("。！？．")
 _JA_CONTINUES = frozenset("とっ、，,")
-_WORD_BEFORE = re.compile(r"([\w.&'’-]*+)$")
 _NEXT_WORD = re.compile(r"\s*+[\"'“‘(\[]*+([\w'’]*+)")
 _TITLES = frozenset("""mr mrs ms dr prof st gen sen rep gov lt col sgt capt maj adm cmdr rev hon pres mt ft
     no nos vol vols vs v fig figs pp approx dept univ ave blvd rd jan feb mar apr jun jul aug sep sept oct
@@ -83,7 +82,7 @@ def _ends_sentence(text: str, start: int, stop: int, end: int, lang: str) -> boo
         return False
     if text[start:stop] != "." or end != stop:
         return True
-    word = _WORD_BEFORE.search(text, max(0, start - 40), start).group(1)
+    word = text[text.rfind(" ", max(0, start - 40), start) + 1:start].lstrip("\"'“‘([")
     bare = word.strip(".'’&-").lower()
     if bare in _TITLES or (len(word) == 1 and word.isupper()):
         return False

@@ -126,14 +126,14 @@ def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
     owner = np.repeat(np.arange(len(norms)), [len(t) + 1 for t in norms])[:len(codes)]
     rows, keys = [], []
     for size in (2, 3):
-        if len(codes) < size:
+        m = len(codes) - size + 1
+        if m <= 0:
             continue
-        starts = np.arange(len(codes) - size + 1)
-        key = np.zeros(len(starts), dtype=np.uint64)
-        for offset in range(size):
-            key = (key << np.uint64(21)) | codes[starts + offset]
-        valid = (owner[starts] == owner[starts + size - 1]) & (codes[starts + size - 1] != 0)
-        rows.append(owner[starts][valid])
+        key = codes[:m].copy()
+        for offset in range(1, size):
+            key = (key << np.uint64(21)) | codes[offset:offset + m]
+        valid = (owner[:m] == owner[size - 1:size - 1 + m]) & (codes[size - 1:size - 1 + m] != 0)
+        rows.append(owner[:m][valid])
         keys.append(key[valid] * np.uint64(4) + np.uint64(size))
     row = np.concatenate(rows) if rows else np.zeros(0, int)
     vocab, col = np.unique(np.concatenate(keys) if keys else np.zeros(0, np.uint64), return_inverse=True)
