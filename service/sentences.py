@@ -9,7 +9,8 @@ Rules, in order:
 - A terminator inside a closed pair of quotes or brackets (「」『』“”"" () （）[]) does not end one:
   ``「ありがとう。」と言った`` and ``(1)関税…(5)投資`` stay whole. A terminator right before the
   closing mark may end the sentence after the mark (``"We agree." Then…``, ``「以上だ。」彼は…``).
-- Japanese 。！？ end a sentence unless a particle or comma follows (``「はい！」と``, ``何？って``).
+- Japanese 。！？． end a sentence unless a particle or comma follows (``「はい！」と``, ``何？って``);
+  ． after a Latin letter is an abbreviation (``Ｕ．Ｓ．``).
 - ASCII . ! ? and ellipses end a sentence only before a space and a word that is not lowercase,
   and a single period not after a title (Mr.), an initial (F.) or a list number (``: 1.``);
   after an initialism or a company suffix (U.S., Inc.) only before a common sentence opener.
@@ -17,6 +18,7 @@ Rules, in order:
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _PAIRS = (r"「[^「」\n]{0,800}」", r"『[^『』\n]{0,800}』", r"“[^“”\n]{0,800}”", r'"[^"\n]{0,800}"',
           r"\([^()\n]{0,400}\)", r"（[^（）\n]{0,400}）", r"\[[^\[\]\n]{0,400}\]")
@@ -71,8 +73,11 @@ def _enclosed_interiors(text: str) -> bytearray:
 def _ends_sentence(text: str, start: int, stop: int, end: int, lang: str) -> bool:
     """Whether the terminator text[start:stop], with its closing marks up to ``end``, ends a sentence."""
     following = text[end:end + 1]
+    before = unicodedata.normalize("NFKC", text[start - 1:start])
+    if text[start:stop] == "．" and before.isascii() and before.isalpha():
+        return False                                      # Ｕ．Ｓ．: a full-width abbreviation
     if _WIDE_END.intersection(text[start:stop]) or (lang == "ja" and text[start] in "!?"):
-        return following not in _JA_CONTINUES or not following
+        return following not in _JA_CONTINUES
     if following and not following.isspace():
         return False
     nxt = _NEXT_WORD.match(text, end).group(1)
