@@ -50,7 +50,7 @@ _NUMBER = r"(?!(?<=\()\d{1,2}\))\d++(?:[.,]\d++)*+"     # not a list marker such
 _NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve twenty thirty forty
     fifty hundred hundreds thousand thousands million millions billion billions dozen dozens half""".split())
 _UNITS = {
-    "en": re.compile(rf"{_NUMBER}|[A-Z][\w'’-]*+|(?<!\w)(?:{'|'.join(sorted(_NUMBER_WORDS))})(?!\w)"),
+    "en": re.compile(rf"\b(?:{_NUMBER}|[A-Z][\w'’-]*+|(?:{'|'.join(sorted(_NUMBER_WORDS))})\b)"),
     "ja": re.compile(rf"{_NUMBER}|[ァ-ヴー]{{2,}}+|[A-Za-z]{{2,}}+|"
                      rf"[\u4e00-\u9fff々]{{1,4}}?(?:県|市|町|村|省|庁|党|社|府|都|区|駅|港|銀行|大学|首相|大統領)"),
 }
@@ -115,32 +115,34 @@ def novelty(new: frozenset[str]) -> float:
     return NOVELTY * min(1.0, weight)
 
 
-def tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Rows: L2-normalized TF-IDF vectors of the texts' character 2- and 3-grams (sublinear tf).
+def tfidf(sentences: Sequence[Sentence]) -> sparse.csr_matrix:
+    """Rows: L2-normalized TF-IDF vectors of the sentences' character n-grams (sublinear tf).
 
-    n-grams are hashed with numpy (21 bits per code point), so a story at the size limit takes
-    milliseconds where Python string slicing took most of a second.
+    The n-grams are those of the near-duplicate measure (SHINGLE), hashed with numpy (21 bits
+    per code point), so a story at the size limit takes milliseconds, not most of a second.
     """
-    norms = [_NOT_WORD.sub("", unicodedata.normalize("NFKC", t).lower()) for t in texts]
+    norms = [_NOT_WORD.sub("", unicodedata.normalize("NFKC", s.text).lower()) for s in sentences]
     codes = np.frombuffer("\0".join(norms).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     owner = np.repeat(np.arange(len(norms)), [len(t) + 1 for t in norms])[:len(codes)]
+    sizes = np.array([SHINGLE.get(s.lang, SHINGLE["en"]) for s in sentences])
     rows, keys = [], []
-    for size in (2, 3):
+    for size in sorted(set(SHINGLE.values())):
         m = len(codes) - size + 1
         if m <= 0:
             continue
         key = codes[:m].copy()
         for offset in range(1, size):
             key = (key << np.uint64(21)) | codes[offset:offset + m]
-        valid = (owner[:m] == owner[size - 1:size - 1 + m]) & (codes[size - 1:size - 1 + m] != 0)
+        valid = ((owner[:m] == owner[size - 1:size - 1 + m]) & (codes[size - 1:size - 1 + m] != 0)
+                 & (sizes[owner[:m]] == size))
         rows.append(owner[:m][valid])
         keys.append(key[valid] * np.uint64(4) + np.uint64(size))
     row = np.concatenate(rows) if rows else np.zeros(0, int)
     vocab, col = np.unique(np.concatenate(keys) if keys else np.zeros(0, np.uint64), return_inverse=True)
-    counts = sparse.csr_matrix((np.ones(len(row)), (row, col)), shape=(len(texts), len(vocab)))
+    counts = sparse.csr_matrix((np.ones(len(row)), (row, col)), shape=(len(sentences), len(vocab)))
     counts.data = 1 + np.log(counts.data)
     df = np.bincount(counts.indices, minlength=len(vocab))
-    matrix = counts @ sparse.diags(np.log((1 + len(texts)) / (1 + df)) + 1)
+    matrix = counts @ sparse.diags(np.log((1 + len(sentences)) / (1 + df)) + 1)
     lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     inverse = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
     return sparse.csr_matrix(sparse.diags(inverse) @ matrix)
@@ -170,31 +172,29 @@ def point_count(distinct: int) -> int:
 
 def choose(sentences: Sequence[Sentence], vectors: sparse.csr_matrix, relevance: np.ndarray,
            title: tuple[str, str] | None) -> list[int]:
-    """Points by maximal marginal relevance, never near-duplicating each other or the title."""
+    """Points by maximal marginal relevance among distinct sentences, in source order.
+
+    Distinct: among the POOL most promising sentences, those that near-duplicate neither the
+    title (text, lang) nor an earlier distinct one; so no two points can near-duplicate either.
+    """
     given = units(*title) if title else frozenset()
     found = [units(s.text, s.lang) for s in sentences]
     opening = relevance + np.array([novelty(u - given) for u in found])
     pool = sorted(range(len(sentences)), key=lambda i: (-round(float(opening[i]), 9), i))[:POOL]
-    shingled = {i: shingles(sentences[i].text, sentences[i].lang) for i in pool}
-    blockers = [shingles(*title)] if title else []
+    kept = [shingles(*title)] if title else []
     distinct: list[int] = []
     for i in sorted(pool):
-        if not any(resemblance(shingled[i], b) >= NEAR_DUPLICATE
-                   for b in blockers + [shingled[j] for j in distinct]):
+        grams = shingles(sentences[i].text, sentences[i].lang)
+        if all(resemblance(grams, k) < NEAR_DUPLICATE for k in kept):
             distinct.append(i)
-    wanted = point_count(len(distinct))
+            kept.append(grams)
     chosen = distinct[:1]                 # the lead: the first sentence that does not restate the title
-    while len(chosen) < wanted:
+    while len(chosen) < point_count(len(distinct)):
         covered = given.union(*(found[j] for j in chosen))
-        similar = (vectors[distinct] @ vectors[chosen].T).toarray().max(axis=1) if chosen else np.zeros(len(distinct))
-        gains = [relevance[i] - REDUNDANCY * similar[pos] + novelty(found[i] - covered)
-                 for pos, i in enumerate(distinct)]
-        candidates = [pos for pos, i in enumerate(distinct) if i not in chosen and not any(
-            resemblance(shingled[i], shingled[j]) >= NEAR_DUPLICATE for j in chosen)]
-        if not candidates:
-            break
-        best = max(candidates, key=lambda pos: (round(float(gains[pos]), 9), -distinct[pos]))
-        chosen.append(distinct[best])
+        similar = (vectors[distinct] @ vectors[chosen].T).toarray().max(axis=1)
+        gain = {i: relevance[i] - REDUNDANCY * similar[pos] + novelty(found[i] - covered)
+                for pos, i in enumerate(distinct) if i not in chosen}
+        chosen.append(max(gain, key=lambda i: (round(float(gain[i]), 9), -i)))
     return sorted(chosen)
 
 
@@ -207,7 +207,7 @@ def summarize(story_id: str, title: str | None, snippets: Sequence[Snippet]) -> 
     relevance = np.zeros(0)
     vectors = sparse.csr_matrix((0, 0))
     if sentences:
-        vectors = tfidf([s.text for s in sentences])
+        vectors = tfidf(sentences)
         prior = position_prior(len(sentences))
         relevance = POSITION_WEIGHT * prior + (1 - POSITION_WEIGHT) * centrality(vectors)
     best = sentences[int(np.argmax(relevance))] if sentences else None
