@@ -2,13 +2,13 @@
 
 Points are sentences copied verbatim from the sources (never rewritten), so every point can be
 checked against the snippet it names. Each sentence gets a relevance: a position prior (news puts
-the key facts first) plus its centrality (PageRank over the cosine similarity of character
-n-gram TF-IDF vectors, which needs no Japanese word tokenizer). Points are then picked one at a
-time, maximal-marginal-relevance style: relevance, minus the similarity to points already picked,
-plus a bonus for names and numbers that the title and those points do not mention yet, so a
-late paragraph with the concrete agreements beats a restatement of the lead. A sentence that
-near-duplicates the title or a picked point is never picked. Pure functions: no I/O, same input
-→ same output.
+the key facts first) plus its centrality (cosine to the story's centroid in a character n-gram
+TF-IDF space, which needs no Japanese word tokenizer). The lead is the first point; the others
+are picked one at a time, maximal-marginal-relevance style: relevance, minus the similarity to
+points already picked, plus a bonus for names and numbers that the title and those points do not
+mention yet, so a late paragraph with the concrete agreements beats a restatement of the lead.
+A sentence that near-duplicates the title or a picked point is never picked. Pure functions: no
+I/O, same input → same output.
 """
 from __future__ import annotations
 
