@@ -48,7 +48,7 @@ _LINKS = re.compile(_LINK)
 _NOT_WORD = re.compile(r"[\W_]++")
 _NUMBER = r"(?!(?<=\()\d{1,2}\))\d++(?:[.,]\d++)*+"     # not a list marker such as (4)
 _NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve twenty thirty forty
-    fifty hundred hundreds thousand thousands million millions billion billions dozen dozens half""".split())
+    fifty hundred thousand million billion half""".split())     # not "hundreds of": vague is no fact
 _UNITS = {
     "en": re.compile(rf"\b(?:{_NUMBER}|[A-Z][\w'’-]*+|(?:{'|'.join(sorted(_NUMBER_WORDS))})\b)"),
     "ja": re.compile(rf"{_NUMBER}|[ァ-ヴー]{{2,}}+|[A-Za-z]{{2,}}+|"
