@@ -110,41 +110,57 @@ def timed(snippets: list[Snippet], runs: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
+def rate(part: float, whole: float) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
+
+
+def report_quality(lang: str) -> bool:
+    """Print the figures of one language; whether its goals are met."""
+    stories = load(DATA / f"{lang}.json")
+    totals = evaluate(stories, lang)
+    for method, t in totals.items():
+        print(f"{lang:5} {method:8} {rate(t['found'], t['facts']):>13}  {rate(t['found+quotes'], t['facts']):>15}"
+              f"  {int(t['dups']):>3}/{int(t['pairs']):<3} = {rate(t['dups'], t['pairs']):>4}"
+              f"  {t['n'] / len(stories):>12.1f}")
+    held_out = [s for s in stories if s.get("written_after_tuning")]
+    if held_out:
+        late = evaluate(held_out, lang)
+        print(f"{lang:5} (the {len(held_out)} stories written after tuning: points "
+              f"{rate(late['points']['found'], late['points']['facts'])}, "
+              f"lead-5 {rate(late['lead-5']['found'], late['lead-5']['facts'])})")
+    points, lead5 = totals["points"], totals["lead-5"]
+    return (points["found"] >= lead5["found"] and points["found+quotes"] >= 0.8 * points["facts"]
+            and points["dups"] == 0)
+
+
+def report_demo() -> bool:
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    fields = summarize(demo["id"], demo["title"], [Snippet(s["lang"], s["kind"], s["text"], s["attribution"])
+                                                   for s in demo["snippets"]])
+    shown = [f.source_text for f in fields if f.role in ("title", "point")]
+    dups = sum(near_duplicate(a, b, "en") for a, b in itertools.combinations(shown, 2))
+    print(f"demo story: {len(shown) - 1} points, {dups} near-duplicate pairs among the title and points")
+    return dups == 0
+
+
+def report_speed(lang: str, runs: int) -> bool:
+    settings = Settings()
+    snippets = largest_story(lang, load(DATA / f"{lang}.json"), settings.max_body_bytes, settings.max_snippets)
+    ms, cpu = timed(snippets, runs)
+    print(f"largest story ({lang}): {len(snippets)} snippets, {sum(len(s.text) for s in snippets)} characters, "
+          f"{ms:.0f} ms wall, {cpu:.0f} ms CPU (medians of {runs})")
+    return ms < 300
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9, help="timed runs of the largest story")
     args = parser.parse_args()
-    settings = Settings()
-    demo = json.loads(DEMO.read_text(encoding="utf-8"))
-    ok = True
     print("lang  method   recall(points)  recall(+quotes)  near-duplicate pairs  points/story")
-    for lang in ("en", "ja"):
-        stories = load(DATA / f"{lang}.json")
-        totals = evaluate(stories, lang)
-        for method, t in totals.items():
-            print(f"{lang:5} {method:8} {t['found'] / t['facts']:>13.0%}  {t['found+quotes'] / t['facts']:>15.0%}"
-                  f"  {int(t['dups']):>3}/{int(t['pairs']):<3} = {t['dups'] / t['pairs']:>5.1%}  {t['n'] / len(stories):>12.1f}")
-        held_out = [s for s in stories if s.get("written_after_tuning")]
-        if held_out:
-            t = evaluate(held_out, lang)
-            print(f"{lang:5} (of which {len(held_out)} stories written after tuning: points {t['points']['found'] / t['points']['facts']:.0%},"
-                  f" lead-5 {t['lead-5']['found'] / t['lead-5']['facts']:.0%})")
-        points, lead5 = totals["points"], totals["lead-5"]
-        ok &= points["found"] >= lead5["found"] and points["found+quotes"] >= 0.8 * points["facts"]
-        ok &= points["dups"] == 0
-    demo_fields = summarize(demo["id"], demo["title"], [Snippet(s["lang"], s["kind"], s["text"], s["attribution"])
-                                                         for s in demo["snippets"]])
-    shown = [f.source_text for f in demo_fields if f.role in ("title", "point")]
-    demo_dups = sum(near_duplicate(a, b, "en") for a, b in itertools.combinations(shown, 2))
-    print(f"demo story: {len(shown) - 1} points, {demo_dups} near-duplicate pairs with the title")
-    ok &= demo_dups == 0
-    for lang in ("en", "ja"):
-        snippets = largest_story(lang, load(DATA / f"{lang}.json"), settings.max_body_bytes, settings.max_snippets)
-        ms, cpu = timed(snippets, args.runs)
-        print(f"largest story ({lang}): {len(snippets)} snippets, {sum(len(s.text) for s in snippets)} characters, "
-              f"{ms:.0f} ms wall, {cpu:.0f} ms CPU (medians of {args.runs})")
-        ok &= ms < 300
-    print("goals met" if ok else "GOALS NOT MET")
+    ok = [report_quality(lang) for lang in ("en", "ja")]
+    ok.append(report_demo())
+    ok += [report_speed(lang, args.runs) for lang in ("en", "ja")]
+    print("goals met" if all(ok) else "GOALS NOT MET")
 
 
 if __name__ == "__main__":
