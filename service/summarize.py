@@ -1,40 +1,61 @@
 """Snippets → a verifiable extractive summary: title, key points, quotes, headings.
 
 Points are sentences copied verbatim from the sources (never rewritten), so every point can be
-checked against the snippet it names. Sentences are ranked LexRank-style: a graph whose edges are
-the cosine similarity of character 2–3-gram TF-IDF vectors (works for Japanese without a word
-tokenizer), scored with PageRank. Pure functions: no I/O, same input → same output.
+checked against the snippet it names. Each sentence gets a relevance: a position prior (news puts
+the key facts first) plus its centrality (cosine to the story's centroid in a character n-gram
+TF-IDF space, which needs no Japanese word tokenizer). The lead is the first point; the others
+are picked one at a time, maximal-marginal-relevance style: relevance, minus the similarity to
+points already picked, plus a bonus for names and numbers that the title and those points do not
+mention yet, so a late paragraph with the concrete agreements beats a restatement of the lead.
+A sentence that near-duplicates the title or a picked point is never picked. Pure functions: no
+I/O, same input → same output.
 """
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 from scipy import sparse
 
+from service import sentences as splitter
 from service.domain import Field, Snippet
-from service.text import detect_source_lang, segmenter
+from service.text import detect_source_lang
 
 POINT_KINDS = ("paragraph",)             # the reporting; quotes repeat it, headings are labels
 FALLBACK_POINT_KINDS = ("post",)         # posts are shown as quotes; points only when no paragraph
 QUOTE_KINDS = ("quote", "post")
-MIN_POINTS, MAX_POINTS, SENTENCES_PER_POINT = 2, 5, 3
-NEAR_DUPLICATE = 0.8                      # cosine above which two sentences say the same thing
-NEIGHBOURS = 10                           # links kept per sentence in the similarity graph
+MIN_POINTS, MAX_POINTS = 2, 5
+SHINGLE = {"en": 3, "ja": 2}              # character n-grams of the near-duplicate measure
+NEAR_DUPLICATE = 0.5                      # resemblance from which two texts say the same thing
+LEAD_SPAN = 5.0                           # the position prior halves after this many sentences
+POSITION_WEIGHT = 0.6                     # share of the position prior in a sentence's relevance
+REDUNDANCY = 0.3                          # weight of the similarity to points already picked
+NOVELTY = 1.2                             # bonus for a number not given yet: outweighs the lead's head start…
+NAME_WEIGHT = 0.3                         # …where a new name counts this much of a new number
+POOL = 60                                 # best sentences considered for points
 MIN_CHARS = {"en": 15, "ja": 6}           # word characters; shorter fragments are debris
 
-# Creating a segmenter compiles many rules; do it once per language.
 # Possessive quantifiers (Python 3.11+): no backtracking, so no exponential time on hostile text.
 _URL = r"(?:https?://\S++|www\.\S++|[\w-]++(?:\.[\w-]++)++/\S*+)"
 _LINK = rf"(?:{_URL}|[@#][\w.]++)"
 _ONLY_LINKS = re.compile(rf"(?:{_LINK}|[\W_])*+")
 _TRAILING_LINKS = re.compile(rf"(?:\s*+(?:{_URL}|#[\w.]++))++\s*+$")   # a trailing @handle is content
+_LINKS = re.compile(_LINK)
+_NOT_WORD = re.compile(r"[\W_]++")
+_NUMBER = r"(?!(?<=\()\d{1,2}\))\d++(?:[.,]\d++)*+"     # not a list marker such as (4)
+_NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve twenty thirty forty
+    fifty hundred thousand million billion half""".split())     # not "hundreds of": vague is no fact
+_UNITS = {
+    "en": re.compile(rf"\b(?:{_NUMBER}|[A-Z][\w'’-]*+|(?:{'|'.join(sorted(_NUMBER_WORDS))})\b)"),
+    "ja": re.compile(rf"{_NUMBER}|[ァ-ヴー]{{2,}}+|[A-Za-z]{{2,}}+|"
+                     rf"[\u4e00-\u9fff々]{{1,4}}?(?:県|市|町|村|省|庁|党|社|府|都|区|駅|港|銀行|大学|首相|大統領)"),
+}
+_NOT_NAMES = frozenset("The A An In On At He She It They We I This That But And Under After Officials".split())
+_LINK_MARKS = ("/", "@", "#", "www.")
 
 
 @dataclass(frozen=True)
@@ -45,109 +66,135 @@ class Sentence:
 
 
 def split_sentences(index: int, snippet: Snippet) -> list[Sentence]:
-    """Sentences of one snippet, without trailing links and without link-only or tiny fragments.
-
-    Segments that pysbd changed (so they are no longer found in the text) are dropped: a point
-    must be quotable from its source.
-    """
+    """Sentences of one snippet, without trailing links and without link-only or tiny fragments."""
     lang = snippet.lang if snippet.lang in ("en", "ja") else detect_source_lang(snippet.text)
     kept, debris = [], []
-    for segment in segmenter(lang).segment(snippet.text):
-        text = _TRAILING_LINKS.sub("", segment).strip()
-        if not text or text not in snippet.text or _ONLY_LINKS.fullmatch(text):
+    for segment in splitter.split(snippet.text, lang):
+        linked = any(mark in segment for mark in _LINK_MARKS)     # most sentences: skip the link regexes
+        text = _TRAILING_LINKS.sub("", segment).strip() if linked else segment
+        if not text or linked and _ONLY_LINKS.fullmatch(text):
             continue
-        words = re.sub(_LINK, "", text)
-        long_enough = sum(ch.isalnum() for ch in words) >= MIN_CHARS.get(lang, MIN_CHARS["en"])
+        words = _LINKS.sub("", text) if linked else text
+        long_enough = len(_NOT_WORD.sub("", words)) >= MIN_CHARS.get(lang, MIN_CHARS["en"])
         (kept if long_enough else debris).append(Sentence(index, lang, text))
     return kept or debris   # a snippet of only short sentences still says something
 
 
-def _ngrams(text: str) -> Counter:
-    """Character 2- and 3-grams of the normalized text, ignoring punctuation and case."""
-    norm = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
-    return Counter(norm[i:i + n] for n in (2, 3) for i in range(len(norm) - n + 1))
+def shingles(text: str, lang: str) -> frozenset[str]:
+    """Character n-grams of the text, ignoring case, width, spaces and punctuation."""
+    norm = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
+    n = SHINGLE.get(lang, SHINGLE["en"])
+    return frozenset(norm[i:i + n] for i in range(len(norm) - n + 1)) if len(norm) >= n else frozenset({norm})
 
 
-def _tfidf(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Rows: L2-normalized TF-IDF vectors of the texts' character n-grams (sublinear tf)."""
-    counts = [_ngrams(t) for t in texts]
-    vocab = {g: i for i, g in enumerate(sorted({g for c in counts for g in c}))}
-    cols = [vocab[g] for c in counts for g in c]
-    rows = [r for r, c in enumerate(counts) for _ in c]
-    tf = [1 + math.log(n) for c in counts for n in c.values()]
-    idf = np.log((1 + len(texts)) / (1 + np.bincount(cols, minlength=len(vocab)))) + 1
-    matrix = sparse.csr_matrix((tf, (rows, cols)), shape=(len(texts), len(vocab))) @ sparse.diags(idf)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+def resemblance(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared n-grams over the larger text's n-grams: 1 for copies, low if either adds much."""
+    return len(a & b) / max(len(a), len(b)) if a and b else 0.0
+
+
+def near_duplicate(a: str, b: str, lang: str) -> bool:
+    """Whether two texts say the same thing nearly word for word (see NEAR_DUPLICATE)."""
+    return resemblance(shingles(a, lang), shingles(b, lang)) >= NEAR_DUPLICATE
+
+
+def units(text: str, lang: str) -> frozenset[str]:
+    """The names and numbers of a sentence: what a later paragraph can add to the lead.
+
+    English names are capitalized words, except a sentence's first word (capitalized anyway).
+    """
+    text = unicodedata.normalize("NFKC", text)
+    found = _UNITS.get(lang, _UNITS["en"]).findall(text)
+    if lang != "ja" and found and text.startswith(found[0]) and found[0].lower() not in _NUMBER_WORDS:
+        found = found[1:]
+    return frozenset(u.replace(",", "").lower() for u in found if u not in _NOT_NAMES)
+
+
+def novelty(new: frozenset[str]) -> float:
+    """The bonus for a sentence's names and numbers not given yet; numbers are the harder facts."""
+    weight = sum(1.0 if u[0].isdigit() or u in _NUMBER_WORDS else NAME_WEIGHT for u in new)
+    return NOVELTY * min(1.0, weight)
+
+
+def tfidf(sentences: Sequence[Sentence]) -> sparse.csr_matrix:
+    """Rows: L2-normalized TF-IDF vectors of the sentences' character n-grams (sublinear tf).
+
+    The n-grams are those of the near-duplicate measure (SHINGLE), hashed with numpy (21 bits
+    per code point), so a story at the size limit takes milliseconds, not most of a second.
+    """
+    norms = [_NOT_WORD.sub("", unicodedata.normalize("NFKC", s.text).lower()) for s in sentences]
+    codes = np.frombuffer("\0".join(norms).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    owner = np.repeat(np.arange(len(norms)), [len(t) + 1 for t in norms])[:len(codes)]
+    sizes = np.array([SHINGLE.get(s.lang, SHINGLE["en"]) for s in sentences])
+    rows, keys = [], []
+    for size in sorted(set(SHINGLE.values())):
+        m = len(codes) - size + 1
+        if m <= 0:
+            continue
+        key = codes[:m].copy()
+        for offset in range(1, size):
+            key = (key << np.uint64(21)) | codes[offset:offset + m]
+        valid = ((owner[:m] == owner[size - 1:size - 1 + m]) & (codes[size - 1:size - 1 + m] != 0)
+                 & (sizes[owner[:m]] == size))
+        rows.append(owner[:m][valid])
+        keys.append(key[valid] * np.uint64(4) + np.uint64(size))
+    row = np.concatenate(rows) if rows else np.zeros(0, int)
+    vocab, col = np.unique(np.concatenate(keys) if keys else np.zeros(0, np.uint64), return_inverse=True)
+    counts = sparse.csr_matrix((np.ones(len(row)), (row, col)), shape=(len(sentences), len(vocab)))
+    counts.data = 1 + np.log(counts.data)
+    df = np.bincount(counts.indices, minlength=len(vocab))
+    matrix = counts @ sparse.diags(np.log((1 + len(sentences)) / (1 + df)) + 1)
+    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    inverse = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
     return sparse.csr_matrix(sparse.diags(inverse) @ matrix)
 
 
-def similarity_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Cosine similarity of the sentences as a symmetric k-nearest-neighbour graph.
+def position_prior(n: int) -> np.ndarray:
+    """1 for the first sentence, halving after LEAD_SPAN sentences: the lead carries the news."""
+    return 1.0 / (1.0 + np.arange(n) / LEAD_SPAN)
 
-    Each sentence keeps only its NEIGHBOURS strongest links: a story at the size limits has
-    thousands of sentences, and the full graph would take minutes and gigabytes. A relative cut
-    also suits both languages, where an absolute one would not (Japanese cosines run much lower).
+
+def centrality(vectors: sparse.csr_matrix) -> np.ndarray:
+    """Cosine similarity of each sentence to the story's centroid, scaled to max 1.
+
+    What most sentences talk about is what the story is about (MEAD's centroid score); one
+    sparse product, where a PageRank over the sentence graph took seconds at the size limits.
     """
-    matrix, n = _tfidf(texts), len(texts)
-    k = min(NEIGHBOURS, n - 1)
-    rows, cols, vals = [np.zeros(0, int)], [np.zeros(0, int)], [np.zeros(0)]
-    for start in range(0, n if k > 0 else 0, 256):            # blocks bound the memory
-        block = (matrix[start:start + 256] @ matrix.T).toarray()
-        block[np.arange(len(block)), np.arange(start, start + len(block))] = 0.0
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        rows.append(np.repeat(np.arange(start, start + len(block)), k))
-        cols.append(top.ravel())
-        vals.append(np.take_along_axis(block, top, axis=1).ravel())
-    sims = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                             shape=(n, n))
-    sims = sparse.csr_matrix(sims.maximum(sims.T))
-    sims.eliminate_zeros()
-    return sims
+    centroid = np.asarray(vectors.sum(axis=0)).ravel()
+    length = np.linalg.norm(centroid)
+    scores = vectors @ (centroid / length) if length > 0 else np.zeros(vectors.shape[0])
+    return scores / scores.max() if scores.max() > 0 else scores
 
 
-def rank(sims: sparse.csr_matrix) -> list[int]:
-    """Sentence positions, most central first; ties go to the earlier sentence.
+def point_count(distinct: int) -> int:
+    """Two points for every three distinct sentences (rounded up), within 2–5, never more than there are."""
+    return min(distinct, max(MIN_POINTS, min(MAX_POINTS, math.ceil(distinct * 2 / 3))))
 
-    PageRank's teleport favours earlier sentences (weight 1/sqrt(order+1)): news puts the key
-    fact first, and sentences with no neighbours (e.g. the only Japanese ones) need some prior.
+
+def choose(sentences: Sequence[Sentence], vectors: sparse.csr_matrix, relevance: np.ndarray,
+           title: tuple[str, str] | None) -> list[int]:
+    """Points by maximal marginal relevance among distinct sentences, in source order.
+
+    Distinct: among the POOL most promising sentences, those that near-duplicate neither the
+    title (text, lang) nor an earlier distinct one; so no two points can near-duplicate either.
     """
-    n = sims.shape[0]
-    graph = nx.from_scipy_sparse_array(sims)
-    prior = {i: 1 / math.sqrt(i + 1) for i in range(n)}
-    try:
-        scores = nx.pagerank(graph, weight="weight", personalization=prior, max_iter=500, tol=1e-10)
-    except nx.PowerIterationFailedConvergence:   # fall back to weighted degree
-        degree = np.asarray(sims.sum(axis=1)).ravel()
-        scores = {i: float(degree[i]) for i in range(n)}
-    return sorted(range(n), key=lambda i: (-round(scores[i], 9), i))
-
-
-def point_count(n_sentences: int) -> int:
-    """More text, more points: about one per three sentences, within 2–5, never more than exist."""
-    wanted = max(MIN_POINTS, min(MAX_POINTS, math.ceil(n_sentences / SENTENCES_PER_POINT)))
-    return min(wanted, n_sentences)
-
-
-def choose(order: Sequence[int], sentences: Sequence[Sentence], sims: sparse.csr_matrix, k: int) -> list[int]:
-    """Top-k by rank, spread over snippets, never two near-duplicates unless too few remain."""
-    pairs = sparse.triu(sims >= NEAR_DUPLICATE).tocoo()
-    twins = {(int(i), int(j)) for i, j in zip(pairs.row, pairs.col, strict=True)}
-    twins |= {(j, i) for i, j in twins}
-    fresh: list[int] = []
-    same_snippet: list[int] = []
-    duplicates: list[int] = []
-    for i in order:
-        if len(fresh) == k:
-            break
-        if any((i, j) in twins for j in fresh + same_snippet[:k]):   # only these can be chosen
-            duplicates.append(i)
-        elif any(sentences[i].index == sentences[j].index for j in fresh):
-            same_snippet.append(i)
-        else:
-            fresh.append(i)
-    chosen = (fresh + same_snippet)[:k]
-    chosen += duplicates[:max(0, min(k, MIN_POINTS) - len(chosen))]
+    given = units(*title) if title else frozenset()
+    found = [units(s.text, s.lang) for s in sentences]
+    opening = relevance + np.array([novelty(u - given) for u in found])
+    pool = sorted(range(len(sentences)), key=lambda i: (-round(float(opening[i]), 9), i))[:POOL]
+    kept = [shingles(*title)] if title else []
+    distinct: list[int] = []
+    for i in sorted(pool):
+        grams = shingles(sentences[i].text, sentences[i].lang)
+        if all(resemblance(grams, k) < NEAR_DUPLICATE for k in kept):
+            distinct.append(i)
+            kept.append(grams)
+    chosen = distinct[:1]                 # the lead: the first sentence that does not restate the title
+    while len(chosen) < point_count(len(distinct)):
+        covered = given.union(*(found[j] for j in chosen))
+        similar = (vectors[distinct] @ vectors[chosen].T).toarray().max(axis=1)
+        gain = {i: relevance[i] - REDUNDANCY * similar[pos] + novelty(found[i] - covered)
+                for pos, i in enumerate(distinct) if i not in chosen}
+        chosen.append(max(gain, key=lambda i: (round(float(gain[i]), 9), -i)))
     return sorted(chosen)
 
 
@@ -157,15 +204,20 @@ def summarize(story_id: str, title: str | None, snippets: Sequence[Snippet]) -> 
     Never raises on thin input: it returns whatever of the summary the snippets allow.
     """
     sentences = _candidates(snippets, POINT_KINDS) or _candidates(snippets, FALLBACK_POINT_KINDS)
-    sims = similarity_matrix([s.text for s in sentences])
-    order = rank(sims)
-    points = [sentences[i] for i in choose(order, sentences, sims, point_count(len(sentences)))]
+    relevance = np.zeros(0)
+    vectors = sparse.csr_matrix((0, 0))
+    if sentences:
+        vectors = tfidf(sentences)
+        prior = position_prior(len(sentences))
+        relevance = POSITION_WEIGHT * prior + (1 - POSITION_WEIGHT) * centrality(vectors)
+    best = sentences[int(np.argmax(relevance))] if sentences else None
+    head = _title(title, snippets, best)
+    picked = choose(sentences, vectors, relevance, (head[2], head[1]) if head else None)
 
     out: list[tuple[str, int | None, str, str, str | None]] = []   # role, from, lang, text, attr
-    head = _title(title, snippets, sentences[order[0]] if order else None)
     if head:
         out.append(("title", *head, None))
-    out += [("point", p.index, p.lang, p.text, None) for p in points]
+    out += [("point", sentences[i].index, sentences[i].lang, sentences[i].text, None) for i in picked]
     out += [("quote", i, s.lang, s.text.strip(), s.attribution)
             for i, s in enumerate(snippets) if s.kind in QUOTE_KINDS and s.text.strip()]
     out += [("heading", i, s.lang, s.text.strip(), None)
@@ -182,7 +234,7 @@ def _candidates(snippets: Sequence[Snippet], kinds: tuple[str, ...]) -> list[Sen
 
 def _title(title: str | None, snippets: Sequence[Snippet],
            best: Sentence | None) -> tuple[int | None, str, str] | None:
-    """Editor title, else the headline, else the most central sentence, else any snippet text."""
+    """Editor title, else the headline, else the most relevant sentence, else any snippet text."""
     if title and title.strip():
         return None, detect_source_lang(title), title.strip()
     headlines = [(i, s) for i, s in enumerate(snippets) if s.kind == "headline" and s.text.strip()]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.domain import Snippet
-from service.summarize import split_sentences, summarize
+from service.summarize import near_duplicate, point_count, split_sentences, summarize
 
 DEMO = Path(__file__).resolve().parents[1] / "service" / "demo" / "lee-jae-myung-visits-japan.json"
 
@@ -111,8 +111,7 @@ def test_japanese_story_points():
     fields = summarize("tsuyu-ake", None, snippets)
     assert roles(fields, "title")[0].source_text == "関東甲信で梅雨明け　平年より7日早く"
     points = roles(fields, "point")
-    # 12 sentences → about one point per three sentences
-    assert len(points) == 4
+    assert len(points) == 5          # 12 distinct sentences: the most the rule allows
     for p in points:
         assert p.source_lang == "ja"
         assert snippets[p.source_index].kind == "paragraph"
@@ -124,7 +123,7 @@ def test_japanese_story_points():
     assert keys == sorted(keys)
     # the lead (the news itself) is chosen, and the points cover every paragraph
     assert points[0].source_text == "気象庁は12日、関東甲信地方が梅雨明けしたとみられると発表した。"
-    assert [p.source_index for p in points] == [1, 2, 3, 4]
+    assert {p.source_index for p in points} == {1, 2, 3, 4}
     (quote,) = roles(fields, "quote")
     assert (quote.source_index, quote.attribution) == (5, "気象の専門家")
 
@@ -144,11 +143,13 @@ def test_empty_story():
     assert (title.role, title.position, title.source_index, title.source_text) == ("title", 0, None, "Editor title")
 
 
-def test_one_sentence_story_gives_one_point():
+def test_one_sentence_story_is_its_title_and_not_repeated_as_a_point():
     snippets = [Snippet("en", "paragraph", "The city council approved the new budget on Tuesday.", "Reuters")]
     fields = summarize("one", None, snippets)
-    assert [(f.role, f.source_index, f.source_text) for f in fields] == [
-        ("title", 0, snippets[0].text), ("point", 0, snippets[0].text)]
+    assert [(f.role, f.source_index, f.source_text) for f in fields] == [("title", 0, snippets[0].text)]
+    headed = [Snippet("en", "headline", "Council passes budget", "Reuters"), *snippets]
+    assert [(f.role, f.source_text) for f in summarize("one", None, headed)] == [
+        ("title", "Council passes budget"), ("point", snippets[0].text)]
 
 
 def test_title_falls_back_to_the_best_sentence_without_headline():
@@ -161,11 +162,12 @@ def test_title_falls_back_to_the_best_sentence_without_headline():
 
 def test_near_duplicates_are_not_both_chosen():
     text = "The central bank raised interest rates by half a point on Thursday."
-    snippets = [Snippet("en", "paragraph", text, "A"), Snippet("en", "paragraph", text, "B"),
+    snippets = [Snippet("en", "headline", "Rates up", "A"),
+                Snippet("en", "paragraph", text, "A"), Snippet("en", "paragraph", text, "B"),
                 Snippet("en", "paragraph", "Markets fell sharply after the announcement in Frankfurt.", "C"),
                 Snippet("en", "paragraph", "Analysts expect another rise before the end of the year.", "D")]
     points = roles(summarize("dup", None, snippets), "point")
-    assert len(points) == 2
+    assert [p.source_index for p in points] == [1, 3]     # 3 distinct sentences → 2 points, the lead first
     assert sum(p.source_text == text for p in points) == 1
 
 
@@ -178,12 +180,14 @@ def test_link_only_or_tiny_snippets_do_not_crash(text):
 
 
 def test_one_long_paragraph_still_gives_several_points():
-    topics = ["budget", "schools", "roads", "housing", "parks", "taxes", "police"]
-    text = " ".join(f"The council also debated {t} spending for the coming year at length." for t in topics)
+    text = ("The council approved a budget of $4 billion on Monday. Schools will receive 30 new teachers. "
+            "Road repairs in Eastfield start in May. Housing grants double to 2,000 families. "
+            "Parks get longer opening hours in summer. Property taxes stay flat for a third year. "
+            "The police force adds a unit for online fraud.")
     points = roles(summarize("long", None, [Snippet("en", "paragraph", text, "AP")]), "point")
-    assert len(points) == 3          # 7 sentences → ceil(7 / 3)
+    assert len(points) == 4          # 7 sentences, one is the title → 6 distinct → ceil(6 × 2/3)
     assert all(p.source_index == 0 and p.source_text in text for p in points)
-    assert len({p.source_text for p in points}) == 3
+    assert len({p.source_text for p in points}) == 4
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -230,7 +234,7 @@ def test_any_input_gives_a_well_formed_summary(title, snippets):
 
 
 def test_threads_summarizing_at_once_get_their_own_sentences():
-    """gunicorn serves with threads; a shared pysbd segmenter mixed up their texts."""
+    """gunicorn serves with threads; a shared segmenter (pysbd, once) mixed up their texts."""
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
@@ -247,3 +251,162 @@ def test_threads_summarizing_at_once_get_their_own_sentences():
                 assert results == expected
     finally:
         sys.setswitchinterval(interval)
+
+
+# --- near-duplicates: a measure on character n-grams (3-grams en, 2-grams ja) --------------------
+
+@pytest.mark.parametrize("a, b, lang, same", [
+    ("Flooding has closed Route 9 across the valley, police said on Sunday.",
+     "Flooding closed Route 9 across the valley on Sunday, police said.", "en", True),          # restated
+    ("Storm Ilsa brought record rain to the northern coast on Monday, forcing thousands from their homes.",
+     "Storm Ilsa has brought record rain to the northern coast, forcing thousands of people from their homes.",
+     "en", True),
+    ("Storm Ilsa brings record rain to the northern coast",                                      # headline vs a
+     "Storm Ilsa has brought record rain to the northern coast, forcing thousands of people from their homes.",
+     "en", False),                                                                               # lead that adds
+    ("Storm Ilsa brings record rain", "In Kelby, 312 millimetres of rain fell in 24 hours.", "en", False),
+    ("台風12号の影響で、西日本では記録的な大雨となっています。",
+     "台風12号の影響で西日本では記録的な大雨となり、各地で被害が出ています。", "ja", True),
+    ("北浜市と南港市　広域連携協定を締結", "北浜市と南港市は、広域連携協定を締結しました。", "ja", True),
+    ("台風12号　西日本で記録的大雨", "台風12号の影響で西日本では記録的な大雨となり、各地で被害が出ています。", "ja", False),
+    ("高知県の山間部では、24時間の雨量が650ミリに達した。", "愛媛県では土砂崩れで住宅2棟が巻き込まれた。", "ja", False),
+    ("ＡＢＣ銀行、利上げ。", "ABC銀行、利上げ", "ja", True),                                     # width, punctuation
+])
+def test_near_duplicate_measure(a, b, lang, same):
+    assert near_duplicate(a, b, lang) is same
+    assert near_duplicate(b, a, lang) is same
+
+
+def test_point_count_rule():
+    assert [point_count(n) for n in range(10)] == [0, 1, 2, 2, 3, 4, 4, 5, 5, 5]
+
+
+# --- regressions, one per failure mode of issue 11, in en and ja ----------------------------------
+
+def story(lang, headline, paragraphs, quotes=()):
+    snippets = [Snippet(lang, "headline", headline, "wire")] if headline else []
+    snippets += [Snippet(lang, "paragraph", p, "wire") for p in paragraphs]
+    return snippets + [Snippet(lang, "quote", q, "someone") for q in quotes]
+
+
+BROADCAST = {
+    "en": ("Flooding closes Route 9 across the valley", [
+        "Flooding has closed Route 9 across the valley, police said on Sunday.",
+        "Flooding closed Route 9 across the valley on Sunday, police said. Drivers were told to avoid the area.",
+        "The river rose 2.5 metres overnight after 140 millimetres of rain.",
+        "About 300 homes in Millbrook were evacuated.",
+        "The road is expected to reopen on Wednesday."]),
+    "ja": ("北浜市と南港市　広域連携協定を締結", [
+        "北浜市と南港市は、広域連携協定を締結しました。両市の市長が協定書に署名しました。",
+        "北浜市と南港市は広域連携協定を締結し、両市の市長が協定書に署名しました。",
+        "共同で運営するごみ処理施設は2028年度に稼働する予定です。",
+        "事業費はおよそ120億円と見込まれています。",
+        "路線バスの相互乗り入れは来年4月から始まります。"]),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_restated_headline_and_lead_are_not_repeated(lang):
+    headline, paragraphs = BROADCAST[lang]
+    fields = summarize("b", None, story(lang, headline, paragraphs))
+    shown = [f.source_text for f in fields if f.role in ("title", "point")]
+    assert shown[0] == headline and len(shown) >= 4
+    assert not [(a, b) for i, a in enumerate(shown) for b in shown[i + 1:] if near_duplicate(a, b, lang)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_without_headline_the_title_sentence_is_not_point_one(lang):
+    _, paragraphs = BROADCAST[lang]
+    fields = summarize("b", None, story(lang, None, paragraphs))
+    title, points = roles(fields, "title")[0], roles(fields, "point")
+    assert points and all(not near_duplicate(title.source_text, p.source_text, lang) for p in points)
+
+
+LATE_AGREEMENTS = {
+    "en": ("Leaders meet in Port Halden", [
+        "The leaders of Norland and Vessia met in Port Halden on Saturday for two days of talks.",
+        "The meeting was held in the old harbour hall. Both leaders praised the hosts.",
+        "Relations had been strained for years. Both sides said the talks were friendly.",
+        "Vessia will lift its ban on seafood imports from January 1.",
+        "A joint fund of 2.4 billion euros will pay for port upgrades.",
+        "Visa-free stays of up to 90 days begin in June."]),
+    "ja": ("ノルランド首相が来日", [
+        "来日中のノルランドのケスラー首相は10日、山川首相と会談した。",
+        "会談は首相官邸で行われた。両首脳は和やかな雰囲気で意見を交わした。",
+        "両国の関係はこれまで停滞していた。双方は今回の会談を歓迎した。",
+        "2030年までに年間30万トンの水素を日本に供給することで合意した。",
+        "洋上風力の技術開発に総額5000億円を投じる。",
+        "ワーキングホリデーの定員を3000人に増やすことも決めた。"]),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_concrete_agreements_listed_late_are_chosen(lang):
+    headline, paragraphs = LATE_AGREEMENTS[lang]
+    snippets = story(lang, headline, paragraphs)
+    points = roles(summarize("late", None, snippets), "point")
+    assert len(points) == 5                               # 9 distinct sentences: up to five points
+    assert points[0].source_text == paragraphs[0]         # the lead stays
+    assert {p.source_index for p in points} >= {4, 5, 6}  # every agreement, though listed last
+
+
+def test_japanese_quotes_lists_and_stops_inside_quotes_stay_whole_sentences():
+    lead = "政府は14日、子育て支援の新たな計画を決定した。"
+    listed = ("計画には、(1)児童手当の拡大、(2)保育士の給与の月3万円引き上げ、(3)出産費用の無償化、"
+              "(4)育児休業給付の拡充、(5)放課後児童クラブの定員30万人増が盛り込まれた。")
+    quoted = "担当相は「社会全体で取り組む。それが必要だ。」と強調した。"
+    wide = "財源は年間およそ3兆6000億円（国と地方の合計）と見込まれる。"
+    snippets = story("ja", "子育て支援の新計画", [lead + quoted + listed + wide])
+    assert [s.text for s in split_sentences(1, snippets[1])] == [lead, quoted, listed, wide]
+    points = roles(summarize("ja-text", None, snippets), "point")
+    assert len(points) == 3 and all(p.source_text in (lead, quoted, listed, wide) for p in points)
+    assert points[0].source_text == lead
+
+
+def test_english_quotes_parentheses_and_ellipses_stay_whole_sentences():
+    sentences = ['"Prices are rising faster than wages. That cannot go on," Gov. Marsh told reporters on Monday.',
+                 "Seven of the nine members (including Dr. Ng) voted for the increase to 0.75 percent.",
+                 "Economists expect one more increase... but not before October.",
+                 "The U.S. dollar fell 1.2 percent against the eastmark."]
+    snippets = story("en", "Rates rise", [" ".join(sentences)])
+    assert [s.text for s in split_sentences(1, snippets[1])] == sentences
+    points = roles(summarize("en-text", None, snippets), "point")
+    assert len(points) == 3 and all(p.source_text in sentences for p in points)
+    assert points[0].source_text == sentences[0]
+
+
+# --- properties over generated stories --------------------------------------------------------
+
+WORDS = st.sampled_from("harbour council minister river budget school rail storm vaccine market "
+                        "tariff festival bridge museum factory election".split())
+NAMES = st.sampled_from(["Kelby", "Norland", "Merrow", "Tarven", "Ohlsen", "Vessia", "Arnhold"])
+EN_SENTENCE = st.builds(lambda name, words, n: f"{name} said the {' '.join(words)} plan would cost {n} crowns.",
+                        NAMES, st.lists(WORDS, min_size=1, max_size=6), st.integers(1, 10**6))
+JA_SENTENCE = st.builds(lambda a, b, n: f"{a}は{b}の計画に{n}億円を投じると発表した。",
+                        st.sampled_from(["北浜市", "南港市", "政府", "県", "同社"]),
+                        st.sampled_from(["港湾", "鉄道", "学校", "病院", "水道", "道路"]), st.integers(1, 10**5))
+STORY = st.sampled_from(["en", "ja"]).flatmap(lambda lang: st.tuples(
+    st.just(lang), st.none() | st.just("見出し" if lang == "ja" else "A headline"),
+    st.lists(st.lists(EN_SENTENCE if lang == "en" else JA_SENTENCE, min_size=1, max_size=4), min_size=1, max_size=8)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(STORY)
+def test_points_are_unique_verbatim_traceable_and_two_to_five(generated):
+    lang, headline, paragraphs = generated
+    snippets = story(lang, headline, [("" if lang == "ja" else " ").join(p) for p in paragraphs])
+    fields = summarize("gen", None, snippets)
+    title, points = roles(fields, "title")[0], roles(fields, "point")
+    texts = [p.source_text for p in points]
+    assert len(set(texts)) == len(texts) <= 5
+    for p in points:
+        assert snippets[p.source_index].kind == "paragraph" and p.source_text in snippets[p.source_index].text
+    shown = [title.source_text, *texts]
+    assert not [(a, b) for i, a in enumerate(shown) for b in shown[i + 1:] if near_duplicate(a, b, lang)]
+    distinct: list[str] = []
+    for sentence in (s for p in paragraphs for s in p):
+        if not any(near_duplicate(sentence, d, lang) for d in [title.source_text, *distinct]):
+            distinct.append(sentence)
+    if len(distinct) >= 2:
+        assert 2 <= len(points) <= 5
+    assert len(points) == point_count(len(distinct))
