@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, url_for
 
 from ..config import READING_LANGUAGES, SOURCE_LANGUAGES
+from ..domain import Story
 from ..reading import LocalizedStory, localize_stories, localize_story
 from ..stories import StoryError, StoryExists, create_story, delete_story, get_story, replace_story
 from ..store.queries import list_stories
@@ -64,11 +65,12 @@ def story_detail(story_id: str):
     return jsonify(story_json(_found(story_id, reading_language())))
 
 
-def _written(story_id: str, status: int):
-    services().background.schedule(story_id)
-    response = jsonify(story_json(_found(story_id, "en")))
+def _written(story: Story, status: int):
+    """Answer a write with the story it committed: a DELETE right after cannot turn it into a 404."""
+    services().background.schedule(story.id)
+    response = jsonify(story_json(localize_story(story, "en", services().resolver)))
     response.status_code = status
-    response.headers["Location"] = url_for("api.story_detail", story_id=story_id)
+    response.headers["Location"] = url_for("api.story_detail", story_id=story.id)
     return response
 
 
@@ -76,18 +78,16 @@ def _written(story_id: str, status: int):
 def stories_create():
     settings = services().settings
     require_token(settings)
-    story = story_input(json_body(), settings)
-    create_story(services().store, story)
-    return _written(story.id, 201)
+    story = story_input(json_body(settings.max_body_bytes), settings)
+    return _written(create_story(services().store, story), 201)
 
 
 @api.put("/stories/<story_id>")
 def stories_replace(story_id: str):
     settings = services().settings
     require_token(settings)
-    story = story_input(json_body(), settings, path_id=story_id)
-    replace_story(services().store, story)
-    return _written(story.id, 200)
+    story = story_input(json_body(settings.max_body_bytes), settings, path_id=story_id)
+    return _written(replace_story(services().store, story), 200)
 
 
 @api.delete("/stories/<story_id>")
