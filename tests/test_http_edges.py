@@ -12,8 +12,9 @@ import sys
 
 import pytest
 
-from conftest import DEMO_ID
+from conftest import DEMO_ID, TOKEN, LiveServer
 from service import textrules
+from service.config import Settings
 from service.api.requests import MAX_JSON_DEPTH
 
 STORY = {"id": "edge-story", "published": "2025-09-01",
@@ -38,6 +39,16 @@ def test_a_body_over_the_limit_is_413_and_nothing_is_stored(client, auth, settin
     assert client.get("/api/v1/stories/edge-story").status_code == 404
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, compiled_translations):
+    """One live server (gunicorn.conf.py, as `make serve`) for the cases gunicorn takes part in."""
+    settings = Settings(instance_dir=tmp_path_factory.mktemp("edges") / "instance",
+                        translations_dir=compiled_translations, api_tokens=(TOKEN,))
+    live = LiveServer(settings)
+    yield live
+    live.stop()
+
+
 def _raw_post(server, path: str, chunks: list[bytes], token: str) -> tuple[int, dict]:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
@@ -55,28 +66,27 @@ def _raw_post(server, path: str, chunks: list[bytes], token: str) -> tuple[int, 
         connection.close()
 
 
-def test_chunked_bodies_are_counted_as_read(live_server, settings):
+def test_chunked_bodies_are_counted_as_read(server):
     """The reported case: valid JSON longer than the limit, then garbage, sent chunked, was cut
     at the limit and stored with a 201. Now the whole body counts: 413, nothing stored."""
-    token = settings.api_tokens[0]
-    limit = settings.max_body_bytes
+    limit = server.settings.max_body_bytes
     valid = json.dumps(with_snippet(text="word " * (limit // 5))).encode()  # a little over the limit
     body = valid + b"garbage" * 2000
     pieces = [body[i:i + 16384] for i in range(0, len(body), 16384)]
-    status, answer = _raw_post(live_server, "/api/v1/stories", pieces, token)
+    status, answer = _raw_post(server, "/api/v1/stories", pieces, TOKEN)
     assert (status, answer["error"]["code"]) == (413, "body_too_large")
-    connection = http.client.HTTPConnection("127.0.0.1", live_server.port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     connection.request("GET", "/api/v1/stories/edge-story")
     assert connection.getresponse().status == 404
     connection.close()
 
     small = json.dumps(STORY).encode()  # and a chunked body under the limit is read whole
-    status, answer = _raw_post(live_server, "/api/v1/stories", [small[:10], small[10:]], token)
+    status, answer = _raw_post(server, "/api/v1/stories", [small[:10], small[10:]], TOKEN)
     assert status == 201 and answer["id"] == "edge-story"
 
 
-def test_414_and_431_come_back_in_the_json_error_shape(live_server):
-    connection = http.client.HTTPConnection("127.0.0.1", live_server.port, timeout=30)
+def test_414_and_431_come_back_in_the_json_error_shape(server):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
         connection.request("GET", "/api/v1/stories?lang=" + "x" * 5000)
         response = connection.getresponse()
@@ -84,7 +94,7 @@ def test_414_and_431_come_back_in_the_json_error_shape(live_server):
         assert json.loads(response.read())["error"]["code"] == "uri_too_long"
     finally:
         connection.close()
-    connection = http.client.HTTPConnection("127.0.0.1", live_server.port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
         connection.request("GET", "/api/v1/languages", headers={"X-Big": "y" * 9000})
         response = connection.getresponse()

@@ -80,14 +80,26 @@ class SnippetIn(Strict):
     date: IsoDate | None = None
 
 
-class StoryIn(Strict):
-    """Body of POST /stories and PUT /stories/{id}."""
+class StoryBody(Strict):
+    """What POST and PUT bodies share."""
 
-    id: str = Field(pattern=SLUG_PATTERN, description="URL-safe slug, 1-80 chars of a-z0-9-; on PUT, "
-                                                      "the URL's id (a different one is refused with 422)")
     published: IsoDate
     title: Title | None = None
     snippets: list[SnippetIn] = Field(min_length=1)
+
+
+class StoryIn(StoryBody):
+    """Body of POST /stories (and, with the URL's id filled in, what a PUT is validated as)."""
+
+    id: str = Field(pattern=SLUG_PATTERN, description="URL-safe slug, 1-80 chars of a-z0-9-")
+
+
+class StoryReplaceIn(StoryBody):
+    """Body of PUT /stories/{story_id}: the story's id is the URL's.
+
+    A body may still carry "id" when it is the URL's own (a GET answer sent back, say); a
+    different id is refused with 422 id_mismatch.
+    """
 
 
 class LocalizedFieldOut(BaseModel):
