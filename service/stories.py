@@ -42,7 +42,8 @@ class StoryInput:
     snippets: Sequence[Snippet]
 
 
-def _write(session, story: StoryInput, row: StoryRow) -> None:
+def _write(session, story: StoryInput, row: StoryRow) -> Story:
+    """Stage the story's rows; returns the story as this transaction stores it."""
     row.published = story.published
     row.title = story.title
     row.updated_at = dt.datetime.now(dt.timezone.utc)
@@ -52,14 +53,18 @@ def _write(session, story: StoryInput, row: StoryRow) -> None:
         session.add(SnippetRow(story_id=story.id, position=position, lang=snippet.lang, kind=snippet.kind,
                                text=snippet.text, attribution=snippet.attribution, url=snippet.url,
                                date=snippet.date))
-    for field in summarize(story.id, story.title, story.snippets):
+    fields = summarize(story.id, story.title, story.snippets)
+    for field in fields:
         session.add(FieldRow(story_id=story.id, position=field.position, role=field.role,
                              source_index=field.source_index, source_lang=field.source_lang,
                              source_text=field.source_text, source_hash=field.source_hash,
                              attribution=field.attribution))
+    return Story(id=story.id, published=story.published, title=story.title, snippets=tuple(story.snippets),
+                 fields=tuple(fields))
 
 
 def create_story(store: Store, story: StoryInput) -> Story:
+    """Store a new story; returns what was committed (not a re-read, which a DELETE could race)."""
     exists = StoryExists(f"a story with id {story.id!r} exists already; use PUT to replace it")
     try:
         with store.transaction() as session:
@@ -67,26 +72,27 @@ def create_story(store: Store, story: StoryInput) -> Story:
                 raise exists
             row = StoryRow(id=story.id)
             session.add(row)
-            _write(session, story, row)
+            stored = _write(session, story, row)
             bump_site(session)
     except IntegrityError:  # created by another process between our check and our insert
         raise exists from None
-    return get_story(store, story.id)
+    return stored
 
 
 def replace_story(store: Store, story: StoryInput) -> Story:
+    """Replace a story; returns what was committed, as ``create_story`` does."""
     missing = StoryNotFound(f"no story with id {story.id!r}; use POST /api/v1/stories to create it")
     try:
         with store.transaction() as session:
             row = session.get(StoryRow, story.id)
             if row is None:
                 raise missing
-            _write(session, story, row)
+            stored = _write(session, story, row)
             session.flush()
             bump_stories(session, [story.id])
     except (IntegrityError, StaleDataError):  # deleted by another process meanwhile
         raise missing from None
-    return get_story(store, story.id)
+    return stored
 
 
 def upsert_story(store: Store, story: StoryInput) -> tuple[Story, bool]:

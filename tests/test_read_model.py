@@ -129,9 +129,10 @@ def test_pages_are_keyset_paginated_and_stable_while_stories_are_added(settings,
     assert client.get("/api/v1/stories?lang=en&limit=2").get_json()["next"].endswith("limit=2")
     html = client.get("/en/").get_data(as_text=True)
     assert '<link rel="next" href="/en/?cursor=' in html and 'rel="next"' in html
-    for bad in ("/api/v1/stories?cursor=nope", "/api/v1/stories?limit=0", "/api/v1/stories?limit=101"):
+    for bad in ("/api/v1/stories?limit=0", "/api/v1/stories?limit=101", "/api/v1/stories?limit=x"):
         assert client.get(bad).status_code == 400, bad
-    assert client.get("/en/?cursor=nope").status_code == 404
+    for no_page in ("/api/v1/stories?cursor=nope", "/api/v1/coverage?cursor=", "/en/?cursor=nope"):
+        assert client.get(no_page).status_code == 404, no_page
 
 
 def test_feed_is_valid_atom_linked_from_the_pages(client):

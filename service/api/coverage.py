@@ -106,5 +106,7 @@ OPENAPI_PATHS = {
             "200": {"description": "coverage", "content": {"application/json": {"schema": _response_schema()}}},
             "400": {"description": "unsupported_language", "content": {"application/json": {"schema": {
                 "$ref": REF.format(model="ErrorOut")}}}},
+            "404": {"description": "invalid_cursor: no such page", "content": {"application/json": {"schema": {
+                "$ref": REF.format(model="ErrorOut")}}}},
         }}},
 }

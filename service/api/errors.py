@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,8 @@ def error_response(status: int, code: str, message: str):
 
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
-               413: "body_too_large", 415: "unsupported_media_type"}
+               411: "length_required", 413: "body_too_large", 414: "uri_too_long", 415: "unsupported_media_type",
+               431: "headers_too_large"}
 
 
 def is_api_request() -> bool:
@@ -42,7 +43,10 @@ def register_error_handlers(app) -> None:
         message = error.description
         if error.code == 413:
             message = "request body is larger than the configured limit (KAKEHASHI_MAX_BODY_BYTES)"
-        return error_response(error.code or 500, code, message)
+        response = error_response(error.code or 500, code, message)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110 asks for it
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

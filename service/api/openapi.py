@@ -12,7 +12,7 @@ from pydantic.json_schema import models_json_schema
 from . import schemas
 
 REF = "#/components/schemas/{model}"
-_MODELS = [(schemas.StoryIn, "validation"), (schemas.StoryOut, "serialization"),
+_MODELS = [(schemas.StoryIn, "validation"), (schemas.StoryReplaceIn, "validation"), (schemas.StoryOut, "serialization"),
            (schemas.StoryListOut, "serialization"), (schemas.LanguagesOut, "serialization"),
            (schemas.ErrorOut, "serialization")]
 
@@ -40,7 +40,8 @@ PAGE_PARAMS = [{"name": "cursor", "in": "query", "required": False, "schema": {"
 ID_PARAM = {"name": "story_id", "in": "path", "required": True,
             "schema": {"type": "string", "pattern": schemas.SLUG_PATTERN}}
 BEARER = [{"bearer": []}]
-WRITE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryIn")}}}
+CREATE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryIn")}}}
+REPLACE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryReplaceIn")}}}
 
 HEALTH_DESCRIPTION = (
     "Always small (under 4 KB), whatever the catalog files hold. Without a token: `status` (`ok`, `degraded` "
@@ -61,19 +62,19 @@ PATHS = {
     "/api/v1/stories": {
         "get": {"summary": "Stories, newest first, with localized titles, a page at a time",
                 "parameters": [LANG_PARAM, *PAGE_PARAMS],
-                "responses": {"200": _json("StoryListOut", "stories"), **_errors(400)}},
+                "responses": {"200": _json("StoryListOut", "stories"), **_errors(400, 404)}},
         "post": {"summary": "Create a story; it is summarized and queued for translation", "security": BEARER,
-                 "requestBody": WRITE_BODY,
+                 "requestBody": CREATE_BODY,
                  "responses": {"201": _json("StoryOut", "created story (in en)"),
-                               **_errors(400, 401, 409, 413, 415, 422)}},
+                               **_errors(400, 401, 409, 411, 413, 415, 422)}},
     },
     "/api/v1/stories/{story_id}": {
         "get": {"summary": "One story's localized summary", "parameters": [ID_PARAM, LANG_PARAM],
                 "responses": {"200": _json("StoryOut", "story"), **_errors(400, 404)}},
         "put": {"summary": "Replace a story (re-summarized; changed texts lose their translations)",
-                "parameters": [ID_PARAM], "security": BEARER, "requestBody": WRITE_BODY,
+                "parameters": [ID_PARAM], "security": BEARER, "requestBody": REPLACE_BODY,
                 "responses": {"200": _json("StoryOut", "replaced story (in en)"),
-                              **_errors(400, 401, 404, 413, 415, 422)}},
+                              **_errors(400, 401, 404, 411, 413, 415, 422)}},
         "delete": {"summary": "Delete a story", "parameters": [ID_PARAM], "security": BEARER,
                    "responses": {"204": {"description": "deleted"}, **_errors(401, 404)}},
     },

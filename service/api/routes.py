@@ -9,8 +9,9 @@ from flask import Blueprint, jsonify, request, url_for
 from ..config import READING_LANGUAGES, SOURCE_LANGUAGES
 from ..cursor import Cursor
 from ..documents import Validity, respond
+from ..domain import Story
 from ..errors import InvalidInput
-from ..reading import LocalizedStory
+from ..reading import LocalizedStory, localized_story
 from ..stories import StoryError, StoryExists, create_story, delete_story, replace_story
 from ..wiring import services
 from .errors import ApiError, error_response
@@ -53,12 +54,12 @@ def serve_json(key: tuple, validity: Validity, build: Callable[[], object]):
 
 
 def cursor_arg() -> Cursor | None:
-    """``?cursor=`` as given in a ``next`` link; anything else is a 400."""
+    """``?cursor=`` as given in a ``next`` link; any other names no page: 404, as on the pages."""
     raw = request.args.get("cursor")
     try:
         return Cursor.decode(raw) if raw is not None else None
     except InvalidInput as error:
-        raise ApiError(400, error.code, error.message) from None
+        raise ApiError(404, error.code, error.message) from None
 
 
 def _limit() -> int:
@@ -109,11 +110,12 @@ def story_detail(story_id: str):
     return serve_json(("story", lang, story_id), validity, lambda: story_json(_found(story_id, lang)))
 
 
-def _written(story_id: str, status: int):
-    services().background.schedule(story_id)
-    response = jsonify(story_json(_found(story_id, "en")))
+def _written(story: Story, status: int):
+    """Answer a write with the story it committed: a DELETE right after cannot turn it into a 404."""
+    services().background.schedule(story.id)
+    response = jsonify(story_json(localized_story(story, "en", services().resolver)))
     response.status_code = status
-    response.headers["Location"] = url_for("api.story_detail", story_id=story_id)
+    response.headers["Location"] = url_for("api.story_detail", story_id=story.id)
     return response
 
 
@@ -121,18 +123,16 @@ def _written(story_id: str, status: int):
 def stories_create():
     settings = services().settings
     require_token(settings)
-    story = story_input(json_body(), settings)
-    create_story(services().store, story)
-    return _written(story.id, 201)
+    story = story_input(json_body(settings.max_body_bytes), settings)
+    return _written(create_story(services().store, story), 201)
 
 
 @api.put("/stories/<story_id>")
 def stories_replace(story_id: str):
     settings = services().settings
     require_token(settings)
-    story = story_input(json_body(), settings, path_id=story_id)
-    replace_story(services().store, story)
-    return _written(story.id, 200)
+    story = story_input(json_body(settings.max_body_bytes), settings, path_id=story_id)
+    return _written(replace_story(services().store, story), 200)
 
 
 @api.delete("/stories/<story_id>")

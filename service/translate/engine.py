@@ -16,6 +16,7 @@ import threading
 import time
 from typing import Callable
 
+from ..cooperative import under_event_loop, wait_until_done
 from .errors import ModelLoadError, TranslationError
 from .packages import InstalledPackage
 from .protect import protect, restore
@@ -116,6 +117,8 @@ class Engine:
                 length_penalty=0.2, replace_unknowns=True, asynchronous=True)
             if progress is not None:
                 _report(results, owners, progress)
+            elif under_event_loop():
+                wait_until_done(results)  # a blocking result() would stall every request of the worker
             return [result.result().hypotheses for result in results]
         except Exception as exc:  # noqa: BLE001 - CTranslate2 errors are RuntimeError/ValueError
             raise TranslationError(f"{self.label}: translation failed: {exc}") from exc

@@ -1,0 +1,53 @@
+"""What text the service stores: no control characters, no bidi overrides, never blank.
+
+One rule, kept in three equivalent forms: ``problem()`` for validators, and ``text_pattern()``,
+the same rule as a regular expression, so the OpenAPI document tells clients (and schemathesis)
+exactly what is accepted.
+
+- C0 controls other than tab, LF and CR, DEL, and C1 controls (U+0080-U+009F) are refused:
+  they render as nothing or as garbage and some terminals act on them.
+- Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) are refused: an
+  unclosed U+202E reverses everything after it on a page (pages also isolate each field).
+- Text that is blank after Unicode NFKC normalisation and removal of format characters (Cf,
+  such as U+200B ZERO WIDTH SPACE or U+FEFF) is refused: it would make an invisible snippet.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Regex character-class bodies (Python ``re`` escapes; BMP ones read the same in ECMA-262).
+FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+# Every character whose NFKC form is only whitespace or format (Cf) characters, for Unicode
+# 14.0 (Python 3.11); tests/test_http_edges.py recomputes it, so a new Unicode version shows up.
+BLANK = (r"\t-\r\x1c-\x20\x85\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u1680"
+         r"\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff\ufff9-\ufffb"
+         "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+         "\U000e0001\U000e0020-\U000e007f")
+HANGUL = r"\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+
+_FORBIDDEN = re.compile(f"[{FORBIDDEN}]")
+_VISIBLE = re.compile(f"[^{FORBIDDEN}{BLANK}]")
+
+
+def text_pattern(also_forbidden: str = "") -> str:
+    """The whole rule as one anchored pattern: allowed characters, at least one of them visible."""
+    allowed = f"[^{FORBIDDEN}{also_forbidden}]*"
+    return f"^{allowed}[^{FORBIDDEN}{also_forbidden}{BLANK}]{allowed}$"
+
+
+def problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored, or None when it can."""
+    found = _FORBIDDEN.search(text)
+    if found:
+        return (f"must not contain control or bidi-override characters (found U+{ord(found.group()):04X} at "
+                f"character {found.start()}); tab and newline are fine")
+    if not _VISIBLE.search(text):
+        return "is blank: it has only spaces and invisible characters such as U+200B or U+FEFF"
+    return None
+
+
+def is_blank(text: str) -> bool:
+    """The definition BLANK is computed from: nothing left after NFKC and removing Cf."""
+    normalized = unicodedata.normalize("NFKC", text)
+    return not "".join(c for c in normalized if unicodedata.category(c) != "Cf").strip()
