@@ -88,4 +88,5 @@ def post_worker_init(worker):
     request (service/catalogs/watcher.py); CLI runs and create_app() never start it."""
     from service.catalogs.watcher import start_catalog_watcher
 
-    start_catalog_watcher(worker.wsgi)
+    if "kakehashi" in getattr(worker.wsgi, "extensions", {}):   # not the benchmarks' bare Flask app
+        start_catalog_watcher(worker.wsgi)

@@ -1,12 +1,17 @@
-"""Requests/s and p99 latency of a story in Korean (API and page), against a bare Flask app.
+"""Reader routes under load at a realistic archive size, as ratios to a bare Flask app.
 
-Both run under gunicorn exactly as ``make serve`` runs Kakehashi, loaded by wrk from the same
-machine, in the same run; the ratios are what to compare across changes, not the raw numbers.
-Usage: python benchmarks/serve.py [--seconds 5] [--rounds 3] [--connections 16]
+Both run under gunicorn exactly as ``make serve`` runs Kakehashi (``gunicorn.conf.py``), loaded
+by wrk from the same machine, in the same run; the ratios are what to compare across changes,
+not the raw numbers. The store holds ``--stories`` synthetic stories (default 10,000).
+Targets: a story as JSON and as a page (ko), the index page, the story list, a 304
+revalidation, stories spread over 1,000 ids (cache misses and LRU), then the cold cost of the
+first read after a write and the RSS of each web worker.
+Usage: python benchmarks/serve.py [--stories 10000] [--seconds 5] [--rounds 3] [--connections 32]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -21,7 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-STORY = "lee-jae-myung-visits-japan"
+STORY = "synthetic-04242"
+TOKEN = "bench-token"
 
 
 def free_port() -> int:
@@ -33,11 +39,12 @@ def free_port() -> int:
 def start(app_spec: str, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
     """gunicorn with the project's gunicorn.conf.py (as `make serve`), only the app differs."""
     port = free_port()
-    process = subprocess.Popen([str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), app_spec],
+    process = subprocess.Popen([str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
+                                "--access-logfile", "/dev/null", app_spec],
                                env={**env, "KAKEHASHI_PORT": str(port)}, cwd=cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    for _ in range(300):
         try:
             urllib.request.urlopen(url + "/", timeout=1)
             return process, url
@@ -51,9 +58,14 @@ def to_ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def load(url: str, seconds: int, connections: int) -> tuple[float, float]:
-    out = subprocess.run(["wrk", "--latency", "-t2", f"-c{connections}", f"-d{seconds}s", url],
-                         capture_output=True, text=True, check=True).stdout
+def load(url: str, seconds: int, connections: int, headers: dict | None = None,
+         script: Path | None = None) -> tuple[float, float]:
+    command = ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{seconds}s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", str(script)]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -62,29 +74,88 @@ def load(url: str, seconds: int, connections: int) -> tuple[float, float]:
     return rps, to_ms(*p99.groups())
 
 
+def spread_script(folder: Path, count: int) -> Path:
+    """A wrk script that walks over ``count`` different stories (many documents, LRU at work)."""
+    path = folder / "spread.lua"
+    path.write_text(f"""
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", string.format("/api/v1/stories/synthetic-%05d?lang=ko", (counter * 7919) % {count}))
+end
+""")
+    return path
+
+
+def cold_read_ms(url: str, samples: int = 20) -> float:
+    """Median time of the first read of a story right after a write to it (the rebuild)."""
+    times = []
+    for n in range(samples):
+        body = {"id": STORY, "published": "2024-01-01", "title": f"Edited title {n}", "snippets": [
+            {"lang": "en", "kind": "paragraph", "attribution": "Bench",
+             "text": f"Edit number {n} was made today. It changes the story. Readers see it at once."}]}
+        request = urllib.request.Request(f"{url}/api/v1/stories/{STORY}", data=json.dumps(body).encode(),
+                                         method="PUT", headers={"Authorization": f"Bearer {TOKEN}",
+                                                                "Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=30).read()
+        started = time.perf_counter()
+        urllib.request.urlopen(f"{url}/ko/stories/{STORY}", timeout=30).read()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def worker_rss_mb(master: subprocess.Popen) -> list[float]:
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return sizes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stories", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does it)")
     instance = Path(tempfile.mkdtemp(prefix="kakehashi-bench-"))
-    env = {**os.environ, "KAKEHASHI_INSTANCE_DIR": str(instance), "KAKEHASHI_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "KAKEHASHI_INSTANCE_DIR": str(instance), "KAKEHASHI_LOG_LEVEL": "WARNING",
+           "KAKEHASHI_API_TOKENS": TOKEN}
     subprocess.run([str(BIN / "kakehashi"), "init"], env=env, check=True, capture_output=True)
-    targets = [("hello (bare Flask)", "hello_app:create_app()", ROOT / "benchmarks", "/"),
-               ("API story ?lang=ko", "service:create_app()", ROOT, f"/api/v1/stories/{STORY}?lang=ko"),
-               ("page /ko/stories", "service:create_app()", ROOT, f"/ko/stories/{STORY}")]
-    # wrk and the server share this machine's cores, so one run can be unlucky: the targets take
-    # turns for several rounds and the median of each is reported.
+    subprocess.run([str(BIN / "python"), str(ROOT / "benchmarks" / "archive.py"), str(args.stories)], env=env,
+                   check=True, capture_output=True)
+    etag_of = {}
+    spread = spread_script(instance, min(1000, args.stories))
+    targets = [("hello (bare Flask)", "hello", "/", None),
+               ("story JSON ?lang=ko", "app", f"/api/v1/stories/{STORY}?lang=ko", None),
+               ("story page /ko/stories", "app", f"/ko/stories/{STORY}", None),
+               ("index page /ko/", "app", "/ko/", None),
+               ("story list API", "app", "/api/v1/stories?lang=ko", None),
+               ("304 revalidation", "app", f"/api/v1/stories/{STORY}?lang=ko", "etag"),
+               ("1,000 stories, JSON", "app", "/", "spread")]
+    apps = {"hello": ("hello_app:create_app()", ROOT / "benchmarks"), "app": ("service:create_app()", ROOT)}
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in targets}
+    cold, rss = [], []
     for _ in range(args.rounds):
-        for name, spec, cwd, path in targets:
-            process, url = start(spec, env, cwd)
+        for name, which, path, mode in targets:
+            process, url = start(apps[which][0], env, apps[which][1])
             try:
-                load(url + path, 1, args.connections)  # warm up: lazy loads, caches
-                runs[name].append(load(url + path, args.seconds, args.connections))
+                headers, script = None, None
+                if mode == "etag":
+                    with urllib.request.urlopen(url + path) as response:
+                        etag_of[path] = response.headers["ETag"]
+                    headers = {"If-None-Match": etag_of[path]}
+                elif mode == "spread":
+                    script = spread
+                load(url + path, 1, args.connections, headers, script)  # warm up: caches, lazy loads
+                runs[name].append(load(url + path, args.seconds, args.connections, headers, script))
+                if which == "app" and mode == "spread":
+                    rss += worker_rss_mb(process)
+                    cold.append(cold_read_ms(url))
             finally:
                 process.terminate()
                 process.wait()
@@ -92,11 +163,14 @@ def main() -> None:
                for name, values in runs.items()}
     shutil.rmtree(instance, ignore_errors=True)
     base_rps, base_p99 = results["hello (bare Flask)"]
-    print(f"gunicorn.conf.py as make serve, wrk {args.connections} connections, "
+    print(f"{args.stories} stories stored; gunicorn.conf.py as make serve; wrk {args.connections} connections; "
           f"median of {args.rounds} runs of {args.seconds} s each")
-    print(f"{'target':24} {'req/s':>9} {'p99 ms':>8} {'req/s vs hello':>15} {'p99 vs hello':>13}")
+    print(f"{'target':26} {'req/s':>9} {'p99 ms':>8} {'req/s vs hello':>15} {'p99 vs hello':>13}")
     for name, (rps, p99) in results.items():
-        print(f"{name:24} {rps:9.0f} {p99:8.1f} {rps / base_rps:15.2f} {p99 / base_p99:13.2f}")
+        print(f"{name:26} {rps:9.0f} {p99:8.1f} {rps / base_rps:15.2f} {p99 / base_p99:13.2f}")
+    cold_ms = statistics.median(cold)
+    print(f"{'first read after a write':26} {cold_ms:8.1f} ms (a page rebuilt; {cold_ms / base_p99:.2f}x hello's p99)")
+    print(f"web worker RSS after the spread run: {', '.join(f'{mb:.0f} MB' for mb in rss)}")
 
 
 if __name__ == "__main__":
