@@ -1,59 +1,48 @@
-"""The collaborators of one process (store, translators, resolver, catalogs), built once per app.
+"""The collaborators of one process (store, translators, resolver, catalogs, jobs), built once per app.
 
 Routes and CLI commands get them with ``services()`` instead of importing globals, so tests
-can build an app around a temporary store and models folder.
+can build an app around a temporary store and models folder. Web processes never translate:
+writes enqueue jobs (``jobs``) that ``kakehashi worker`` runs.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from .catalogs.lookup import StoredHumanTranslations
+from .catalogs.watcher import CatalogWatcher
 from .config import Settings
+from .jobs.client import JobClient
+from .jobs.withdrawals import SweepingCatalogWatcher
 from .localize import Resolver
 from .store import Store, make_store
+from .translate.lookup import StoredMachineTranslations
+from .translate.registry import Translators
 
 
 @dataclass
 class Services:
     settings: Settings
     store: Store
-    translators: "object"          # service.translate.registry.Translators
+    translators: Translators
     resolver: Resolver
-    background: "object"           # service.translate.background.BackgroundFill
-    catalog_watcher: "object"      # service.catalogs.watcher.CatalogWatcher
+    jobs: JobClient
+    catalog_watcher: CatalogWatcher
 
 
 def build_services(settings: Settings) -> Services:
-    from .catalogs.lookup import StoredHumanTranslations
-    from .catalogs.watcher import CatalogWatcher
-    from .translate.background import BackgroundFill
-    from .translate.lookup import StoredMachineTranslations
-    from .translate.registry import Translators
-
     store = make_store(settings.database_url)
     translators = Translators(settings)
     resolver = Resolver(human=StoredHumanTranslations(store),
                         machine=StoredMachineTranslations(store, translators))
-    return Services(settings=settings, store=store, translators=translators, resolver=resolver,
-                    background=BackgroundFill(settings, store, translators),
-                    catalog_watcher=CatalogWatcher(settings, store))
+    jobs = JobClient(settings)
+    return Services(settings=settings, store=store, translators=translators, resolver=resolver, jobs=jobs,
+                    catalog_watcher=SweepingCatalogWatcher(settings, store, jobs, enqueue=settings.mt_background))
 
 
 def register_services(app: Flask, settings: Settings) -> None:
-    built = app.extensions["kakehashi"] = build_services(settings)
-    swept = threading.Event()
-
-    def sweep_once() -> None:
-        """At a serving process's first request (never in CLI runs): translate, in the background,
-        what a stopped process left missing."""
-        if not swept.is_set():
-            swept.set()
-            if settings.mt_background and built.store.is_initialized():
-                built.background.sweep()
-
-    app.before_request(sweep_once)
+    app.extensions["kakehashi"] = build_services(settings)
 
 
 def services() -> Services:

@@ -1,6 +1,7 @@
 """What ``/healthz`` reports: store reachable, models installed, catalogs readable."""
 from __future__ import annotations
 
+from ..jobs.status import queue_report
 from ..wiring import services
 
 
@@ -15,7 +16,8 @@ def health_report() -> tuple[dict, int]:
                   "backend": svc.store.engine.dialect.name},
         "models": svc.translators.describe(),
         "catalogs": catalogs,
+        "queue": queue_report(svc.settings, svc.store, svc.jobs, initialized),
     }
-    if initialized and any(not c.get("ok", True) for c in catalogs):
+    if initialized and (any(not c.get("ok", True) for c in catalogs) or not report["queue"]["ok"]):
         report["status"] = "degraded"
     return report, 200 if initialized else 503

@@ -65,7 +65,8 @@ def story_detail(story_id: str):
 
 
 def _written(story_id: str, status: int):
-    services().background.schedule(story_id)
+    if services().settings.mt_background:      # after commit; never waits, never fails the write
+        services().jobs.translate([story_id])
     response = jsonify(story_json(_found(story_id, "en")))
     response.status_code = status
     response.headers["Location"] = url_for("api.story_detail", story_id=story_id)

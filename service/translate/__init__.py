@@ -2,7 +2,7 @@
 
 - ``packages``/``archive``: install (validated, atomic), list and remove ``.argosmodel`` files.
 - ``splitter``, ``engine``, ``registry``: sentences → batched CTranslate2 → text, pivots via en.
-- ``lookup``, ``fill``, ``background``: stored translations for the resolver, and filling them.
+- ``lookup``, ``fill``: stored translations for the resolver, and filling them (run by ``kakehashi worker``).
 - ``synthetic``: real packages with random weights for tests and benchmarks.
 
 The CLI (``service/cli/``) drives these; its ``model_index`` is the only code that may touch the

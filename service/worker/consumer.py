@@ -1,0 +1,31 @@
+"""``kakehashi worker``: the Huey consumer with threads sharing one loaded copy of each model.
+
+CTranslate2 translators are thread-safe and release the GIL while translating, so threads (not
+processes) keep one copy of every model per worker process.
+"""
+from __future__ import annotations
+
+import logging
+
+from ..config import Settings
+from ..jobs.queue import describe_backend
+from .device import choose_device
+from .runtime import WorkerRuntime
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(settings: Settings, concurrency: int = 1) -> None:
+    """Run until SIGINT (finish running jobs, then stop) or SIGTERM (stop now)."""
+    device = choose_device(settings.mt_device)
+    runtime = WorkerRuntime(settings, concurrency=concurrency, device=device)
+    consumer = runtime.jobs.huey.create_consumer(
+        workers=concurrency, worker_type="thread", periodic=False, check_worker_health=True,
+        initial_delay=0.05, backoff=1.5, max_delay=1.0)     # an idle SQLite queue is polled each second
+    log.info("worker %s: %d thread(s), device %s, queue %s, models in %s", runtime.identity.id, concurrency,
+             device, describe_backend(settings), settings.models_dir)
+    runtime.start()
+    try:
+        consumer.run()
+    finally:
+        runtime.close()
