@@ -38,7 +38,7 @@ def build_services(settings: Settings) -> Services:
                         machine=StoredMachineTranslations(store, translators))
     jobs = JobClient(settings)
     return Services(settings=settings, store=store, translators=translators, resolver=resolver, jobs=jobs,
-                    catalog_watcher=SweepingCatalogWatcher(settings, store, jobs, enqueue=settings.mt_background))
+                    catalog_watcher=SweepingCatalogWatcher(settings, store, jobs))
 
 
 def register_services(app: Flask, settings: Settings) -> None:

@@ -65,8 +65,7 @@ def story_detail(story_id: str):
 
 
 def _written(story_id: str, status: int):
-    if services().settings.mt_background:      # after commit; never waits, never fails the write
-        services().jobs.translate([story_id])
+    services().jobs.translate([story_id])       # after commit; never waits, never fails the write
     response = jsonify(story_json(_found(story_id, "en")))
     response.status_code = status
     response.headers["Location"] = url_for("api.story_detail", story_id=story_id)

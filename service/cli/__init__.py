@@ -59,7 +59,7 @@ def init_command(no_demo: bool):
         click.echo(f"Demo story {story.id}: {'loaded' if changed else 'already up to date'}")
         if changed:
             changed_ids.append(story.id)
-    if changed_ids and svc.settings.mt_background and svc.jobs.translate(changed_ids):
+    if changed_ids and svc.jobs.translate(changed_ids):
         click.echo(f"Machine translation of {len(changed_ids)} story(ies) enqueued for a worker (kakehashi worker)")
 
 

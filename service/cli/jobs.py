@@ -7,6 +7,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from ..jobs.client import JobClient
 from ..jobs.tasks import SWEEP, TRANSLATE
 from ..store.workers import clear_failure, job_failures
 from ..wiring import services
@@ -59,9 +60,13 @@ def jobs_retry(keys: tuple[str, ...], everything: bool) -> None:
         raise click.ClickException(f"no failed job named {', '.join(unknown)}; `kakehashi jobs` lists them")
     chosen = [failures[key] for key in (keys or failures)]
     stories = [f.argument for f in chosen if f.task == TRANSLATE and f.argument]
-    done = svc.jobs.translate(stories) if stories else 0
-    if any(f.task == SWEEP for f in chosen):
-        done += int(svc.jobs.sweep())
+    jobs = JobClient(svc.settings, enabled=True)     # asked for by name: even with KAKEHASHI_MT_BACKGROUND off
+    try:
+        done = jobs.translate(stories) if stories else 0
+        if any(f.task == SWEEP for f in chosen):
+            done += int(jobs.sweep())
+    finally:
+        jobs.close()
     if done < len(chosen):
         raise click.ClickException("could not enqueue every job; check the queue (KAKEHASHI_QUEUE_URL)")
     with svc.store.transaction() as session:

@@ -33,8 +33,10 @@ class QueuedJob:
 class JobClient:
     """The queue as one process sees it; the Huey instance is built at first use."""
 
-    def __init__(self, settings: Settings, handlers: Handlers | None = None):
+    def __init__(self, settings: Settings, handlers: Handlers | None = None, enabled: bool | None = None):
+        """``enabled``: enqueue at all (default ``settings.mt_background``; a worker always does)."""
         self.settings = settings
+        self.enabled = settings.mt_background if enabled is None else enabled
         self._handlers = handlers
         self._lock = threading.Lock()
         self._huey: Huey | None = None
@@ -60,6 +62,8 @@ class JobClient:
         """Enqueue a translation of each story; returns how many were enqueued (0 on failure)."""
         ids = list(dict.fromkeys(story_ids))
         done = 0
+        if not self.enabled:
+            return 0
         for story_id in ids:
             try:
                 self.tasks.translate_story(story_id, queued_at=stamp())
@@ -73,6 +77,8 @@ class JobClient:
 
     def sweep(self) -> bool:
         """Enqueue a sweep: a worker then enqueues every story still missing a translation."""
+        if not self.enabled:
+            return False
         try:
             self.tasks.sweep(queued_at=stamp())
             return True

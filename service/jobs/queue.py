@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from huey import Huey, RedisHuey, SqliteHuey
+from redis import ConnectionPool
 
 from ..config import Settings
 
@@ -23,8 +24,9 @@ def queue_file(settings: Settings) -> Path:
 def build_queue(settings: Settings) -> Huey:
     if settings.queue_url:
         # health_check_interval: a connection dropped by a Redis restart is noticed and reopened
-        return RedisHuey(QUEUE_NAME, url=settings.queue_url, results=False, utc=True,
-                         health_check_interval=10, socket_connect_timeout=5, socket_timeout=30)
+        pool = ConnectionPool.from_url(settings.queue_url, health_check_interval=10, socket_connect_timeout=5,
+                                       socket_timeout=30, retry_on_timeout=True)
+        return RedisHuey(QUEUE_NAME, connection_pool=pool, results=False, utc=True)
     path = queue_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(QUEUE_NAME, filename=str(path), results=False, utc=True, timeout=10)

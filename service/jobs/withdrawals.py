@@ -12,13 +12,12 @@ def withdrew(reports: list[ImportReport]) -> bool:
 
 
 class SweepingCatalogWatcher(CatalogWatcher):
-    def __init__(self, settings, store, jobs: JobClient, enqueue: bool = True):
+    def __init__(self, settings, store, jobs: JobClient):
         super().__init__(settings, store)
         self.jobs = jobs
-        self.enqueue = enqueue
 
     def check_now(self) -> list[ImportReport]:
         reports = super().check_now()
-        if self.enqueue and withdrew(reports):
+        if withdrew(reports):
             self.jobs.sweep()
         return reports

@@ -54,7 +54,7 @@ class WorkerRuntime:
         self.device = device
         self.store = make_store(settings.database_url)
         self.translators = Translators(settings, device=device)
-        self.jobs = JobClient(settings, handlers=self)
+        self.jobs = JobClient(settings, handlers=self, enabled=True)
         self.identity = WorkerSeen(id=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}",
                                    host=socket.gethostname(), pid=os.getpid(), device=str(device),
                                    concurrency=concurrency, started_at=now(), seen_at=now())
