@@ -110,6 +110,8 @@ def server_env(settings: Settings, port: int) -> dict:
         "KAKEHASHI_CATALOG_SETTLE_SECONDS": str(settings.catalog_settle_seconds),
         "KAKEHASHI_MT_MAX_DECODING_LENGTH": str(settings.mt_max_decoding_length),
     })
+    if settings.queue_url:
+        env["KAKEHASHI_QUEUE_URL"] = settings.queue_url
     return env
 
 

@@ -19,15 +19,17 @@ from conftest import free_port, server_env
 from service.config import PROJECT_ROOT, Settings
 
 
-def wait_for(check: Callable[[], object], timeout: float = 60, what: str = "condition", interval: float = 0.2):
-    """Poll ``check`` until it returns something true; fail with ``what`` after ``timeout``."""
+def wait_for(check: Callable[[], object], timeout: float = 60, what: str = "condition", interval: float = 0.2,
+             detail: Callable[[], str] = lambda: ""):
+    """Poll ``check`` until it returns something true; fail with ``what`` (and ``detail()``, e.g.
+    a worker's log) after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{detail()[-6000:]}")
         time.sleep(interval)
 
 
@@ -51,7 +53,7 @@ class WorkerProcess:
     """``kakehashi worker`` as an operator starts it, with the tests' settings and no network."""
 
     def __init__(self, settings: Settings, concurrency: int = 1, env: dict | None = None, name: str = "worker"):
-        self.env = {**server_env(settings, 0), **WORKER_ENV, **(env or {})}
+        self.env = {**server_env(settings, 8000), **WORKER_ENV, **(env or {})}
         self.log = Path(settings.instance_dir).parent / f"{name}-{time.monotonic_ns()}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "wb") as log:

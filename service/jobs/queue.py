@@ -10,11 +10,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from huey import Huey, RedisHuey, SqliteHuey
-from redis import ConnectionPool
 
 from ..config import Settings
 
 QUEUE_NAME = "kakehashi"
+
+
+class QueueError(RuntimeError):
+    """The queue cannot be built with these settings."""
 
 
 def queue_file(settings: Settings) -> Path:
