@@ -26,6 +26,12 @@ def queue_file(settings: Settings) -> Path:
 
 def build_queue(settings: Settings) -> Huey:
     if settings.queue_url:
+        # imported here: a deployment on the SQLite queue need not install the redis extra
+        try:
+            from redis import ConnectionPool
+        except ImportError:
+            raise QueueError("KAKEHASHI_QUEUE_URL is a Redis URL but the redis client is not installed; "
+                             "install it with: pip install 'kakehashi[redis]'") from None
         # health_check_interval: a connection dropped by a Redis restart is noticed and reopened
         pool = ConnectionPool.from_url(settings.queue_url, health_check_interval=10, socket_connect_timeout=5,
                                        socket_timeout=30, retry_on_timeout=True)
