@@ -48,6 +48,7 @@ class Settings:
     queue_retries: int = 6
     queue_retry_seconds: float = 10.0
     worker_heartbeat_seconds: float = 5.0
+    worker_nice: int = 10
     catalog_poll_seconds: float = 2.0
     catalog_settle_seconds: float = 1.0
     public_url: str = ""
@@ -73,6 +74,8 @@ class Settings:
         for name in ("queue_sweep_seconds", "queue_retry_seconds", "worker_heartbeat_seconds"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be more than 0, got {getattr(self, name)}")
+        if not 0 <= self.worker_nice <= 19:
+            raise ConfigError(f"worker_nice must be 0 (same priority as the web server) to 19, got {self.worker_nice}")
         if self.queue_retries < 0:
             raise ConfigError(f"queue_retries must be 0 or more, got {self.queue_retries}")
         if self.public_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", self.public_url):
@@ -84,7 +87,8 @@ class Settings:
 
 _INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", "max_title_chars",
                  "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_intra_threads",
-                 "mt_max_decoding_length", "max_model_unpacked_bytes", "queue_retries"}
+                 "mt_max_decoding_length", "max_model_unpacked_bytes", "queue_retries",
+                 "worker_nice"}
 _FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds", "queue_sweep_seconds", "queue_retry_seconds",
                    "worker_heartbeat_seconds"}
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}

@@ -6,6 +6,7 @@ processes) keep one copy of every model per worker process.
 from __future__ import annotations
 
 import logging
+import os
 
 from ..config import Settings
 from ..jobs.queue import describe_backend
@@ -18,6 +19,10 @@ log = logging.getLogger(__name__)
 def run_worker(settings: Settings, concurrency: int = 1) -> None:
     """Run until SIGINT (finish running jobs, then stop) or SIGTERM (stop now)."""
     device = choose_device(settings.mt_device)
+    if settings.worker_nice:
+        # on a machine shared with the web server, readers come first: translation takes the CPU
+        # they leave idle (on a dedicated worker machine this changes nothing)
+        os.nice(settings.worker_nice)
     runtime = WorkerRuntime(settings, concurrency=concurrency, device=device)
     consumer = runtime.jobs.huey.create_consumer(
         workers=concurrency, worker_type="thread", periodic=False, check_worker_health=True,
