@@ -215,3 +215,25 @@ def test_a_translated_field_is_not_pending():
     (resolved,) = Resolver(NoTranslations(), Machine()).localize([item], "ko")
     assert resolved.provenance == "machine"
     assert is_pending(item, resolved, "ko", {("en", "ko"): "argos:en-ko:1.1"}) is False
+
+
+def test_a_catalog_import_that_withdraws_a_human_translation_enqueues_a_sweep(settings, monkeypatch):
+    from service.catalogs.importer import ImportReport
+    from service.catalogs.watcher import CatalogWatcher
+    from service.jobs.withdrawals import SweepingCatalogWatcher
+
+    class Jobs:
+        swept = 0
+
+        def sweep(self):
+            self.swept += 1
+            return True
+
+    jobs = Jobs()
+    watcher = SweepingCatalogWatcher(settings, store=None, jobs=jobs)
+    reports = [[ImportReport("ko/LC_MESSAGES/content.po", "ko", added=2)],
+               [ImportReport("ko/LC_MESSAGES/content.po", "ko", withdrawn=1)], []]
+    monkeypatch.setattr(CatalogWatcher, "check_now", lambda self: reports.pop(0))
+    assert watcher.check_now()[0].added == 2 and jobs.swept == 0, "new human text: nothing for the machine"
+    assert watcher.check_now()[0].withdrawn == 1 and jobs.swept == 1
+    assert watcher.check_now() == [] and jobs.swept == 1
