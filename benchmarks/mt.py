@@ -298,6 +298,7 @@ def run_queue(args, scratch: Path, pair: tuple[str, str]) -> dict:
 
         _wait(lambda: not missing(["reader"]), 120, "the worker to translate the warm-up story")
         readers = Readers(f"{base}/api/v1/stories/reader?lang={pair[1]}", args.readers, args.reader_rate).start()
+        time.sleep(3)            # warm every gunicorn worker and thread up first: cold requests are not "idle"
         idle_from = time.monotonic()
         time.sleep(args.idle_seconds)
         idle_until = time.monotonic()

@@ -26,7 +26,7 @@ def run_worker(settings: Settings, concurrency: int = 1) -> None:
     runtime = WorkerRuntime(settings, concurrency=concurrency, device=device)
     consumer = runtime.jobs.huey.create_consumer(
         workers=concurrency, worker_type="thread", periodic=False, check_worker_health=True,
-        initial_delay=0.05, backoff=1.5, max_delay=1.0)     # an idle SQLite queue is polled each second
+        initial_delay=0.05, backoff=1.5, max_delay=0.25)    # an idle SQLite queue: 4 cheap polls a second
     log.info("worker %s: %d thread(s), device %s, queue %s, models in %s", runtime.identity.id, concurrency,
              device, describe_backend(settings), settings.models_dir)
     runtime.start()
