@@ -24,12 +24,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# msgfmt (gettext) checks catalogs, Chromium runs the browser test, PostgreSQL the store tests.
+# msgfmt (gettext) checks catalogs, Chromium runs the browser test, PostgreSQL the store tests,
+# redis-server the queue's Redis tests.
 # Installed with apt-get only when missing.
 system-test-packages:
 	@missing=""; command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
@@ -39,8 +41,9 @@ compile-ui:
 init: install compile-ui
 	$(BIN)/kakehashi init
 
+# The web server and one translation worker together (Procfile, run by honcho); Ctrl-C stops both.
 serve: init
-	$(BIN)/gunicorn --config gunicorn.conf.py
+	$(BIN)/honcho --procfile Procfile start
 
 test: install-test system-test-packages
 	$(BIN)/kakehashi i18n compile

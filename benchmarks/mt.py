@@ -7,12 +7,18 @@ One run, one package, the same sentences and the same decoding limits:
       sample as shipped, without a length limit (CTranslate2's default of 256 tokens).
   (b) our ``fill_missing`` over a store holding those fields (split, batch, decode, store).
   (c) raw ``translate_batch`` over the pre-tokenized sentences: the ceiling.
-It prints b/a (aim >= 3) and b/c (aim >= 0.8), and the resident memory of a process with one
+  (d) end to end through the queue: stories POSTed to gunicorn (as ``make serve`` runs it), one
+      ``kakehashi worker``, timed from the first POST until every field is stored as machine
+      text; meanwhile readers fetch a story, and their p99 is compared with the same readers'
+      p99 while the worker is idle (measured in the same run, just before).
+It prints b/a (aim >= 3), b/c (aim >= 0.8), d/c (aim >= 0.7), the readers' p99 during the fill
+over idle (aim <= 2), and the resident memory of a process with one
 model loaded, our path vs ``argostranslate.translate`` imported. (a) and the RSS figures run in
 child processes so one library's imports cannot touch the other's numbers.
 
 Usage: python benchmarks/mt.py [--model FILE.argosmodel] [--sentences 60] [--max-decoding-length 69]
        [--batch-size N] [--inter-threads N] [--intra-threads N]   (defaults: the KAKEHASHI_MT_* settings)
+       [--queue-concurrency N] [--readers N] [--idle-seconds S]
 Default: a synthetic package of the official models' size (6+6 layers, d=512, 8 heads, ffn 2048,
 50k vocabulary, int8; random weights, so every output runs to the decoding limit).
 """
@@ -21,11 +27,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,6 +186,166 @@ def run_argos(args) -> dict:
             "rss_loaded": loaded_rss, "rss_end": rss_mb()}
 
 
+# -- (d): through the queue, in real processes --------------------------------------------------
+TOKEN = "bench-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _http(url: str, body: dict | None = None, method: str = "GET") -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def bench_stories(lang: str, wanted: int) -> list[dict]:
+    """Stories whose fields hold about ``wanted`` distinct sentences: each a title, a paragraph
+    of 6 sentences (2 become key points) and 18 quotes (a field each): 21 sentences a story."""
+    sentences = [s for field in corpus(lang, (wanted * 24 + 20) // 21) for s in field]
+    stories, index = [], 0
+    while sentences:
+        chunk, sentences = sentences[:24], sentences[24:]
+        points, quotes = chunk[:6], chunk[6:]
+        snippets = [{"lang": lang, "kind": "paragraph", "attribution": "Bench Wire", "text": " ".join(points)}]
+        snippets += [{"lang": lang, "kind": "quote", "attribution": "Someone", "text": q} for q in quotes]
+        stories.append({"id": f"bench-{index}", "published": "2025-01-01", "title": f"Bench story {index}",
+                        "snippets": snippets})
+        index += 1
+    return stories
+
+
+class Readers:
+    """Threads that each fetch a story's JSON ``rate`` times a second (paced, not as fast as
+    possible: readers that saturate the CPU would measure the CPU, not the queue), each timed."""
+
+    def __init__(self, url: str, count: int, rate: float):
+        self.url, self.interval, self.samples, self._stop = url, 1.0 / rate, [], threading.Event()
+        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(count)]
+
+    def _run(self) -> None:
+        due = time.monotonic()
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            with urllib.request.urlopen(self.url, timeout=60) as response:
+                response.read()
+            self.samples.append((time.monotonic(), time.perf_counter() - started))
+            due += self.interval
+            self._stop.wait(max(0.0, due - time.monotonic()))
+
+    def start(self) -> "Readers":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+    def p99(self, since: float, until: float) -> tuple[float, int]:
+        window = sorted(latency for moment, latency in self.samples if since <= moment <= until)
+        return (window[min(len(window) - 1, int(len(window) * 0.99))] if window else float("nan")), len(window)
+
+
+def run_queue(args, scratch: Path, pair: tuple[str, str]) -> dict:
+    from service.store import make_store
+    from service.store.backlog import stories_missing_translations
+    from service.store.reads import all_fields
+    from service.translate.splitter import split_sentences
+
+    settings = settings_for(args, scratch)
+    instance, port = scratch / "queue-instance", _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAKEHASHI_")}
+    env.update({"KAKEHASHI_INSTANCE_DIR": str(instance), "KAKEHASHI_MODELS_DIR": str(settings.models_dir),
+                "KAKEHASHI_API_TOKENS": TOKEN, "KAKEHASHI_HOST": "127.0.0.1", "KAKEHASHI_PORT": str(port),
+                "KAKEHASHI_MT_BATCH_SIZE": str(args.batch_size), "KAKEHASHI_MT_BEAM_SIZE": str(args.beam),
+                "KAKEHASHI_MT_MAX_DECODING_LENGTH": str(args.max_decoding_length),
+                "KAKEHASHI_MT_INTER_THREADS": str(args.inter_threads),
+                "KAKEHASHI_MT_INTRA_THREADS": str(args.intra_threads), "KAKEHASHI_LOG_LEVEL": "WARNING"})
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "kakehashi"), "init", "--no-demo"], env=env, check=True, capture_output=True)
+    logs = open(scratch / "queue-run.log", "wb")
+    web = subprocess.Popen([str(bin_dir / "gunicorn"), "--config", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
+                           env=env, cwd=ROOT, stdout=logs, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen([str(bin_dir / "kakehashi"), "worker", "--concurrency", str(args.queue_concurrency)],
+                              env=env, cwd=ROOT, stdout=logs, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    store = make_store(f"sqlite:///{instance / 'kakehashi.sqlite3'}")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _http(f"{base}/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"the server did not start: {(scratch / 'queue-run.log').read_text()[-2000:]}")
+                time.sleep(0.2)
+        reader_story = {"id": "reader", "published": "2025-01-01", "title": "Warm-up story",
+                        "snippets": [{"lang": pair[0], "kind": "paragraph", "attribution": "Bench Wire",
+                                      "text": "Warm-up sentence. The model loads here."}]}
+        _http(f"{base}/api/v1/stories", reader_story, "POST")
+        engines = {pair: settings_label(settings)}
+
+        def missing(ids) -> set:
+            with store.reading() as session:
+                return stories_missing_translations(session, engines, ids)
+
+        _wait(lambda: not missing(["reader"]), 120, "the worker to translate the warm-up story")
+        readers = Readers(f"{base}/api/v1/stories/reader?lang={pair[1]}", args.readers, args.reader_rate).start()
+        time.sleep(3)            # warm every gunicorn worker and thread up first: cold requests are not "idle"
+        idle_from = time.monotonic()
+        time.sleep(args.idle_seconds)
+        idle_until = time.monotonic()
+        stories = bench_stories(pair[0], args.sentences)
+        ids = [story["id"] for story in stories]
+        started = time.monotonic()
+        for story in stories:
+            _http(f"{base}/api/v1/stories", story, "POST")
+        _wait(lambda: not missing(ids), 600, "the worker to translate the benchmark stories", interval=0.05)
+        finished = time.monotonic()
+        readers.stop()
+        with store.reading() as session:
+            fields = [f for f in all_fields(session, ids) if f.source_lang == pair[0]]
+        sentences = {s for f in fields for line in f.source_text.splitlines() for s in split_sentences(line, pair[0])}
+        idle_p99, idle_n = readers.p99(idle_from, idle_until)
+        fill_p99, fill_n = readers.p99(started, finished)
+        return {"stories": len(stories), "fields": len(fields), "sentences": len(sentences),
+                "seconds": finished - started, "idle_p99": idle_p99, "idle_requests": idle_n,
+                "fill_p99": fill_p99, "fill_requests": fill_n}
+    finally:
+        for process in (worker, web):
+            process.terminate()
+        for process in (worker, web):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        logs.close()
+        store.dispose()
+
+
+def settings_label(settings) -> str:
+    from service.translate.packages import active_packages
+
+    [package] = active_packages(settings.models_dir).values()
+    return package.engine
+
+
+def _wait(check, timeout: float, what: str, interval: float = 0.2) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(interval)
+
+
 def child(mode: str, args) -> dict:
     command = [sys.executable, __file__, "--child", mode, "--instance", args.instance]
     for name in ("sentences", "max_decoding_length", "beam", "batch_size", "inter_threads", "intra_threads",
@@ -203,6 +372,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="runs of (b) and (c); the median is shown")
     parser.add_argument("--shipped-sample", type=int, default=4,
                         help="sentences for a* (argostranslate as shipped, no length limit); 0 skips it")
+    parser.add_argument("--queue-concurrency", type=int, default=2, help="(d): the worker's --concurrency")
+    parser.add_argument("--readers", type=int, default=4, help="(d): concurrent readers during idle and fill")
+    parser.add_argument("--reader-rate", type=float, default=10.0, help="(d): requests per second of each reader")
+    parser.add_argument("--idle-seconds", type=float, default=8.0, help="(d): how long the idle p99 is measured")
+    parser.add_argument("--skip-argos", action="store_true", help="skip (a) (slow on a base-size model)")
     parser.add_argument("--child", choices=("ours", "argos"), help=argparse.SUPPRESS)
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -229,19 +403,29 @@ def main() -> None:
               f"inter_threads {args.inter_threads}, intra_threads {args.intra_threads} "
               f"(argostranslate: its defaults, as LibreTranslate runs it)", flush=True)
         ours = child("ours", args)
-        argos = child("argos", args)
+        argos = None if args.skip_argos else child("argos", args)
+        queued = run_queue(args, Path(scratch), tuple(ours["pair"]))
     n = ours["sentences"]
-    a = argos["sentences"] / argos["seconds"]
+    a = argos["sentences"] / argos["seconds"] if argos else float("nan")
     b = n / ours["fill_seconds"]
     c = n / ours["raw_seconds"]
+    d = queued["sentences"] / queued["seconds"]
     print(f"{n} sentences in {ours['fields']} fields")
     print(f"(a)  argostranslate apply_packaged_translation per field, same limit: {a:6.2f} sentences/s")
-    if argos["shipped_sentences"]:
+    if argos and argos["shipped_sentences"]:
         print(f"(a*) the same as shipped, no length limit ({argos['shipped_sentences']} sentences):    "
               f"{argos['shipped_sentences'] / argos['shipped_seconds']:6.2f} sentences/s")
     print(f"(b)  kakehashi fill_missing (split, batch, decode, store):           {b:6.2f} sentences/s")
     print(f"(c)  raw translate_batch on pre-tokenized sentences (ceiling):       {c:6.2f} sentences/s")
-    print(f"b/a = {b / a:.1f}x (aim >= 3)   b/c = {b / c:.2f} (aim >= 0.8)")
+    print(f"(d)  through the queue: {queued['stories']} stories POSTed, {queued['sentences']} sentences in "
+          f"{queued['fields']} fields, one worker (--concurrency {args.queue_concurrency}), until all machine: "
+          f"{d:6.2f} sentences/s")
+    print(f"b/a = {b / a:.1f}x (aim >= 3)   b/c = {b / c:.2f} (aim >= 0.8)   d/c = {d / c:.2f} (aim >= 0.7)")
+    print(f"readers' p99 ({args.readers} readers, {args.reader_rate:g} requests/s each): idle {queued['idle_p99'] * 1000:.1f} ms "
+          f"({queued['idle_requests']} requests), during (d) {queued['fill_p99'] * 1000:.1f} ms "
+          f"({queued['fill_requests']} requests): {queued['fill_p99'] / queued['idle_p99']:.2f}x idle (aim <= 2)")
+    if argos is None:
+        return
     print(f"RSS with one model loaded: our path {ours['rss_loaded'][0]:.0f} MB "
           f"(after a fill {ours['rss_end'][0]:.0f} MB, peak {ours['rss_end'][1]:.0f} MB; heavy modules imported: "
           f"{', '.join(ours['heavy_modules']) or 'none'}); with argostranslate.translate imported "

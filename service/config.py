@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_LANGUAGES = ("en", "ja")
 READING_LANGUAGES = ("en", "ko", "ja")
+MT_DEVICES = ("auto", "cpu", "cuda")
 
 
 class ConfigError(ValueError):
@@ -41,6 +42,13 @@ class Settings:
     mt_intra_threads: int = 1
     mt_max_decoding_length: int = 256
     mt_background: bool = True
+    mt_device: str = "auto"
+    queue_url: str = ""
+    queue_sweep_seconds: float = 300.0
+    queue_retries: int = 6
+    queue_retry_seconds: float = 10.0
+    worker_heartbeat_seconds: float = 5.0
+    worker_nice: int = 10
     catalog_poll_seconds: float = 2.0
     catalog_settle_seconds: float = 1.0
     max_catalog_bytes: int = 32 * 1024 * 1024
@@ -82,6 +90,18 @@ class Settings:
             parse_many(self.mt_rate_limit)
         except ValueError:
             raise ConfigError(f"mt_rate_limit must look like '60 per minute', got {self.mt_rate_limit!r}") from None
+        if self.mt_device not in MT_DEVICES:
+            raise ConfigError(f"mt_device must be one of {', '.join(MT_DEVICES)}, got {self.mt_device!r}")
+        if self.queue_url and not re.fullmatch(r"rediss?://\S+", self.queue_url):
+            raise ConfigError(f"queue_url must be empty (SQLite queue in the instance folder) or "
+                              f"redis://host:port/db, got {self.queue_url!r}")
+        for name in ("queue_sweep_seconds", "queue_retry_seconds", "worker_heartbeat_seconds"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be more than 0, got {getattr(self, name)}")
+        if not 0 <= self.worker_nice <= 19:
+            raise ConfigError(f"worker_nice must be 0 (same priority as the web server) to 19, got {self.worker_nice}")
+        if self.queue_retries < 0:
+            raise ConfigError(f"queue_retries must be 0 or more, got {self.queue_retries}")
         if self.public_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", self.public_url):
             raise ConfigError(f"public_url must look like https://news.example.org, got {self.public_url!r}")
 
@@ -93,8 +113,9 @@ _INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", 
                  "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_intra_threads",
                  "mt_max_decoding_length", "max_model_unpacked_bytes", "read_cache_bytes", "page_size",
                  "mt_char_limit", "mt_batch_limit", "mt_alternatives_limit", "max_catalog_bytes",
-                 "max_catalog_entries"}
-_FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds"}
+                 "max_catalog_entries", "queue_retries", "worker_nice"}
+_FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds", "queue_sweep_seconds", "queue_retry_seconds",
+                   "worker_heartbeat_seconds"}
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}
 
 
@@ -111,6 +132,8 @@ def _parse(name: str, raw: str):
             raise ConfigError(f"KAKEHASHI_{name.upper()} must be a number, got {raw!r}") from None
     if name in _PATH_SETTINGS:
         return Path(raw).expanduser().resolve()
+    if name == "mt_device":
+        return raw.strip().lower()
     if name in ("api_tokens", "mt_api_keys"):
         return tuple(token.strip() for token in raw.split(",") if token.strip())
     if name == "mt_background":

@@ -67,3 +67,16 @@ def coverage(localized: Iterable[LocalizedField]) -> dict[str, int]:
     for item in localized:
         counts[item.provenance] += 1
     return counts
+
+
+def is_pending(field: Field, resolved: LocalizedField, lang: str, engines: Mapping[tuple[str, str], str]) -> bool:
+    """Is ``field`` served in ``lang`` as source only because its machine translation is queued?
+
+    True when it resolved to ``source`` although it is in another language, has text, and an
+    engine is current for its pair (``engines``: pair -> label, pivots included): the machine
+    lookup returns only the current engine's row, so none is stored yet and a worker will store
+    one. False for a field in the reading language, an empty one, or a pair with no model (that
+    one stays source until a model is installed: nothing is pending).
+    """
+    return (resolved.provenance == "source" and field.source_lang != lang and bool(field.source_text.strip())
+            and (field.source_lang, lang) in engines)

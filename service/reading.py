@@ -16,6 +16,8 @@ from .documents import Validity
 from .domain import Field, LocalizedField, Story
 from .localize import Resolver, coverage
 from .store import Store, reads
+from .routes import PIVOT, route_label, routes
+from .store.engines import installed_engines
 from .store.translations import SessionHumanTranslations, SessionMachineTranslations, current_engines
 
 
@@ -127,6 +129,16 @@ class Reading:
         """The engine that makes machine text current, per translatable pair."""
         with self.store.reading() as session:
             return current_engines(session)
+
+    def models(self) -> dict:
+        """Installed pairs and pivots as the workers published them (web machines have no models)."""
+        with self.store.reading() as session:
+            direct = installed_engines(session)
+        installed = [{"pair": f"{s}-{t}", "from": s, "to": t, "engine": label}
+                     for (s, t), label in sorted(direct.items())]
+        pivots = [{"pair": f"{s}-{t}", "from": s, "to": t, "via": PIVOT, "engine": route_label(route)}
+                  for (s, t), route in sorted(routes(direct).items()) if len(route) > 1]
+        return {"installed": installed, "pivots": pivots}
 
     # -- builds: one session each -----------------------------------------------------------
     def story(self, story_id: str, lang: str) -> LocalizedStory | None:

@@ -23,7 +23,7 @@ from service.config import PROJECT_ROOT, Settings
 from service.store.migrate import upgrade
 from service.stories import upsert_story
 
-pytest_plugins = ["mt_fixtures", "catalog_fixtures"]
+pytest_plugins = ["mt_fixtures", "catalog_fixtures", "queue_fixtures"]
 
 TOKEN = "test-token-0123456789"
 DEMO_ID = "lee-jae-myung-visits-japan"
@@ -67,7 +67,7 @@ def make_app(settings: Settings, demo: bool = True):
 def app(settings):
     app = make_app(settings)
     yield app
-    app.extensions["kakehashi"].background.wait(timeout=30)
+    app.extensions["kakehashi"].jobs.close()
     app.extensions["kakehashi"].store.dispose()
 
 
@@ -126,6 +126,8 @@ def server_env(settings: Settings, port: int) -> dict:
         "KAKEHASHI_CATALOG_SETTLE_SECONDS": str(settings.catalog_settle_seconds),
         "KAKEHASHI_MT_MAX_DECODING_LENGTH": str(settings.mt_max_decoding_length),
     })
+    if settings.queue_url:
+        env["KAKEHASHI_QUEUE_URL"] = settings.queue_url
     return env
 
 

@@ -194,11 +194,11 @@ def test_pages_isolate_each_field(app, client):
 # --- a write answers with what it committed ---------------------------------------------
 
 def test_a_write_answers_with_what_it_committed_even_if_deleted_right_after(app, client, auth, monkeypatch):
-    background = app.extensions["kakehashi"].background
+    jobs = app.extensions["kakehashi"].jobs
     from service.stories import delete_story
 
     store = app.extensions["kakehashi"].store
-    monkeypatch.setattr(background, "schedule", lambda story_id: delete_story(store, story_id))  # a racing DELETE
+    monkeypatch.setattr(jobs, "translate", lambda story_ids: [delete_story(store, s) for s in story_ids])  # a racing DELETE
     created = client.post("/api/v1/stories", json=STORY, headers=auth)
     assert created.status_code == 201
     assert created.get_json()["sources"][0]["text"] == STORY["snippets"][0]["text"]
@@ -206,7 +206,7 @@ def test_a_write_answers_with_what_it_committed_even_if_deleted_right_after(app,
 
     monkeypatch.undo()
     assert client.post("/api/v1/stories", json=STORY, headers=auth).status_code == 201
-    monkeypatch.setattr(background, "schedule", lambda story_id: delete_story(store, story_id))
+    monkeypatch.setattr(jobs, "translate", lambda story_ids: [delete_story(store, s) for s in story_ids])
     replaced = client.put("/api/v1/stories/edge-story", json=dict(STORY, title="Edited"), headers=auth)
     assert replaced.status_code == 200 and replaced.get_json()["title"]["text"] == "Edited"
 

@@ -1,5 +1,5 @@
 """Machine translation through the real app: CLI install, `translate`, API provenance and engine
-labels, pivots, re-fill after edits, background fill after a POST, bad archives via the CLI,
+labels, pivots, re-fill after edits, a POST's job run by a worker, bad archives via the CLI,
 and `--from-index` both offline (fails fast) and against a local index."""
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import DEMO_ID, make_app
+from queue_fixtures import drain
 from service.config import PROJECT_ROOT
+from service.worker.runtime import WorkerRuntime
 
 EN_KO, EN_JA, JA_EN = "argos:en-ko:1.1", "argos:en-ja:1.1", "argos:ja-en:1.1"
 PIVOT = "argos:ja-en:1.1>argos:en-ko:1.1"
@@ -122,33 +124,18 @@ def test_new_model_version_is_refilled(app, client, runner, install_models):
     assert "argos:en-ko:1.2" in engines and EN_KO not in engines
 
 
-def test_post_serves_source_while_its_background_fill_runs_then_machine(settings, auth, install_models):
-    """The fill a POST schedules is held inside the model call: meanwhile the API and the page
-    serve every field of the new story as source; released, it is served as machine text."""
+def test_post_serves_source_while_its_job_waits_then_machine_once_a_worker_ran_it(settings, auth, install_models):
+    """A POST enqueues a job and answers: meanwhile the API and the page serve every field of the
+    new story as source; once a worker ran the job, they are served as machine text."""
     app = make_app(settings.with_overrides(mt_background=True), demo=False)
     services = app.extensions["kakehashi"]
-    entered, release, in_request = threading.Event(), threading.Event(), []
+    runtime = WorkerRuntime(settings)
     try:
         install_models(app)
+        drain(runtime)                                       # the install's sweep: nothing to fill
         client = app.test_client()
-        assert client.get("/healthz").status_code == 200     # the first request's sweep: nothing to fill
-        assert services.background.wait(timeout=60)
-        test_thread, real_translate = threading.current_thread(), services.translators.translate
-
-        def held_translate(*args, **kwargs):
-            if threading.current_thread() is test_thread:    # translating inside the request: not held
-                in_request.append(args[:2])
-            else:
-                entered.set()
-                if not release.wait(timeout=60):
-                    raise TimeoutError("the test never released the fill")
-            return real_translate(*args, **kwargs)
-
-        services.translators.translate = held_translate
         assert client.post("/api/v1/stories", json=STORY, headers=auth).status_code == 201
-        assert in_request == [], "the POST translated in the request instead of the background"
-        assert entered.wait(timeout=60), "the POST scheduled no background fill"
-        assert not services.background.wait(timeout=0.05), "the fill is held, so it cannot be done"
+        assert [job.key for job in services.jobs.pending()] == ["translate:tariff-talks"]
         for lang in ("ko", "ja", "en"):
             body = client.get(f"/api/v1/stories/tariff-talks?lang={lang}").get_json()
             for field in fields_of(body):
@@ -158,8 +145,7 @@ def test_post_serves_source_while_its_background_fill_runs_then_machine(settings
         page = client.get("/ko/stories/tariff-talks").get_data(as_text=True)
         assert "data-engine=" not in page and 'class="marker source"' in page
 
-        release.set()
-        assert services.background.wait(timeout=60)
+        assert drain(runtime) == 1
         for lang in ("ko", "ja", "en"):
             body = client.get(f"/api/v1/stories/tariff-talks?lang={lang}").get_json()
             assert_machine_translated(body, lang)
@@ -168,8 +154,8 @@ def test_post_serves_source_while_its_background_fill_runs_then_machine(settings
         assert {f["engine"] for f in fields_of(ko)} == {EN_KO, PIVOT}
         assert f'data-engine="{EN_KO}"' in client.get("/ko/stories/tariff-talks").get_data(as_text=True)
     finally:
-        release.set()
-        services.background.wait(timeout=60)
+        runtime.close()
+        services.jobs.close()
         services.store.dispose()
 
 
@@ -273,19 +259,3 @@ def test_from_index_installs_from_a_reachable_index(app, runner, mt_packages, tm
     finally:
         server.shutdown()
         server.server_close()
-
-
-def test_first_request_of_a_serving_process_sweeps_what_was_left_missing(settings, install_models):
-    """A story saved while no worker translated it (restart, CLI load) is filled after the next
-    server start, at its first request, in the background."""
-    app = make_app(settings.with_overrides(mt_background=True))  # the demo story, never translated
-    try:
-        install_models(app)
-        client = app.test_client()
-        assert client.get("/healthz").status_code == 200
-        assert app.extensions["kakehashi"].background.wait(timeout=60)
-        body = client.get(f"/api/v1/stories/{DEMO_ID}?lang=ko").get_json()
-        assert body["coverage"]["source"] == 0 and body["title"]["provenance"] == "machine"
-    finally:
-        app.extensions["kakehashi"].background.wait(timeout=60)
-        app.extensions["kakehashi"].store.dispose()

@@ -13,7 +13,6 @@ from mt_fixtures import publish
 from service.config import Settings
 from service.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
-from service.translate.background import BackgroundFill
 from service.store.chunking import chunks
 from service.translate.fill import fill_missing
 from service.store.translations import StoredMachineTranslations
@@ -190,36 +189,6 @@ def test_lookup_serves_the_current_engine_and_falls_back_to_the_newest_when_remo
     assert lookup.lookup("ko", []) == {}
 
 
-def test_background_fill_runs_off_the_request_thread(store, translators, mt_settings):
-    background = BackgroundFill(mt_settings, store, translators)
-    assert background.schedule("one") is True
-    assert background.schedule("one") is True          # merged with the waiting one
-    assert background.wait(timeout=60)
-    assert {row[1] for row in _rows(store)} == {"ko", "ja", "en"}
-    assert len(_rows(store)) == 6
-
-
-def test_background_fill_is_off_without_models_or_when_disabled(store, tmp_path, translators):
-    assert BackgroundFill(Settings(instance_dir=tmp_path / "empty"), store,
-                          Translators(Settings(instance_dir=tmp_path / "empty"))).schedule("one") is False
-    disabled = translators.settings.with_overrides(mt_background=False)
-    assert BackgroundFill(disabled, store, translators).schedule("one") is False
-    assert _rows(store) == []
-
-
-def test_background_errors_are_logged_not_raised(store, translators, mt_settings, caplog, monkeypatch):
-    background = BackgroundFill(mt_settings, store, translators)
-    monkeypatch.setattr("service.translate.background.fill_missing",
-                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
-    with caplog.at_level(logging.ERROR):
-        assert background.schedule("one")
-        assert background.wait(timeout=30)
-    assert "background fill of story one failed" in caplog.text
-    monkeypatch.undo()
-    assert background.schedule("two") and background.wait(timeout=60)
-    assert len(_rows(store)) > 0
-
-
 def test_rows_stored_meanwhile_are_ignored_on_any_database(store, translators, monkeypatch):
     """The portable insert path (neither SQLite nor PostgreSQL) must skip existing rows too."""
     from service.translate.fill import _insert_new
@@ -231,40 +200,20 @@ def test_rows_stored_meanwhile_are_ignored_on_any_database(store, translators, m
     assert len(_rows(store)) == 2
 
 
-def test_sweep_fills_everything_missing_in_the_background(store, translators, mt_settings):
-    """What a stopped worker had queued is not lost: a new worker's sweep translates it."""
-    background = BackgroundFill(mt_settings, store, translators)
-    assert background.sweep() is True
-    assert background.wait(timeout=60)
-    assert len(_rows(store)) == 8
-    off = BackgroundFill(mt_settings.with_overrides(mt_background=False), store, translators)
-    assert off.sweep() is False
-
-
-def test_sweep_is_a_no_op_without_models(store, tmp_path):
-    empty = Settings(instance_dir=tmp_path / "empty")
-    background = BackgroundFill(empty, store, Translators(empty))
-    assert background.sweep() is False
-    assert background._worker is None and background.wait(timeout=1)
-    assert _rows(store) == []
-
-
 def test_sweep_with_nothing_missing_loads_no_model(store, translators, mt_settings, monkeypatch):
     """A worker started after everything was filled plans, finds nothing, and translates nothing."""
     fill_missing(store, translators)
     fresh = Translators(mt_settings, rescan_seconds=0)           # a new process: no model loaded yet
     monkeypatch.setattr(fresh, "translate", lambda *a, **k: pytest.fail("nothing was missing"))
-    background = BackgroundFill(mt_settings, store, fresh)
-    assert background.sweep() is True and background.wait(timeout=60)
+    assert fill_missing(store, fresh).done == 0
     assert len(_rows(store)) == 8
     assert not any(engine.loaded for route in fresh.routes().values() for engine in route)
 
 
-def test_sweeps_of_several_processes_at_once_store_each_translation_once(store, mt_settings, translators, caplog,
-                                                                        tmp_path):
-    """Two workers on two machines (own store connection, own models, own instance folder, so
-    no shared sweep lock) plan the same missing work before either stores it; both translate
-    it, and the second one's rows are ignored, not an error."""
+def test_racing_jobs_of_several_workers_store_each_translation_once(store, mt_settings, translators, caplog):
+    """Two workers (own store connection, own models) run jobs for the same stories and plan the
+    same missing work before either stores it; both translate it, and the second one's rows are
+    ignored, not an error."""
     barrier = threading.Barrier(2, timeout=30)
 
     def meeting_at_the_first_call(translators):
@@ -279,19 +228,22 @@ def test_sweeps_of_several_processes_at_once_store_each_translation_once(store, 
         translators.translate = translate
         return translators
 
-    workers = [BackgroundFill(mt_settings.with_overrides(instance_dir=tmp_path / f"machine-{n}"),
-                              make_store(str(store.engine.url)),
-                              meeting_at_the_first_call(Translators(mt_settings, rescan_seconds=0)))
-               for n in range(2)]
+    workers = [(make_store(str(store.engine.url)), meeting_at_the_first_call(Translators(mt_settings, rescan_seconds=0)))
+               for _ in range(2)]
+    reports = []
+    threads = [threading.Thread(target=lambda w=w: reports.append(fill_missing(*w))) for w in workers]
     try:
         with caplog.at_level(logging.WARNING):
-            assert all(worker.sweep() for worker in workers)
-            assert all(worker.wait(timeout=120) for worker in workers)
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
         assert "failed" not in caplog.text and not barrier.broken
+        assert [r.failed for r in reports] == [0, 0]
         assert len(_rows(store)) == 8
     finally:
-        for worker in workers:
-            worker.store.engine.dispose()
+        for worker_store, _ in workers:
+            worker_store.engine.dispose()
 
 
 def test_chunks_splits_in_order_and_yields_nothing_for_nothing():
@@ -313,18 +265,3 @@ def test_more_rows_than_one_query_chunk_are_stored_found_and_served(store, trans
     assert len(_rows(store)) == 1201
     assert _stored(store, "ko", "argos:en-ko:1.1", [r["source_hash"] for r in rows] + ["f" * 64]) == {
         r["source_hash"] for r in rows}
-
-
-def test_a_sweep_skips_while_another_worker_of_the_machine_sweeps(store, translators, mt_settings):
-    import fcntl
-
-    lock = mt_settings.instance_dir / "sweep.lock"
-    with open(lock, "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # "another worker" is sweeping
-        background = BackgroundFill(mt_settings, store, translators)
-        assert background.sweep() and background.wait(timeout=60)
-        assert _rows(store) == [], "skipped: the other worker translates the same texts"
-        assert background.schedule("one") and background.wait(timeout=60)
-        assert len(_rows(store)) == 6, "a story's own fill never waits for a sweep"
-    assert background.sweep() and background.wait(timeout=60)
-    assert len(_rows(store)) == 8

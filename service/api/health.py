@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import request
 
+from ..jobs.status import queue_report
 from ..wiring import services
 from .requests import require_token
 
@@ -32,11 +33,12 @@ def health_report() -> tuple[dict, int]:
         "status": "ok" if initialized else "unavailable",
         "store": {"reachable": store_ok, "initialized": initialized,
                   "backend": svc.store.engine.dialect.name},
-        "models": svc.translators.describe(),
+        "models": svc.reading.models() if initialized else {"installed": [], "pivots": []},
         "catalogs": {"ok": len(catalogs) - broken, "broken": broken},
+        "queue": queue_report(svc.settings, svc.store, svc.jobs, initialized),
     }
     if detailed:
         report["catalogs"]["files"] = catalogs
-    if initialized and broken:
+    if initialized and (broken or not report["queue"]["ok"]):
         report["status"] = "degraded"
     return report, 200 if initialized else 503

@@ -111,8 +111,9 @@ def story_detail(story_id: str):
 
 
 def _written(story: Story, status: int):
-    """Answer a write with the story it committed: a DELETE right after cannot turn it into a 404."""
-    services().background.schedule(story.id)
+    """Answer a write with the story it committed: a DELETE right after cannot turn it into a 404.
+    Translation is enqueued after the commit; it never waits and never fails the write."""
+    services().jobs.translate([story.id])
     response = jsonify(story_json(localized_story(story, "en", services().resolver)))
     response.status_code = status
     response.headers["Location"] = url_for("api.story_detail", story_id=story.id)

@@ -53,16 +53,24 @@ def init_command(no_demo: bool):
     click.echo(f"Store ready: {svc.store.engine.url.render_as_string(hide_password=True)}")
     if no_demo:
         return
+    changed_ids = []
     for story in demo_stories():
         _, changed = upsert_story(svc.store, story)
         click.echo(f"Demo story {story.id}: {'loaded' if changed else 'already up to date'}")
+        if changed:
+            changed_ids.append(story.id)
+    if changed_ids and svc.jobs.translate(changed_ids):
+        click.echo(f"Machine translation of {len(changed_ids)} story(ies) enqueued for a worker (kakehashi worker)")
 
 
 def register_cli(app: Flask) -> None:
     from .catalog import catalog_group
     from .i18n import i18n_group
+    from .jobs import jobs_group
     from .models import models_group
     from .translate import translate_command
+    from .worker import worker_command
 
-    for command in (init_command, models_group, translate_command, catalog_group, i18n_group):
+    for command in (init_command, models_group, translate_command, catalog_group, i18n_group, worker_command,
+                    jobs_group):
         app.cli.add_command(command)

@@ -58,7 +58,7 @@ def import_command(lang: str | None, dry_run: bool) -> None:
     is saved; this command is for scripts and for --dry-run."""
     svc = services()
     directory = svc.settings.translations_dir
-    problems, rejected = [], 0
+    problems, rejected, withdrawn = [], 0, 0
     for code in [lang] if lang else CATALOG_LANGUAGES:
         if not lang and not po_path(directory, code).exists():
             click.echo(f"{po_path(directory, code)}: no catalog, skipped")
@@ -77,6 +77,9 @@ def import_command(lang: str | None, dry_run: bool) -> None:
         for warning in report.warnings:
             click.echo(f"{warning.path}:{warning.line}: warning: {warning.reason}", err=True)
         click.echo(report.summary())
+        withdrawn += report.withdrawn
+    if withdrawn and not dry_run and svc.jobs.sweep():
+        click.echo(f"{withdrawn} human translation(s) withdrawn: machine translation enqueued for a worker")
     click.echo(f"{rejected} catalog(s) rejected")
     if problems:
         raise click.ClickException("\n".join(str(p) for p in problems))

@@ -85,8 +85,11 @@ def models_install(file: str | None, pair: str | None):
             installed = install_package(settings.models_dir, file, settings.max_model_unpacked_bytes)
     svc.translators.refresh()
     publish_installed(svc)
+    queued = svc.jobs.sweep()
     click.echo(f"Installed {installed.pair_name} {installed.version} ({_size(installed.size_bytes())}) "
-               f"as {installed.engine}. Fill translations with: kakehashi translate")
+               f"as {installed.engine}. "
+               + ("A worker translates what is missing (kakehashi jobs shows the queue)" if queued else
+                  "Fill translations with: kakehashi translate"))
 
 
 @models_group.command("remove")
@@ -101,5 +104,6 @@ def models_remove(pair: str):
         removed = remove_package(svc.settings.models_dir, pair)
     svc.translators.refresh()
     publish_installed(svc)
+    svc.jobs.sweep()             # a pivot through English may now translate what the removed pair did
     for package in removed:
         click.echo(f"Removed {package.pair_name} {package.version}")

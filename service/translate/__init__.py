@@ -4,7 +4,7 @@
 - ``splitter``, ``engine``, ``registry``: sentences → batched CTranslate2 → text, pivots via en.
 - ``protect``: URLs, e-mails, @handles, #hashtags and numbers come out of every model verbatim.
 - ``memory``: the sentence memory; only sentences never seen with an engine reach it.
-- ``lookup``, ``fill``, ``background``: stored translations for the resolver, and filling them.
+- ``fill``: filling stored machine translations (run by ``kakehashi worker``).
 - ``synthetic``: real packages with random weights for tests and benchmarks.
 
 The CLI (``service/cli/``) drives these; its ``model_index`` is the only code that may touch the

@@ -14,6 +14,7 @@ import ctypes
 import ctypes.util
 import threading
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 from ..cooperative import under_event_loop, wait_until_done
@@ -28,10 +29,25 @@ MAX_SOURCE_TOKENS = 200
 WORD_START = "\u2581"
 
 
+@dataclass(frozen=True)
+class Device:
+    """Where CTranslate2 runs a model, and with which compute type (see ``worker.device``)."""
+
+    name: str = "cpu"
+    compute_type: str = "default"     # on CPU: the model's own (int8 for Argos packages)
+
+    def __str__(self) -> str:
+        return f"{self.name}/{self.compute_type}"
+
+
+CPU = Device()
+
+
 class Engine:
-    def __init__(self, package: InstalledPackage, settings):
+    def __init__(self, package: InstalledPackage, settings, device: Device = CPU):
         self.package = package
         self.settings = settings
+        self.device = device
         self._lock = threading.Lock()
         self._translator = None
         self._tokenizer = None
@@ -54,7 +70,7 @@ class Engine:
                 try:
                     tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(path / "sentencepiece.model"))
                     translator = ctranslate2.Translator(
-                        str(path / "model"), device="cpu", compute_type="default",
+                        str(path / "model"), device=self.device.name, compute_type=self.device.compute_type,
                         inter_threads=self.settings.mt_inter_threads,
                         intra_threads=self.settings.mt_intra_threads)
                 except Exception as exc:  # noqa: BLE001 - CTranslate2 raises RuntimeError/ValueError

@@ -41,6 +41,7 @@ class FillReport:
     dry_run: bool = False
     missing_pairs: set = field(default_factory=set)
     failed_pairs: set = field(default_factory=set)
+    reasons: dict = field(default_factory=dict)    # failed pair -> why (for jobs and /healthz)
 
     @property
     def fields_per_second(self) -> float:
@@ -95,12 +96,15 @@ def fill_missing(store, translators, story_ids: Iterable[str] | None = None, lan
                       *pair, error, count)
             stored = set()
             report.failed_pairs.add(pair)
-        except Exception:  # noqa: BLE001 - one broken text must not stop the rest
+            report.reasons[pair] = str(error)
+        except Exception as error:  # noqa: BLE001 - one broken text must not stop the rest
             log.exception("batched machine translation %s-%s of %d texts failed; retrying them in halves",
                           *pair, len(pair_work.texts))
             stored = _retry_in_halves(store, translators, pair, pair_work, list(pair_work.texts))
             if not stored:
                 report.failed_pairs.add(pair)
+            if len(stored) < len(pair_work.texts):
+                report.reasons[pair] = f"{len(pair_work.texts) - len(stored)} of {len(pair_work.texts)} texts failed: {error}"
         stored_fields = sum(pair_work.fields[h] for h in stored)
         report.done += stored_fields
         report.failed += count - stored_fields

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .engine import Engine
+from .engine import CPU, Device, Engine
 from .errors import TranslationUnavailable
 from .packages import InstalledPackage, active_packages
 from .splitter import joiner, split_lines, split_sentences
@@ -26,8 +26,9 @@ PIVOT = "en"
 
 
 class Translators:
-    def __init__(self, settings, rescan_seconds: float = 2.0):
+    def __init__(self, settings, rescan_seconds: float = 2.0, device: Device = CPU):
         self.settings = settings
+        self.device = device
         self.models_dir = Path(settings.models_dir)
         self.rescan_seconds = rescan_seconds
         self._lock = threading.Lock()
@@ -46,6 +47,10 @@ class Translators:
             return None
         return stat.st_mtime_ns, entries
 
+    def signature(self):
+        """The models folder's current signature: the worker republishes engines when it moves."""
+        return self._directory_signature()
+
     def refresh(self, force: bool = True) -> None:
         """Re-read the models folder (forced after an install in this process)."""
         with self._lock:
@@ -63,7 +68,7 @@ class Translators:
                 current = self._engines.get(pair)
                 same = current is not None and (current.package.real_path, current.label) == (package.real_path,
                                                                                              package.engine)
-                engines[pair] = current if same else Engine(package, self.settings)
+                engines[pair] = current if same else Engine(package, self.settings, self.device)
             self._engines = engines
 
     def _current(self) -> dict[tuple[str, str], Engine]:

@@ -3,6 +3,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from service.store.models import Base
+from service.store import workers  # noqa: F401 - its tables join Base.metadata (autogenerate sees them)
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

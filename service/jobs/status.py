@@ -1,0 +1,57 @@
+"""The queue as ``/healthz`` and ``kakehashi jobs`` report it: depth, oldest job, retries waiting,
+failures (with their reason), and the workers seen recently (their heartbeat rows)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from ..config import Settings
+from ..store import Store
+from ..store.workers import job_failures, workers_seen
+from .client import JobClient, oldest_age
+from .queue import describe_backend
+
+log = logging.getLogger(__name__)
+OLDEST_SCAN_LIMIT = 5000     # beyond this many pending jobs the oldest one's age is not computed
+
+
+def recent(settings: Settings) -> dt.timedelta:
+    """A worker is "seen recently" if it beat within three heartbeats (at least 30 s)."""
+    return dt.timedelta(seconds=max(30.0, 3 * settings.worker_heartbeat_seconds))
+
+
+def queue_report(settings: Settings, store: Store, jobs: JobClient, initialized: bool) -> dict:
+    report: dict = {"backend": describe_backend(settings), "reachable": True, "depth": None,
+                    "oldest_pending_seconds": None, "retries_waiting": None, "failed": [], "workers": []}
+    try:
+        huey = jobs.huey
+        depth = huey.pending_count()
+        report["depth"] = depth
+        report["retries_waiting"] = huey.scheduled_count()
+        if 0 < depth <= OLDEST_SCAN_LIMIT:
+            report["oldest_pending_seconds"] = oldest_age(jobs.pending())
+    except Exception as error:  # noqa: BLE001 - health reports, never raises
+        log.warning("queue unreachable for /healthz: %s", error)
+        report["reachable"] = False
+    if initialized:
+        try:
+            with store.reading() as session:
+                failures, workers = job_failures(session), workers_seen(session, recent(settings))
+        except Exception as error:  # noqa: BLE001 - e.g. the store is one migration behind
+            log.warning("cannot read workers and job failures: %s", error)
+            failures, workers = [], []
+        now = dt.datetime.now(dt.timezone.utc)
+        report["failed"] = [{"job": f.key, "error": _public(f.error, settings), "attempts": f.attempts,
+                             "retries_left": f.retries_left, "failed_at": f.failed_at.isoformat()}
+                            for f in failures[:20]]
+        report["workers"] = [{"id": w.id, "host": w.host, "device": w.device, "concurrency": w.concurrency,
+                              "seen_seconds_ago": round((now - w.seen_at).total_seconds(), 1)} for w in workers]
+    report["ok"] = report["reachable"] and not any(f["retries_left"] <= 0 for f in report["failed"])
+    return report
+
+
+def _public(error: str, settings: Settings) -> str:
+    """A failure's reason without the server's folders, short enough for a health page."""
+    for folder in {str(settings.models_dir), str(settings.instance_dir)}:
+        error = error.replace(folder, "<" + ("models" if folder == str(settings.models_dir) else "instance") + ">")
+    return error[:300]

@@ -1,0 +1,67 @@
+"""The task definitions: names, retry policy, and a body that hands over to the worker runtime.
+
+Web processes define the same tasks (to enqueue them) with no handlers: they never run a task,
+so they never load a model. Every task is idempotent: running one twice stores nothing twice.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from huey import Huey
+from huey.api import TaskWrapper
+
+from ..config import Settings
+
+TRANSLATE = "translate_story"
+SWEEP = "sweep"
+
+
+class Handlers(Protocol):
+    """What the worker runtime does for each task (``service.worker.runtime.WorkerRuntime``)."""
+
+    def translate_story(self, story_id: str) -> None: ...
+
+    def sweep(self) -> None: ...
+
+
+class NotAWorker(RuntimeError):
+    """A task ran in a process that only enqueues (a web worker, a CLI command)."""
+
+
+@dataclass(frozen=True)
+class Tasks:
+    translate_story: TaskWrapper
+    sweep: TaskWrapper
+
+
+def job_key(name: str, argument: str | None) -> str:
+    """How a job is named in ``kakehashi jobs`` and the failures table: ``translate:<story>``."""
+    return f"translate:{argument}" if name == TRANSLATE else name
+
+
+def define_tasks(huey: Huey, settings: Settings, handlers: Handlers | None = None) -> Tasks:
+    def runtime() -> Handlers:
+        if handlers is None:
+            raise NotAWorker("this process only enqueues jobs; start one with: kakehashi worker")
+        return handlers
+
+    retry = {"retries": settings.queue_retries, "retry_delay": settings.queue_retry_seconds, "retry_backoff": 2}
+
+    @huey.task(name=TRANSLATE, **retry)
+    def translate_story(story_id: str, queued_at: float | None = None) -> None:
+        """Fill the story's missing machine translations (every pair with a model)."""
+        runtime().translate_story(story_id)
+
+    @huey.task(name=SWEEP, retries=0)
+    def sweep(queued_at: float | None = None) -> None:
+        """Enqueue a translation for every story with a field still missing one."""
+        runtime().sweep()
+
+    return Tasks(translate_story=translate_story, sweep=sweep)
+
+
+def stamp() -> float:
+    """When a job was enqueued (wall clock, seconds): the oldest pending job's age comes from it."""
+    return time.time()

@@ -1,0 +1,212 @@
+"""One worker process: the store, the models (loaded once, shared by the consumer's threads),
+the task handlers, and three chores that keep the tier honest:
+
+- a heartbeat row every ``worker_heartbeat_seconds`` (``/healthz`` lists the workers seen);
+- publishing the installed packages to the store at start and whenever the models folder
+  changes, since web processes read which engine is current from the store;
+- sweeping: at start, every ``queue_sweep_seconds`` and after the installed models change,
+  enqueue every story that still has a field without a translation by its current engine. This
+  recovers what a crash between commit and enqueue, a killed worker, or a queue that lost its
+  data (a Redis restart) left behind. A store not yet initialized (``kakehashi init`` not run)
+  is not an error: the sweep tries again a few seconds later.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+from huey import signals
+
+from ..config import Settings
+from ..jobs.client import JobClient
+from ..jobs.tasks import TRANSLATE, job_key
+from ..store import make_store
+from ..store.backlog import stories_missing_translations
+from ..store.engines import publish_engines
+from ..store.versions import now
+from ..store.workers import WorkerSeen, beat, clear_failure, leave, record_failure
+from ..translate.engine import CPU, Device
+from ..translate.fill import fill_missing
+from ..translate.registry import Translators
+
+log = logging.getLogger(__name__)
+NOT_READY_RETRY_SECONDS = 2.0
+_NEVER = object()                # no models folder signature published yet
+
+
+class StoreNotReady(RuntimeError):
+    """The store has no tables yet; the job is retried (and ``kakehashi init`` creates them)."""
+
+
+class TranslationFailed(RuntimeError):
+    """Some pair of a story could not be translated; the message says which and why."""
+
+
+class WorkerRuntime:
+    def __init__(self, settings: Settings, concurrency: int = 1, device: Device = CPU):
+        self.settings = settings
+        self.concurrency = concurrency
+        self.device = device
+        self.store = make_store(settings.database_url)
+        self.translators = Translators(settings, device=device)
+        self.jobs = JobClient(settings, handlers=self, enabled=True)
+        self.identity = WorkerSeen(id=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}",
+                                   host=socket.gethostname(), pid=os.getpid(), device=str(device),
+                                   concurrency=concurrency, started_at=now(), seen_at=now())
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._in_flight: set[str] = set()
+        self._published: object = _NEVER    # the models folder signature last published to the store
+        huey = self.jobs.huey
+        huey.signal(signals.SIGNAL_ERROR)(self._on_error)
+        huey.signal(signals.SIGNAL_COMPLETE)(self._on_complete)
+
+    # -- task handlers -----------------------------------------------------------------------
+    def translate_story(self, story_id: str) -> None:
+        if not self.store.is_initialized():
+            raise StoreNotReady("the store is not initialized yet; run: kakehashi init")
+        with self._tracking(story_id):
+            self.translators.refresh(force=False)
+            report = fill_missing(self.store, self.translators, story_ids=[story_id])
+        if report.done:
+            log.info("story %s: %d fields translated in %.1f s", story_id, report.done, report.seconds)
+        if report.failed_pairs or report.reasons:
+            reasons = "; ".join(f"{s}-{t}: {report.reasons.get((s, t), 'failed (see the worker log)')}"
+                                for s, t in sorted(set(report.failed_pairs) | set(report.reasons)))
+            raise TranslationFailed(f"{reasons}. Fix or reinstall the model (kakehashi models install), "
+                                    "then: kakehashi jobs retry")
+
+    def sweep(self) -> bool:
+        """Enqueue every story with a field still missing its current translation; False when
+        the store is not ready (the caller tries again soon)."""
+        try:
+            if not self.store.is_initialized():
+                log.info("sweep: the store is not initialized yet (run: kakehashi init); "
+                         "trying again in %.0f s", NOT_READY_RETRY_SECONDS)
+                return False
+            self.translators.refresh(force=False)
+            engines = self.translators.engines()
+            if not engines:
+                return True
+            with self.store.reading() as session:
+                missing = stories_missing_translations(session, engines)
+            with self._lock:
+                busy = set(self._in_flight)
+            waiting = self.jobs.pending_story_ids() if missing else set()
+            todo = sorted(missing - busy - waiting)
+        except Exception as error:  # noqa: BLE001 - store or queue down: the next sweep retries
+            log.warning("sweep failed (%s); trying again in %.0f s", error, NOT_READY_RETRY_SECONDS)
+            return False
+        if todo:
+            enqueued = self.jobs.translate(todo)
+            log.info("sweep: %d of %d stories missing translations enqueued", enqueued, len(todo))
+            return enqueued == len(todo)
+        return True
+
+    @contextmanager
+    def _tracking(self, story_id: str) -> Iterator[None]:
+        with self._lock:
+            self._in_flight.add(story_id)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight.discard(story_id)
+
+    # -- failures, as users see them ---------------------------------------------------------
+    def _on_error(self, _signal, task, error) -> None:
+        name, argument = _describe(task)
+        reason = str(error) or type(error).__name__
+        with self.store.transaction() as session:
+            record_failure(session, job_key(name, argument), name, argument, reason, retries_left=task.retries)
+        when = f"retrying ({task.retries} left)" if task.retries else "no retries left: kakehashi jobs retry"
+        log.error("job %s failed, %s: %s", job_key(name, argument), when, reason)
+
+    def _on_complete(self, _signal, task) -> None:
+        name, argument = _describe(task)
+        try:
+            with self.store.transaction() as session:
+                clear_failure(session, job_key(name, argument))
+        except Exception:  # noqa: BLE001 - a store not initialized has no failures to clear
+            log.debug("could not clear the failure record of %s", job_key(name, argument), exc_info=True)
+
+    # -- chores ------------------------------------------------------------------------------
+    def publish_models(self) -> bool:
+        """Publish this machine's installed packages when the models folder changed; True when
+        the store now has them (False: store not ready, try later)."""
+        signature = self.translators.signature()
+        if signature == self._published:
+            return True
+        try:
+            if not self.store.is_initialized():
+                return False
+            self.translators.refresh(force=True)
+            engines = {package.pair: package.engine for package in self.translators.packages()}
+            with self.store.transaction() as session:
+                changed = publish_engines(session, engines)
+        except Exception as error:  # noqa: BLE001 - retried at the next heartbeat
+            log.warning("could not publish the installed models (%s); will retry", error)
+            return False
+        self._published = signature
+        if changed:
+            log.info("published installed models: %s", ", ".join(sorted(engines.values())) or "none")
+        self._wake.set()             # a new pair or version: sweep for it now
+        return True
+
+    def heartbeat(self) -> bool:
+        try:
+            if not self.store.is_initialized():
+                return False
+            with self.store.transaction() as session:
+                beat(session, self.identity)
+            return True
+        except Exception as error:  # noqa: BLE001 - e.g. the store is being migrated; next beat
+            log.debug("heartbeat failed: %s", error)
+            return False
+
+    def _heartbeat_loop(self) -> None:
+        while not self._stop.is_set():
+            self.publish_models()
+            self.heartbeat()
+            self._stop.wait(self.settings.worker_heartbeat_seconds)
+
+    def _sweep_loop(self) -> None:
+        delay = 0.0
+        while not self._stop.is_set():
+            self._wake.wait(delay)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            delay = self.settings.queue_sweep_seconds if self.sweep() else NOT_READY_RETRY_SECONDS
+
+    def start(self) -> None:
+        for name, target in (("kakehashi-heartbeat", self._heartbeat_loop), ("kakehashi-sweeper", self._sweep_loop)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        try:
+            with self.store.transaction() as session:
+                leave(session, self.identity.id)
+        except Exception:  # noqa: BLE001 - an uninitialized store has no row to remove
+            pass
+        self.jobs.close()
+        self.store.dispose()
+
+
+def _describe(task) -> tuple[str, str | None]:
+    name = type(task).__name__
+    argument = task.args[0] if name == TRANSLATE and task.args else None
+    return name, argument
