@@ -6,7 +6,7 @@ export KAKEHASHI_HOST ?= 127.0.0.1
 export KAKEHASHI_PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test install install-test system-test-packages compile-ui init bench clean
+.PHONY: serve test lint install install-test system-test-packages compile-ui init bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,13 @@ init: install compile-ui
 serve: init
 	$(BIN)/honcho --procfile Procfile start
 
-test: install-test system-test-packages
+# ruff (lint, banned imports), import-linter (layers) and mypy; config in pyproject.toml.
+lint: install-test
+	$(BIN)/ruff check service tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+test: install-test system-test-packages lint
 	$(BIN)/kakehashi i18n compile
 	$(BIN)/python -m pytest
 

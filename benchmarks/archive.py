@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from service import create_app  # noqa: E402 - after the path set-up above
-from service.cli import demo_stories  # noqa: E402
-from service.domain import source_hash  # noqa: E402
-from service.store import FieldRow, SnippetRow, StoryRow  # noqa: E402
-from service.store.versions import bump_site  # noqa: E402
-from service.summarize import summarize  # noqa: E402
+from service.cli import demo_stories  # noqa: E402 - after the path set-up above
+from service.domain import source_hash  # noqa: E402 - after the path set-up above
+from service.store import FieldRow, SnippetRow, StoryRow  # noqa: E402 - after the path set-up above
+from service.store.versions import bump_site  # noqa: E402 - after the path set-up above
+from service.summarize import summarize  # noqa: E402 - after the path set-up above
 
 BATCH = 500
 

@@ -285,7 +285,7 @@ def run_queue(args, scratch: Path, pair: tuple[str, str]) -> dict:
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not start: {(scratch / 'queue-run.log').read_text()[-2000:]}")
+                    raise SystemExit(f"the server did not start: {(scratch / 'queue-run.log').read_text()[-2000:]}") from None
                 time.sleep(0.2)
         reader_story = {"id": "reader", "published": "2025-01-01", "title": "Warm-up story",
                         "snippets": [{"lang": pair[0], "kind": "paragraph", "attribution": "Bench Wire",

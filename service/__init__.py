@@ -20,10 +20,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["SECRET_KEY"] = settings.secret_key or None
     logging.basicConfig(level=settings.log_level)
 
-    from .wiring import register_services
-    from .web import register_pages
     from .api import register_api
     from .cli import register_cli
+    from .web import register_pages
+    from .wiring import register_services
 
     register_services(app, settings)
     register_pages(app)

@@ -85,7 +85,7 @@ class Settings:
         if self.mt_alternatives_limit < 0:
             raise ConfigError("mt_alternatives_limit must be 0 or more")
         try:
-            from limits import parse_many        # Flask-Limiter's own notation
+            from limits import parse_many  # Flask-Limiter's own notation
 
             parse_many(self.mt_rate_limit)
         except ValueError:

@@ -15,8 +15,8 @@ from .cursor import Cursor
 from .documents import Validity
 from .domain import Field, LocalizedField, Story
 from .localize import Resolver, coverage
-from .store import Store, reads
 from .routes import PIVOT, route_label, routes
+from .store import Store, reads
 from .store.engines import installed_engines
 from .store.translations import SessionHumanTranslations, SessionMachineTranslations, current_engines
 

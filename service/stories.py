@@ -14,8 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .domain import Snippet, Story
-from .store import FieldRow, SnippetRow, Store, StoryRow
-from .store import reads
+from .store import FieldRow, SnippetRow, Store, StoryRow, reads
 from .store.versions import bump_site, bump_stories
 from .summarize import summarize
 

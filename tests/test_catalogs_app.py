@@ -8,11 +8,10 @@ import urllib.request
 
 import polib
 import pytest
-from catalog_fixtures import msgfmt_check
-from conftest import DEMO_ID, TOKEN
-
 from sqlalchemy import func, select
 
+from catalog_fixtures import msgfmt_check
+from conftest import DEMO_ID, TOKEN
 from service.catalogs import po_path, pot_path
 from service.store import HumanTranslationRow
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import polib
 import pytest
-from catalog_fixtures import DEMO_FIELDS, FakeMachine, drop_story, ko_po, msgfmt_check, put_story
 
+from catalog_fixtures import DEMO_FIELDS, FakeMachine, drop_story, ko_po, msgfmt_check, put_story
 from service.catalogs import CatalogError, po_path, pot_path
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog

@@ -12,10 +12,10 @@ import tracemalloc
 
 import polib
 import pytest
-from catalog_fixtures import msgfmt_check
-from conftest import DEMO_ID, TOKEN, make_app
 from sqlalchemy import func, select, text
 
+from catalog_fixtures import msgfmt_check
+from conftest import DEMO_ID, TOKEN, make_app
 from service.catalogs import CatalogError, po_path
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog

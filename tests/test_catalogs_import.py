@@ -8,15 +8,15 @@ import threading
 import polib
 import pytest
 from babel.messages.pofile import read_po, write_po
-from catalog_fixtures import DEMO_FIELDS, FakeMachine, ko_po, put_story
 from sqlalchemy import create_engine, func, select
 
+from catalog_fixtures import DEMO_FIELDS, FakeMachine, ko_po, put_story
 from service.catalogs import CatalogError, po_path
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog
-from service.store.translations import StoredHumanTranslations
 from service.domain import source_hash
 from service.store import CatalogStateRow, HumanTranslationRow, Store
+from service.store.translations import StoredHumanTranslations
 
 TITLE, POINT, URL_POINT, QUOTE, HEADING = (f[2] for f in DEMO_FIELDS)
 KO_POINT = "이 대통령은 8월 25일 워싱턴에서 트럼프를 만나기 전 도쿄를 첫 방문지로 택했다."

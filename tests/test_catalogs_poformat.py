@@ -6,8 +6,8 @@ import subprocess
 
 import polib
 import pytest
-from catalog_fixtures import MSGFMT, msgfmt_check
 
+from catalog_fixtures import MSGFMT, msgfmt_check
 from service.catalogs import CatalogError
 from service.catalogs.poformat import Entry, PoFile, render
 from service.catalogs.poreader import parse

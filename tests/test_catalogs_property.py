@@ -8,16 +8,16 @@ import tempfile
 from pathlib import Path
 
 import polib
-from catalog_fixtures import FakeMachine, msgfmt_check, put_story
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from catalog_fixtures import FakeMachine, msgfmt_check, put_story
 from service.catalogs import CatalogError, po_path
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog
-from service.store.translations import StoredHumanTranslations
 from service.store import Base, HumanTranslationRow, make_store
+from service.store.translations import StoredHumanTranslations
 
 ROLES = ["title", "point", "point", "quote"]
 TEXTS = ["Leaders met in Tokyo.", "Leaders met in Tokyo on Friday.", "Talks covered security.",
@@ -47,10 +47,10 @@ class CatalogLife(RuleBasedStateMachine):
                 shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _write_story(self):
-        put_story(self.store, "p", [(role, "en", text, i) for i, (role, text) in enumerate(zip(ROLES, self.texts))])
+        put_story(self.store, "p", [(role, "en", text, i) for i, (role, text) in enumerate(zip(ROLES, self.texts, strict=False))])
 
     def _current(self) -> set[tuple[str, str]]:
-        return {(f"p/{role}", text) for role, text in zip(ROLES, self.texts)}
+        return {(f"p/{role}", text) for role, text in zip(ROLES, self.texts, strict=False)}
 
     def _stored(self) -> dict:
         with self.store.reading() as session:

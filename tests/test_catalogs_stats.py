@@ -2,9 +2,9 @@
 with a cost that does not grow in queries with the number of stories."""
 from __future__ import annotations
 
-from catalog_fixtures import put_machine, put_story
 from sqlalchemy import event
 
+from catalog_fixtures import put_machine, put_story
 from service.coverage import coverage_report
 from service.domain import source_hash
 from service.store import HumanTranslationRow

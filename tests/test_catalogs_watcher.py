@@ -8,14 +8,14 @@ import time
 
 import polib
 import pytest
-from catalog_fixtures import DEMO_FIELDS, ko_po
 
+from catalog_fixtures import DEMO_FIELDS, ko_po
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import record_state
-from service.store.translations import StoredHumanTranslations
 from service.catalogs.watcher import CatalogWatcher
 from service.config import Settings
 from service.store import make_store
+from service.store.translations import StoredHumanTranslations
 
 TITLE = DEMO_FIELDS[0][2]
 KEY = ("visit/title", TITLE)

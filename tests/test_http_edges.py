@@ -14,8 +14,8 @@ import pytest
 
 from conftest import DEMO_ID, TOKEN, LiveServer
 from service import textrules
-from service.config import Settings
 from service.api.requests import MAX_JSON_DEPTH
+from service.config import Settings
 
 STORY = {"id": "edge-story", "published": "2025-09-01",
          "snippets": [{"lang": "en", "kind": "paragraph", "attribution": "Test Wire",

@@ -13,8 +13,7 @@ import textwrap
 import pytest
 
 from conftest import TOKEN, make_app, server_env
-from service.libretranslate import (BackendFailed, TranslationResult, memory_first_backend,
-                                    register_libretranslate)
+from service.libretranslate import BackendFailed, TranslationResult, memory_first_backend, register_libretranslate
 from service.libretranslate.detect import detect
 from service.libretranslate.markup import parse
 from service.translate.memory import translators_call

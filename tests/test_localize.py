@@ -30,7 +30,7 @@ def test_human_beats_machine_beats_source():
     assert (a.text, a.provenance, a.lang, a.engine) == ("가", "human", "ko", None)
     assert (b.text, b.provenance, b.engine) == ("기계 나", "machine", "argos:en-ko:1.1")
     assert (c.text, c.provenance, c.lang, c.engine) == ("C", "source", "en", None)
-    assert all(item.source_text == f.source_text and item.source_lang == "en" for item, f in zip((a, b, c), fields))
+    assert all(item.source_text == f.source_text and item.source_lang == "en" for item, f in zip((a, b, c), fields, strict=True))
     assert (human.calls, machine.calls) == (1, 1)
 
 

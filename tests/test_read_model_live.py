@@ -120,7 +120,7 @@ def test_two_servers_sharing_one_postgresql_never_serve_old_content(settings, tm
         for n, (writer, reader) in enumerate([(first, second), (second, first)]):
             title = f"Shared store edit {n}"
             assert send(f"{writer.url}/api/v1/stories/{DEMO_ID}", "PUT", story(title)) == 200
-            assert every_read([reader.url + path for path in paths], lambda _, body: title in body)
+            assert every_read([reader.url + path for path in paths], lambda _, body, title=title: title in body)
         assert send(f"{first.url}/api/v1/stories/{DEMO_ID}", "DELETE") == 204
         assert every_read([second.url + paths[0], second.url + paths[1]], lambda status, _: status == 404)
     finally:

@@ -9,13 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from mt_fixtures import publish
-
 from service.config import Settings
 from service.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
 from service.store.chunking import chunks
-from service.translate.fill import fill_missing
 from service.store.translations import StoredMachineTranslations
+from service.translate.fill import fill_missing
 from service.translate.packages import install_package, remove_package
 from service.translate.registry import Translators
 

@@ -5,16 +5,16 @@ import datetime as dt
 import threading
 
 import pytest
-from mt_fixtures import publish
 from sqlalchemy import delete, func, select
 
+from mt_fixtures import publish
 from service.config import Settings
 from service.domain import source_hash
 from service.store import Base, FieldRow, SentenceMemoryRow, StoryRow, make_store
 from service.store.memory import find_sentences, insert_sentences
+from service.store.translations import StoredMachineTranslations
 from service.translate.engine import Engine
 from service.translate.fill import fill_missing
-from service.store.translations import StoredMachineTranslations
 from service.translate.memory import SentenceMemory, translate_texts, translators_call
 from service.translate.packages import install_package
 from service.translate.protect import missing

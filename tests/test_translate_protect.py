@@ -6,7 +6,8 @@ Argos packages: their output is nonsense, so only the repair can make the spans 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from service.config import Settings
 from service.translate.packages import install_package

@@ -3,9 +3,7 @@ PostgreSQL, gunicorn): killed mid-batch, a Redis restart, a model that fails, tw
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 

@@ -87,7 +87,8 @@ PATHS = {
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
-    from .coverage import OPENAPI_MODELS as coverage_models, OPENAPI_PATHS as coverage_paths
+    from .coverage import OPENAPI_MODELS as coverage_models
+    from .coverage import OPENAPI_PATHS as coverage_paths
 
     models = _MODELS + [(model, "serialization") for model in coverage_models]
     _, definitions = models_json_schema(models, ref_template=REF)

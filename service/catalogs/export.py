@@ -37,10 +37,10 @@ from ..store import HumanTranslationRow, Store
 from ..store.reads import all_fields
 from . import CATALOG_LANGUAGES, CatalogError, Problem, po_path, pot_path
 from .importer import fingerprint_of
+from .limits import DEFAULT_LIMITS, CatalogLimits
 from .merge import is_reviewed, merge
 from .poformat import PoFile, render
 from .poreader import parse
-from .limits import DEFAULT_LIMITS, CatalogLimits
 from .safeopen import read_whole
 from .template import template_entries
 

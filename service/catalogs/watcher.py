@@ -87,7 +87,7 @@ class CatalogWatcher:
             try:
                 report = self._check(lang)
                 self._failing = False
-            except Exception:  # noqa: BLE001 - a store hiccup must not stop the watcher
+            except Exception:  # a store hiccup must not stop the watcher
                 if not self._failing:
                     log.exception("checking the %s catalog failed; will retry", lang)
                 self._failing = True

@@ -8,12 +8,12 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from ..wiring import services
 from ..catalogs import CATALOG_LANGUAGES, CatalogError, po_path
 from ..catalogs.export import export_catalogs
 from ..catalogs.importer import CatalogChanged, import_catalog
 from ..catalogs.limits import CatalogLimits
 from ..coverage import COUNTS, coverage_report
+from ..wiring import services
 
 LANG_OPTION = click.option("--lang", type=click.Choice(CATALOG_LANGUAGES),
                            help="Only this language (default: en, ko and ja).")

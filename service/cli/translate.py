@@ -17,8 +17,8 @@ from ..wiring import services
 @with_appcontext
 def translate_command(story_id: str | None, lang: str | None, dry_run: bool):
     """Fill missing machine translations with the installed models (batched, with progress)."""
-    from ..translate.fill import fill_missing
     from ..store.reads import story_exists
+    from ..translate.fill import fill_missing
 
     svc = services()
     if not svc.translators.engines():

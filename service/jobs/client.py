@@ -53,7 +53,7 @@ class JobClient:
 
     @property
     def tasks(self) -> Tasks:
-        self.huey
+        _ = self.huey   # building the queue defines the tasks
         assert self._tasks is not None
         return self._tasks
 

@@ -50,7 +50,7 @@ class Store:
     def is_initialized(self) -> bool:
         try:
             return inspect(self.engine).has_table("site_state")      # the newest table of 0002
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - health checks report, never raise
             return False
 
 

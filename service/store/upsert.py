@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from sqlalchemy import and_, inspect, insert, update
+from sqlalchemy import and_, insert, inspect, update
 from sqlalchemy.exc import IntegrityError
 
 

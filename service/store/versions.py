@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .chunking import chunks

@@ -73,7 +73,7 @@ class Engine:
                         str(path / "model"), device=self.device.name, compute_type=self.device.compute_type,
                         inter_threads=self.settings.mt_inter_threads,
                         intra_threads=self.settings.mt_intra_threads)
-                except Exception as exc:  # noqa: BLE001 - CTranslate2 raises RuntimeError/ValueError
+                except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError
                     raise ModelLoadError(f"cannot load model {self.label} from {path}: {exc}") from exc
                 self._tokenizer, self._translator = tokenizer, translator
         return self._translator, self._tokenizer
@@ -95,7 +95,7 @@ class Engine:
         protected = [protect(sentence) for sentence in sentences]
         try:
             pieces = tokenizer.encode([item.text for item in protected], out_type=str)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise TranslationError(f"{self.label}: tokenizing failed: {exc}") from exc
         chunks, owners = [], []
         for index, tokens in enumerate(pieces):
@@ -136,7 +136,7 @@ class Engine:
             elif under_event_loop():
                 wait_until_done(results)  # a blocking result() would stall every request of the worker
             return [result.result().hypotheses for result in results]
-        except Exception as exc:  # noqa: BLE001 - CTranslate2 errors are RuntimeError/ValueError
+        except Exception as exc:  # CTranslate2 errors are RuntimeError/ValueError
             raise TranslationError(f"{self.label}: translation failed: {exc}") from exc
         finally:
             release_memory()

@@ -18,9 +18,9 @@ from typing import Callable, Iterable
 from sqlalchemy import insert, select
 
 from ..config import READING_LANGUAGES
+from ..store.chunking import chunks
 from ..store.models import MachineTranslationRow
 from ..store.reads import all_fields
-from ..store.chunking import chunks
 from ..store.versions import bump_stories_with_texts
 from .errors import ModelLoadError, TranslationUnavailable
 from .memory import SentenceMemory, translate_texts, translators_call
@@ -97,7 +97,7 @@ def fill_missing(store, translators, story_ids: Iterable[str] | None = None, lan
             stored = set()
             report.failed_pairs.add(pair)
             report.reasons[pair] = str(error)
-        except Exception as error:  # noqa: BLE001 - one broken text must not stop the rest
+        except Exception as error:  # one broken text must not stop the rest
             log.exception("batched machine translation %s-%s of %d texts failed; retrying them in halves",
                           *pair, len(pair_work.texts))
             stored = _retry_in_halves(store, translators, pair, pair_work, list(pair_work.texts))

@@ -92,7 +92,7 @@ class UiCatalogs:
             time.sleep(self.interval)
             try:
                 self.reload()
-            except Exception:  # noqa: BLE001 - a bad file must not kill the poller; logged
+            except Exception:  # a bad file must not kill the poller; logged
                 log.exception("reloading the UI catalogs failed; the loaded ones stay in use")
 
 

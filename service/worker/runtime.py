@@ -134,7 +134,7 @@ class WorkerRuntime:
         try:
             with self.store.transaction() as session:
                 clear_failure(session, job_key(name, argument))
-        except Exception:  # noqa: BLE001 - a store not initialized has no failures to clear
+        except Exception:  # a store not initialized has no failures to clear
             log.debug("could not clear the failure record of %s", job_key(name, argument), exc_info=True)
 
     # -- chores ------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from service.store.models import Base
 from service.store import workers  # noqa: F401 - its tables join Base.metadata (autogenerate sees them)
+from service.store.models import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
