@@ -22,11 +22,13 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from .api import register_api
     from .cli import register_cli
+    from .faces import register_not_found
     from .web import register_pages
     from .wiring import register_services
 
     register_services(app, settings)
     register_pages(app)
     register_api(app)
+    register_not_found(app)
     register_cli(app)
     return app

@@ -14,23 +14,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .domain import Snippet, Story
+from .errors import AlreadyExists, NotFound
 from .store import FieldRow, SnippetRow, Store, StoryRow, reads
 from .store.versions import bump_site, bump_stories
 from .summarize import summarize
 
 
-class StoryError(Exception):
-    """A write that cannot be done; ``code`` is the API error code."""
-
-    code = "story_error"
+def _exists(story_id: str) -> AlreadyExists:
+    return AlreadyExists(f"a story with id {story_id!r} exists already", code="story_exists")
 
 
-class StoryExists(StoryError):
-    code = "story_exists"
-
-
-class StoryNotFound(StoryError):
-    code = "story_not_found"
+def _missing(story_id: str) -> NotFound:
+    return NotFound(f"no story with id {story_id!r}", code="story_not_found")
 
 
 @dataclass(frozen=True)
@@ -64,7 +59,7 @@ def _write(session, story: StoryInput, row: StoryRow) -> Story:
 
 def create_story(store: Store, story: StoryInput) -> Story:
     """Store a new story; returns what was committed (not a re-read, which a DELETE could race)."""
-    exists = StoryExists(f"a story with id {story.id!r} exists already; use PUT to replace it")
+    exists = _exists(story.id)
     try:
         with store.transaction() as session:
             if session.get(StoryRow, story.id) is not None:
@@ -80,7 +75,7 @@ def create_story(store: Store, story: StoryInput) -> Story:
 
 def replace_story(store: Store, story: StoryInput) -> Story:
     """Replace a story; returns what was committed, as ``create_story`` does."""
-    missing = StoryNotFound(f"no story with id {story.id!r}; use POST /api/v1/stories to create it")
+    missing = _missing(story.id)
     try:
         with store.transaction() as session:
             row = session.get(StoryRow, story.id)
@@ -108,7 +103,7 @@ def upsert_story(store: Store, story: StoryInput) -> tuple[Story, bool]:
 def delete_story(store: Store, story_id: str) -> None:
     with store.transaction() as session:
         if session.scalar(select(StoryRow.id).where(StoryRow.id == story_id)) is None:
-            raise StoryNotFound(f"no story with id {story_id!r}")
+            raise _missing(story_id)
         session.execute(delete(StoryRow).where(StoryRow.id == story_id))
         bump_site(session)
 

@@ -16,12 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import READING_LANGUAGES
 from ..coverage import coverage_report
+from ..errors import DomainError
 from ..wiring import services
+from .errors import domain_error_response
 from .requests import reading_language
 from .routes import cursor_arg, serve_json
 from .schemas import LocalizedFieldOut, ReadingLang
 
 coverage_api = Blueprint("coverage_api", __name__, url_prefix="/api/v1")
+coverage_api.register_error_handler(DomainError, domain_error_response)
 REF = "#/components/schemas/{model}"
 Count = Field(ge=0)
 

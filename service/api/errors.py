@@ -1,10 +1,15 @@
-"""The API's one error shape, ``{"error": {"code", "message"}}``, for every failure."""
+"""The API's one error shape, ``{"error": {"code", "message"}}``, for every failure.
+
+The one place that gives the core's domain errors an HTTP status.
+"""
 from __future__ import annotations
 
 import logging
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from ..errors import AlreadyExists, DomainError, InvalidInput, LimitExceeded, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +20,7 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def error_response(status: int, code: str, message: str):
+def error_response(status: int, code: str, message: str) -> Response:
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
     return response
@@ -24,6 +29,16 @@ def error_response(status: int, code: str, message: str):
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
                411: "length_required", 413: "body_too_large", 414: "uri_too_long", 415: "unsupported_media_type",
                431: "headers_too_large"}
+
+
+_DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotFound, 404), (AlreadyExists, 409), (LimitExceeded, 413), (InvalidInput, 422))
+
+
+def domain_error_response(error: DomainError) -> Response:
+    """404 not found, 409 exists already, 413 over a limit, 422 breaks a rule (else 400)."""
+    status = next((status for kind, status in _DOMAIN_STATUS if isinstance(error, kind)), 400)
+    return error_response(status, error.code, error.message)
 
 
 def is_api_request() -> bool:

@@ -10,15 +10,17 @@ from ..config import READING_LANGUAGES, SOURCE_LANGUAGES
 from ..cursor import Cursor
 from ..documents import Validity, respond
 from ..domain import Story
-from ..errors import InvalidInput
+from ..errors import DomainError, InvalidInput
 from ..reading import LocalizedStory, localized_story
-from ..stories import StoryError, StoryExists, create_story, delete_story, replace_story
+from ..stories import create_story, delete_story, replace_story
+from ..story_input import story_input
 from ..wiring import services
-from .errors import ApiError, error_response
+from .errors import ApiError, domain_error_response
 from .health import health_report
-from .requests import json_body, reading_language, require_token, story_input
+from .requests import json_body, reading_language, require_token
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+api.register_error_handler(DomainError, domain_error_response)
 MAX_LIMIT = 100
 
 
@@ -141,13 +143,6 @@ def stories_delete(story_id: str):
     require_token(services().settings)
     delete_story(services().store, story_id)
     return "", 204
-
-
-@api.errorhandler(StoryError)
-def _story_error(error: StoryError):
-    """A write that cannot be done: 409 for an id that exists, 404 for one that does not."""
-    status = 409 if isinstance(error, StoryExists) else 404
-    return error_response(status, error.code, str(error))
 
 
 @api.get("/healthz")

@@ -10,6 +10,9 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
 from ..config import ConfigError
+from ..errors import DomainError
+from ..stories import StoryInput
+from ..story_input import story_input
 from ..wiring import services
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -31,13 +34,16 @@ def main():
     pass
 
 
-def demo_stories():
+def demo_stories() -> list[StoryInput]:
     """The stories shipped as demo data (``service/demo/*.json``), in the API's body format."""
-    from ..api.requests import story_input
-
     settings = services().settings
-    return [story_input(json.loads(path.read_text(encoding="utf-8")), settings)
-            for path in sorted(DEMO_DIR.glob("*.json"))]
+    stories = []
+    for path in sorted(DEMO_DIR.glob("*.json")):
+        try:
+            stories.append(story_input(json.loads(path.read_text(encoding="utf-8")), settings))
+        except DomainError as error:
+            raise click.ClickException(f"{path.name}: {error.message}") from None
+    return stories
 
 
 @click.command("init")

@@ -9,10 +9,13 @@ from flask import Blueprint, render_template, url_for
 
 from ..config import READING_LANGUAGES
 from ..coverage import coverage_report
+from ..errors import DomainError
 from ..wiring import services
+from .errors import page_for
 from .pages import alternates, cursor_arg, serve_page
 
 coverage_pages = Blueprint("coverage_pages", __name__)
+coverage_pages.register_error_handler(DomainError, page_for)
 
 
 @coverage_pages.get("/<any(en,ko,ja):lang>/translate")

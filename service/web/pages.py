@@ -8,16 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Hashable
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from ..config import READING_LANGUAGES
 from ..cursor import Cursor
 from ..documents import Validity, respond
-from ..errors import InvalidInput
+from ..errors import DomainError, InvalidInput
 from ..wiring import services
+from .errors import page_for
 from .locale import COOKIE, LANGUAGE_NAMES, preferred_language, safe_next
 
 pages = Blueprint("pages", __name__)
+pages.register_error_handler(DomainError, page_for)
 LANG = "<any(en,ko,ja):lang>"
 ONE_YEAR = 365 * 24 * 3600
 HTML = "text/html"
@@ -123,9 +125,3 @@ def _site_root() -> str:
     """Where absolute links point: KAKEHASHI_PUBLIC_URL when set, so a forged Host header cannot
     put another site into our hreflang links (and into caches); else the request's own root."""
     return services().settings.public_url.rstrip("/") or f"{request.scheme}://{request.host}{request.script_root}"
-
-
-def not_found_page(error):
-    lang = (request.view_args or {}).get("lang") or preferred_language()
-    lang = lang if lang in READING_LANGUAGES else "en"
-    return make_response(render_template("404.html", lang=lang, alternates={}), 404)
