@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from .cursor import Cursor
 from .documents import Validity
 from .domain import Field, LocalizedField, Story
 from .localize import Resolver, coverage
 from .routes import PIVOT, route_label, routes
-from .store import Store, reads
+from .store import Session, Store, reads
 from .store.engines import installed_engines
 from .store.translations import SessionHumanTranslations, SessionMachineTranslations, current_engines
 

@@ -9,14 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
 from .domain import Snippet, Story
 from .errors import AlreadyExists, NotFound
-from .store import FieldRow, SnippetRow, Store, StoryRow, reads
-from .store.versions import bump_site, bump_stories
+from .store import Store, reads
+from .store.stories import insert_story, remove_story, update_story
 from .summarize import summarize
 
 
@@ -36,56 +32,25 @@ class StoryInput:
     snippets: Sequence[Snippet]
 
 
-def _write(session, story: StoryInput, row: StoryRow) -> Story:
-    """Stage the story's rows; returns the story as this transaction stores it."""
-    row.published = story.published
-    row.title = story.title
-    row.updated_at = dt.datetime.now(dt.timezone.utc)
-    session.execute(delete(SnippetRow).where(SnippetRow.story_id == story.id))
-    session.execute(delete(FieldRow).where(FieldRow.story_id == story.id))
-    for position, snippet in enumerate(story.snippets):
-        session.add(SnippetRow(story_id=story.id, position=position, lang=snippet.lang, kind=snippet.kind,
-                               text=snippet.text, attribution=snippet.attribution, url=snippet.url,
-                               date=snippet.date))
-    fields = summarize(story.id, story.title, story.snippets)
-    for field in fields:
-        session.add(FieldRow(story_id=story.id, position=field.position, role=field.role,
-                             source_index=field.source_index, source_lang=field.source_lang,
-                             source_text=field.source_text, source_hash=field.source_hash,
-                             attribution=field.attribution))
+def _summarized(story: StoryInput) -> Story:
+    """The story as it will be stored: its snippets and their freshly computed summary fields."""
     return Story(id=story.id, published=story.published, title=story.title, snippets=tuple(story.snippets),
-                 fields=tuple(fields))
+                 fields=tuple(summarize(story.id, story.title, story.snippets)))
 
 
 def create_story(store: Store, story: StoryInput) -> Story:
     """Store a new story; returns what was committed (not a re-read, which a DELETE could race)."""
-    exists = _exists(story.id)
-    try:
-        with store.transaction() as session:
-            if session.get(StoryRow, story.id) is not None:
-                raise exists
-            row = StoryRow(id=story.id)
-            session.add(row)
-            stored = _write(session, story, row)
-            bump_site(session)
-    except IntegrityError:  # created by another process between our check and our insert
-        raise exists from None
+    stored = _summarized(story)
+    if not insert_story(store, stored):
+        raise _exists(story.id)
     return stored
 
 
 def replace_story(store: Store, story: StoryInput) -> Story:
     """Replace a story; returns what was committed, as ``create_story`` does."""
-    missing = _missing(story.id)
-    try:
-        with store.transaction() as session:
-            row = session.get(StoryRow, story.id)
-            if row is None:
-                raise missing
-            stored = _write(session, story, row)
-            session.flush()
-            bump_stories(session, [story.id])
-    except (IntegrityError, StaleDataError):  # deleted by another process meanwhile
-        raise missing from None
+    stored = _summarized(story)
+    if not update_story(store, stored):
+        raise _missing(story.id)
     return stored
 
 
@@ -101,11 +66,8 @@ def upsert_story(store: Store, story: StoryInput) -> tuple[Story, bool]:
 
 
 def delete_story(store: Store, story_id: str) -> None:
-    with store.transaction() as session:
-        if session.scalar(select(StoryRow.id).where(StoryRow.id == story_id)) is None:
-            raise _missing(story_id)
-        session.execute(delete(StoryRow).where(StoryRow.id == story_id))
-        bump_site(session)
+    if not remove_story(store, story_id):
+        raise _missing(story_id)
 
 
 def get_story(store: Store, story_id: str) -> Story | None:

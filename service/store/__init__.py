@@ -1,4 +1,10 @@
-"""Storage: SQLAlchemy tables, engine/session handling and Alembic migrations."""
+"""Storage: SQLAlchemy tables, engine/session handling, queries and Alembic migrations.
+
+The only package that imports SQLAlchemy (ruff TID251); others use ``Session`` as an opaque unit
+of work and call the query functions and repositories here.
+"""
+from sqlalchemy.orm import Session
+
 from .memory import SentenceMemoryRow
 from .models import (
                      Base,
@@ -12,5 +18,5 @@ from .models import (
 )
 from .session import Store, make_store
 
-__all__ = ["Store", "make_store", "Base", "StoryRow", "SnippetRow", "FieldRow", "MachineTranslationRow",
+__all__ = ["Session", "Store", "make_store", "Base", "StoryRow", "SnippetRow", "FieldRow", "MachineTranslationRow",
            "HumanTranslationRow", "CatalogStateRow", "CatalogFuzzyRow", "SentenceMemoryRow"]
