@@ -3,8 +3,8 @@
 Work is planned first (what is missing for the engine that would translate it now), identical
 texts are translated once, and each language pair is ONE batched call: translating per field
 is what makes LibreTranslate slow. Texts go through the sentence memory (``memory``): only
-sentences no fill or API call has translated with the same engine reach the model. When a pair's batch fails, it is split in halves and only
-the half that fails is split again, so one text the model chokes on leaves only its own fields
+sentences no fill or API call has translated with the same engine reach the model. When a pair's
+batch fails, it is split in halves and only the half that fails is split again, so one text the model chokes on leaves only its own fields
 served as source while the others stay batched (about 2·log2(n) calls per bad text). A model
 that does not load fails its whole pair at once, logged, and the rest of the run goes on.
 """
@@ -15,13 +15,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from sqlalchemy import insert, select
-
 from ..config import READING_LANGUAGES
-from ..store.chunking import chunks
-from ..store.models import MachineTranslationRow
+from ..store.machine import insert_machine_translations, stored_machine_hashes
 from ..store.reads import all_fields
-from ..store.versions import bump_stories_with_texts
 from .errors import ModelLoadError, TranslationUnavailable
 from .memory import SentenceMemory, translate_texts, translators_call
 
@@ -77,7 +73,7 @@ def fill_missing(store, translators, story_ids: Iterable[str] | None = None, lan
             pair_work.texts[item.source_hash] = item.source_text
             pair_work.fields[item.source_hash] = pair_work.fields.get(item.source_hash, 0) + 1
     for pair, pair_work in work.items():
-        for done_hash in _stored(store, pair[1], pair_work.engine, list(pair_work.texts)):
+        for done_hash in stored_machine_hashes(store, pair[1], pair_work.engine, list(pair_work.texts)):
             pair_work.texts.pop(done_hash, None)
             pair_work.fields.pop(done_hash, None)
     report.pending = sum(sum(w.fields.values()) for w in work.values())
@@ -116,17 +112,6 @@ def fill_missing(store, translators, story_ids: Iterable[str] | None = None, lan
     return report
 
 
-def _stored(store, lang: str, engine: str, hashes: list[str]) -> set[str]:
-    found = set()
-    with store.reading() as session:
-        for chunk in chunks(hashes):
-            found.update(session.scalars(
-                select(MachineTranslationRow.source_hash)
-                .where(MachineTranslationRow.target_lang == lang, MachineTranslationRow.engine == engine,
-                       MachineTranslationRow.source_hash.in_(chunk))))
-    return found
-
-
 def _translate_pair(store, translators, pair, pair_work: _PairWork, progress, done_before: int,
                     total: int) -> set[str]:
     """Translate one pair's texts in one call and store them; returns the hashes stored."""
@@ -146,7 +131,7 @@ def _translate_pair(store, translators, pair, pair_work: _PairWork, progress, do
     if len(rows) < len(hashes):
         log.warning("%s gave no text for %d of %d texts; those stay served as source",
                     engine, len(hashes) - len(rows), len(hashes))
-    _insert_new(store, rows)
+    insert_machine_translations(store, rows)
     log.debug("machine translated %d texts %s-%s with %s (%d of %d sentences by the model)",
               len(rows), pair[0], pair[1], engine, result.sent, result.sentences)
     return {row["source_hash"] for row in rows}
@@ -178,31 +163,3 @@ def _retry_in_halves(store, translators, pair, pair_work: _PairWork, hashes: lis
             else:
                 stored |= _retry_in_halves(store, translators, pair, pair_work, half)
     return stored
-
-
-def _insert_new(store, rows: list[dict]) -> None:
-    """Insert in one transaction, ignoring rows another process stored meanwhile."""
-    if not rows:
-        return
-    with store.transaction() as session:
-        dialect = session.get_bind().dialect.name
-        if dialect in ("sqlite", "postgresql"):
-            if dialect == "sqlite":
-                from sqlalchemy.dialects.sqlite import insert as dialect_insert
-            else:
-                from sqlalchemy.dialects.postgresql import insert as dialect_insert
-            for chunk in chunks(rows):
-                session.execute(dialect_insert(MachineTranslationRow).on_conflict_do_nothing(), chunk)
-            bump_stories_with_texts(session, [row["source_hash"] for row in rows])
-            return
-        by_key = {(r["source_hash"], r["engine"]): r for r in rows}
-        existing = set()
-        for chunk in chunks({r["source_hash"] for r in rows}):
-            existing.update(tuple(row) for row in session.execute(
-                select(MachineTranslationRow.source_hash, MachineTranslationRow.engine)
-                .where(MachineTranslationRow.target_lang == rows[0]["target_lang"],
-                       MachineTranslationRow.source_hash.in_(chunk))))
-        fresh = [row for key, row in by_key.items() if key not in existing]
-        if fresh:
-            session.execute(insert(MachineTranslationRow), fresh)
-            bump_stories_with_texts(session, [row["source_hash"] for row in fresh])
