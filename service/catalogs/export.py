@@ -29,11 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from sqlalchemy import select
-
 from ..domain import Field
 from ..localize import MachineTranslations
-from ..store import HumanTranslationRow, Store
+from ..store import Store
+from ..store.catalogs import human_texts
 from ..store.reads import all_fields
 from . import CATALOG_LANGUAGES, CatalogError, Problem, po_path, pot_path
 from .importer import fingerprint_of
@@ -221,11 +220,6 @@ def _export_language(path: Path, lang: str, template: list, humans: dict, sugges
                         sum(e.fuzzy for e in active), len(entries) - len(active))
 
 
-def stored_humans(session, lang: str) -> dict[tuple[str, str], str]:
-    rows = session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.lang == lang))
-    return {(r.context, r.source_text): r.text for r in rows}
-
-
 def export_catalogs(store: Store, translations_dir: Path, langs: Iterable[str] = CATALOG_LANGUAGES,
                     machine: MachineTranslations | None = None,
                     now: dt.datetime | None = None, limits: CatalogLimits = DEFAULT_LIMITS) -> list[ExportResult]:
@@ -235,7 +229,7 @@ def export_catalogs(store: Store, translations_dir: Path, langs: Iterable[str] =
     now = now or dt.datetime.now(dt.timezone.utc)
     with store.reading() as session:
         fields = all_fields(session)
-        humans = {lang: stored_humans(session, lang) for lang in langs}
+        humans = {lang: human_texts(session, lang) for lang in langs}
     results, problems = [], []
     try:
         results.append(export_template(fields, translations_dir, now, limits))

@@ -30,17 +30,14 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
-
-from sqlalchemy import delete, func, select, tuple_
+from typing import BinaryIO, Iterable
 
 from ..domain import source_hash
-from ..store import CatalogStateRow, HumanTranslationRow, Store
-from ..store.chunking import chunks
+from ..store import Store
+from ..store.catalogs import catalog_state, count_humans, delete_humans, humans_by_key, record_state, upsert_humans
 from ..store.coverage import replace_fuzzy
 from ..store.reads import all_fields
-from ..store.upsert import upsert
-from ..store.versions import bump_site, bump_stories
+from ..store.versions import bump_stories
 from ..text import JAPANESE_SCRIPT
 from . import CatalogError, Problem, po_path, state_key
 from .checks import check_translation
@@ -51,6 +48,7 @@ from .poreader import CatalogReader
 from .safeopen import file_fingerprint, fingerprint, open_catalog
 
 Key = tuple[str, str]
+__all__ = ["import_catalog", "record_state", "fingerprint_of", "ImportReport", "CatalogChanged"]
 CHUNK = 500
 
 
@@ -112,15 +110,6 @@ def fingerprint_of(path: Path) -> str | None:
     return file_fingerprint(Path(path))
 
 
-def record_state(session, key: str, fingerprint: str | None, ok: bool, error: str | None,
-                 details: dict | None) -> None:
-    """Upsert the catalog's state row: two workers (or a worker and the CLI) recording the same
-    file at once both succeed, the last one wins."""
-    upsert(session, CatalogStateRow, [{"path": key, "fingerprint": fingerprint or "", "ok": ok, "error": error,
-                                       "details": details, "checked_at": dt.datetime.now(dt.timezone.utc)}])
-    bump_site(session)    # coverage shows each catalog's state and fuzzy entries
-
-
 def _relative(problem: Problem, key: str) -> str:
     """``file:line: reason`` with the file named as in ``CatalogStateRow`` (relative to the
     catalogs folder), so ``/healthz`` never shows where the service is installed."""
@@ -151,8 +140,7 @@ class _Applier:
         self.withdrawn: list[Key] = []
         self.touched: set[str] = set()                 # contexts whose served text changed
         self.fuzzy: set[tuple[str, str]] = set()       # (msgctxt, source hash) marked fuzzy
-        self.before = session.scalar(select(func.count()).select_from(HumanTranslationRow)
-                                     .where(HumanTranslationRow.lang == lang)) or 0
+        self.before = count_humans(session, lang)
         self.now = dt.datetime.now(dt.timezone.utc)
 
     def review(self, key: Key, text: str) -> None:
@@ -174,18 +162,8 @@ class _Applier:
             bump_stories(self.session, {context.rpartition("/")[0] for context in self.touched})
             replace_fuzzy(self.session, self.lang, self.fuzzy)
 
-    def _stored(self, keys) -> dict[Key, tuple[str, str]]:
-        """(text, source_hash) of the stored rows with these keys."""
-        wanted = set(keys)
-        found = {}
-        for part in chunks(sorted({context for context, _ in wanted})):
-            query = (select(HumanTranslationRow.context, HumanTranslationRow.source_text, HumanTranslationRow.text,
-                            HumanTranslationRow.source_hash)
-                     .where(HumanTranslationRow.lang == self.lang, HumanTranslationRow.context.in_(part)))
-            for context, source, text, digest in self.session.execute(query):
-                if (context, source) in wanted:
-                    found[(context, source)] = (text, digest)
-        return found
+    def _stored(self, keys: Iterable[Key]) -> dict[Key, tuple[str, str]]:
+        return humans_by_key(self.session, self.lang, keys)
 
     def _flush_reviewed(self) -> None:
         if not self.reviewed:
@@ -207,7 +185,7 @@ class _Applier:
             changes.append({"lang": self.lang, "context": key[0], "source_hash": digest, "source_text": key[1],
                             "text": text, "imported_at": self.now})
         if self.write:
-            upsert(self.session, HumanTranslationRow, changes)
+            upsert_humans(self.session, changes)
             self.touched.update(change["context"] for change in changes)
         self.session.expunge_all()
 
@@ -223,10 +201,7 @@ class _Applier:
         self.fuzzy.update((key[0], stored[key][1] if key in stored else source_hash(source_langs[key], key[1]))
                           for key in batch)
         if self.write and gone:
-            for part in chunks(gone):
-                self.session.execute(delete(HumanTranslationRow).where(
-                    HumanTranslationRow.lang == self.lang,
-                    tuple_(HumanTranslationRow.context, HumanTranslationRow.source_hash).in_(part)))
+            delete_humans(self.session, self.lang, gone)
         self.session.expunge_all()
 
 
@@ -314,7 +289,7 @@ def import_catalog(store: Store, translations_dir: Path, lang: str, *, dry_run: 
 
 
 def _done(session, key: str, fingerprint_seen: str | None) -> bool:
-    row = session.get(CatalogStateRow, key)
+    row = catalog_state(session, key)
     done = row is not None and row.fingerprint == (fingerprint_seen or "")
     session.expunge_all()
     return done

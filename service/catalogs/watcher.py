@@ -30,9 +30,8 @@ import logging
 import threading
 import time
 
-from sqlalchemy import select
-
-from ..store import CatalogStateRow, Store
+from ..store import Store
+from ..store.catalogs import catalog_state, catalog_states, forget_failed_state
 from . import CATALOG_LANGUAGES, CatalogError, catalog_keys, po_path, state_key
 from .importer import CatalogChanged, ImportReport, fingerprint_of, import_catalog
 from .limits import CatalogLimits, clip
@@ -106,7 +105,7 @@ class CatalogWatcher:
             self._forget(key)
             return None
         with self.store.reading() as session:
-            row = session.get(CatalogStateRow, key)
+            row = catalog_state(session, key)
             # a row whose error is longer than any error recorded now was written by an older
             # version (which echoed file contents): check the file again to replace it
             done = row is not None and row.fingerprint == fingerprint and len(row.error or "") <= MAX_ERROR_CHARS
@@ -132,9 +131,7 @@ class CatalogWatcher:
         """A removed file: what was imported stays served, and its old error is cleared (a
         file that is not there is not broken)."""
         with self.store.transaction() as session:
-            row = session.get(CatalogStateRow, key)
-            if row is not None and not row.ok:
-                session.delete(row)
+            forget_failed_state(session, key)
         self._seen[key] = None
 
     def _settled(self, key: str, fingerprint: str) -> bool:
@@ -189,8 +186,7 @@ class CatalogWatcher:
         keys = catalog_keys(self.directory)
         try:
             with self.store.reading() as session:
-                rows = list(session.scalars(select(CatalogStateRow).where(CatalogStateRow.path.in_(list(keys)))
-                                            .order_by(CatalogStateRow.path)))
+                rows = catalog_states(session, keys)
         except Exception:  # noqa: BLE001 - health reports, never raises
             return []
         report = []
