@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))   # support.synthetic, the package builder
 
 
 def rss_mb() -> tuple[float, float]:
@@ -392,7 +393,7 @@ def main() -> None:
         if args.model:
             source, kind = args.model, "given package"
         else:
-            from service.translate.synthetic import build_package, transformer_base
+            from support.synthetic import build_package, transformer_base
 
             started = time.perf_counter()
             source = build_package(Path(scratch) / "build", "en", "ko", "1.1", dims=transformer_base())

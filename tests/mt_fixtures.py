@@ -1,7 +1,7 @@
 """Pytest plugin: real (tiny, random-weight) Argos packages, built once per test session.
 
 Listed in ``conftest.pytest_plugins``. Packages are genuine ``.argosmodel`` zips made by
-``service.translate.synthetic``, so tests drive the real install, CTranslate2 and
+``support.synthetic``, so tests drive the real install, CTranslate2 and
 SentencePiece path; only the weights are random (output is nonsense, always
 ``max_decoding_length`` long, so keep that small in test settings).
 """
@@ -15,7 +15,7 @@ import pytest
 @pytest.fixture(scope="session")
 def mt_packages(tmp_path_factory) -> SimpleNamespace:
     """en-ko, en-ja and ja-en packages (version 1.1) plus an en-ko 1.2, as .argosmodel paths."""
-    from service.translate.synthetic import build_package
+    from support.synthetic import build_package
 
     folder = tmp_path_factory.mktemp("argos-packages")
     return SimpleNamespace(

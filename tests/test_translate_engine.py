@@ -13,7 +13,7 @@ from service.translate.errors import TranslationUnavailable
 from service.translate.packages import install_package, remove_package
 from service.translate.registry import Translators
 from service.translate.splitter import joiner, split_sentences
-from service.translate.synthetic import build_package
+from support.synthetic import build_package
 
 LIMIT = 50 * 1024 * 1024
 

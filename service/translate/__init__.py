@@ -5,7 +5,6 @@
 - ``protect``: URLs, e-mails, @handles, #hashtags and numbers come out of every model verbatim.
 - ``memory``: the sentence memory; only sentences never seen with an engine reach it.
 - ``fill``: filling stored machine translations (run by ``kakehashi worker``).
-- ``synthetic``: real packages with random weights for tests and benchmarks.
 
 The CLI (``service/cli/``) drives these; its ``model_index`` is the only code that may touch the
 network (``models install --from-index``), and nothing while serving imports it.

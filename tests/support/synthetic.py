@@ -6,7 +6,8 @@ model trained on the demo story plus some Korean and Japanese), so installing an
 translating with it exercises the same code as an official package. Its output is
 nonsense and always runs to ``max_decoding_length``; pass one.
 
-``ctranslate2.specs`` imports torch, so it is imported inside the builder, never at serve time.
+``ctranslate2.specs`` imports torch, which the runtime package never imports (a ruff rule), so this
+lives in ``tests/support/`` and imports it inside the builder.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "service" / "demo"
 EXTRA_TEXT = [
     "이재명 대통령이 취임 후 처음으로 일본을 방문했습니다.",
     "두 정상은 안보와 경제 협력을 강화하기로 합의했습니다.",
