@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -145,12 +146,12 @@ def _parse(name: str, raw: str):
     return raw
 
 
-def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
+def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from ``KAKEHASHI_<NAME>`` variables; an unknown name is logged as a warning
     (``KAKEHASHI_API_TOKEN`` for ``..._TOKENS`` would otherwise quietly refuse every write)."""
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     known = {f"KAKEHASHI_{setting.name.upper()}": setting.name for setting in fields(Settings)}
-    for name in sorted(set(environ) - set(known)):
+    for name in sorted(set(env) - set(known)):
         if name.startswith("KAKEHASHI_"):
             log.warning("ignoring unknown setting %s; known settings are listed in the README", name)
-    return Settings(**{attr: _parse(attr, environ[name]) for name, attr in known.items() if name in environ})
+    return Settings(**{attr: _parse(attr, env[name]) for name, attr in known.items() if name in env})

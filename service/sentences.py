@@ -49,7 +49,8 @@ def spans(text: str, lang: str) -> list[tuple[int, int]]:
     enclosed = _enclosed_interiors(text)
     cuts = [m.end() for m in re.finditer(r"\n", text)]
     for m in _TERMINATOR.finditer(text):
-        end = _CLOSERS.match(text, m.end()).end()
+        closers = _CLOSERS.match(text, m.end())
+        end = closers.end() if closers else m.end()
         if not enclosed[end - 1] and _ends_sentence(text, m.start(), m.end(), end, lang):
             cuts.append(end)
     out, start = [], 0
@@ -80,7 +81,8 @@ def _ends_sentence(text: str, start: int, stop: int, end: int, lang: str) -> boo
         return following not in _JA_CONTINUES
     if following and not following.isspace():
         return False
-    nxt = _NEXT_WORD.match(text, end).group(1)
+    following_word = _NEXT_WORD.match(text, end)
+    nxt = following_word.group(1) if following_word else ""
     if not nxt:
         return True
     if nxt[0].islower():

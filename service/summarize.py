@@ -68,7 +68,8 @@ class Sentence:
 def split_sentences(index: int, snippet: Snippet) -> list[Sentence]:
     """Sentences of one snippet, without trailing links and without link-only or tiny fragments."""
     lang = snippet.lang if snippet.lang in ("en", "ja") else detect_source_lang(snippet.text)
-    kept, debris = [], []
+    kept: list[Sentence] = []
+    debris: list[Sentence] = []
     for segment in splitter.split(snippet.text, lang):
         linked = any(mark in segment for mark in _LINK_MARKS)     # most sentences: skip the link regexes
         text = _TRAILING_LINKS.sub("", segment).strip() if linked else segment

@@ -54,8 +54,8 @@ def register_error_handlers(app) -> None:
     def _http_error(error: HTTPException):
         if not is_api_request():
             return error
-        code = _HTTP_CODES.get(error.code, "http_error")
-        message = error.description
+        code = _HTTP_CODES.get(error.code or 500, "http_error")
+        message = error.description or ""
         if error.code == 413:
             message = "request body is larger than the configured limit (KAKEHASHI_MAX_BODY_BYTES)"
         response = error_response(error.code or 500, code, message)

@@ -8,6 +8,8 @@ KAKEHASHI_API_TOKENS>`` each catalog's details are added (file, first problem as
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 
 from ..jobs.status import queue_report
@@ -29,7 +31,7 @@ def health_report() -> tuple[dict, int]:
     initialized = store_ok and svc.store.is_initialized()
     catalogs = svc.catalog_watcher.status() if initialized else []
     broken = sum(not c["ok"] for c in catalogs)
-    report = {
+    report: dict[str, Any] = {
         "status": "ok" if initialized else "unavailable",
         "store": {"reachable": store_ok, "initialized": initialized,
                   "backend": svc.store.engine.dialect.name},
@@ -38,7 +40,7 @@ def health_report() -> tuple[dict, int]:
         "queue": queue_report(svc.settings, svc.store, svc.jobs, initialized),
     }
     if detailed:
-        report["catalogs"]["files"] = catalogs
+        report["catalogs"] = {**report["catalogs"], "files": catalogs}
     if initialized and (broken or not report["queue"]["ok"]):
         report["status"] = "degraded"
     return report, 200 if initialized else 503

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from . import schemas
 
 REF = "#/components/schemas/{model}"
-_MODELS = [(schemas.StoryIn, "validation"), (schemas.StoryReplaceIn, "validation"), (schemas.StoryOut, "serialization"),
-           (schemas.StoryListOut, "serialization"), (schemas.LanguagesOut, "serialization"),
-           (schemas.ErrorOut, "serialization")]
+_MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+    (schemas.StoryIn, "validation"), (schemas.StoryReplaceIn, "validation"), (schemas.StoryOut, "serialization"),
+    (schemas.StoryListOut, "serialization"), (schemas.LanguagesOut, "serialization"),
+    (schemas.ErrorOut, "serialization")]
 
 
 def _ref(name: str) -> dict:
@@ -39,7 +41,7 @@ PAGE_PARAMS = [{"name": "cursor", "in": "query", "required": False, "schema": {"
                 "description": "stories per page"}]
 ID_PARAM = {"name": "story_id", "in": "path", "required": True,
             "schema": {"type": "string", "pattern": schemas.SLUG_PATTERN}}
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 CREATE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryIn")}}}
 REPLACE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryReplaceIn")}}}
 

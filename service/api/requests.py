@@ -19,8 +19,8 @@ def require_token(settings: Settings) -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "unauthorized", "send 'Authorization: Bearer <token>' with a token from KAKEHASHI_API_TOKENS")
-    token = token.strip().encode()
-    if not any(hmac.compare_digest(token, allowed.encode()) for allowed in settings.api_tokens):
+    given = token.strip().encode()
+    if not any(hmac.compare_digest(given, allowed.encode()) for allowed in settings.api_tokens):
         raise ApiError(401, "unauthorized", "the Bearer token is not one of KAKEHASHI_API_TOKENS")
 
 

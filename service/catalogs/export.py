@@ -81,8 +81,8 @@ def stamp(moment: dt.datetime) -> str:
 def _header(existing: PoFile | None, lang: str | None, pot_date: str, revision: str) -> list[tuple[str, str]]:
     values = {"Project-Id-Version": "Kakehashi content", "POT-Creation-Date": pot_date,
               "PO-Revision-Date": revision, "Last-Translator": "",
-              "Language-Team": LANGUAGE_TEAMS.get(lang, ""), "Language": lang or "",
-              "Plural-Forms": PLURAL_FORMS.get(lang),
+              "Language-Team": LANGUAGE_TEAMS.get(lang or "", ""), "Language": lang or "",
+              "Plural-Forms": PLURAL_FORMS.get(lang or "", ""),
               "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit"}
     extra = []
     for name, value in existing.header if existing else []:
@@ -196,7 +196,7 @@ def export_language(fields: list[Field], translations_dir: Path, lang: str, huma
     template = template_entries(fields, lang)
     suggestions = None
     if machine is not None:
-        wanted = {(e.source_lang, e.msgid) for e in template}
+        wanted = {(e.source_lang, e.msgid) for e in template if e.source_lang is not None}
         suggestions = dict(machine.lookup(lang, wanted)) if wanted else {}
     return _retrying(path, lambda: _export_language(path, lang, template, humans, suggestions, now, pot_date, limits))
 

@@ -171,7 +171,7 @@ class _Applier:
         batch, self.reviewed = self.reviewed, []
         rows = self._stored(key for key, _ in batch)
         source_langs = _source_languages(self.session, self.lang, [key for key, _ in batch if key not in rows])
-        changes = []
+        changes: list[dict[str, object]] = []
         for key, text in batch:
             row = rows.get(key)
             if row is None:
@@ -186,7 +186,7 @@ class _Applier:
                             "text": text, "imported_at": self.now})
         if self.write:
             upsert_humans(self.session, changes)
-            self.touched.update(change["context"] for change in changes)
+            self.touched.update(str(change["context"]) for change in changes)
         self.session.expunge_all()
 
     def _flush_withdrawn(self) -> None:
@@ -210,7 +210,8 @@ def _scan(stream: BinaryIO, path: str, lang: str, limits: CatalogLimits, report:
     """One pass over the file: with ``check``, every check (``CatalogError`` at the end,
     listing the problems, bounded); with an ``applier``, each entry handed to it."""
     reader = CatalogReader(stream, path, limits, cross_check=check)
-    problems, more = [], 0
+    problems: list[Problem] = []
+    more = 0
     fuzzy = 0
     for entry in reader.entries():
         if entry.obsolete:

@@ -135,7 +135,7 @@ def merge(template: list[Entry], existing: list[Entry], humans: Mapping[Key, str
     result = []
     for new in template:
         entry = merged[new.key]
-        if machine is not None and not entry.msgstr:
+        if machine is not None and not entry.msgstr and new.source_lang is not None:
             found = machine.get((new.source_lang, new.msgid))
             if found:
                 text, engine = found

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, NoReturn
 
 from babel.messages.pofile import PoFileError, read_po
 
@@ -89,7 +89,7 @@ class _Reader:
         self.obsolete: bool | None = None
         self.msgstr_line = self.msgid_line = 0
 
-    def fail(self, line: int, reason: str):
+    def fail(self, line: int, reason: str) -> NoReturn:
         raise CatalogError([Problem(self.path, line, reason)])
 
     def finish(self) -> None:

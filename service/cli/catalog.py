@@ -74,6 +74,7 @@ def import_command(lang: str | None, dry_run: bool) -> None:
             click.echo(f"{po_path(directory, code)}: rejected, nothing imported "
                        f"({len(error.problems)} problem(s))", err=True)
             continue
+        assert report is not None   # only a watcher's unless_done import can skip a file
         for warning in report.warnings:
             click.echo(f"{warning.path}:{warning.line}: warning: {warning.reason}", err=True)
         click.echo(report.summary())

@@ -6,6 +6,7 @@ this process at once and by running servers within seconds (they re-scan the mod
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
@@ -82,7 +83,8 @@ def models_install(file: str | None, pair: str | None):
         else:
             from ..translate.packages import install_package
 
-            installed = install_package(settings.models_dir, file, settings.max_model_unpacked_bytes)
+            assert file is not None   # checked above: FILE or --from-index
+            installed = install_package(settings.models_dir, Path(file), settings.max_model_unpacked_bytes)
     svc.translators.refresh()
     publish_installed(svc)
     queued = svc.jobs.sweep()

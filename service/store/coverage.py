@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from sqlalchemy import and_, case, delete, exists, func, select
+from sqlalchemy import and_, case, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from .chunking import chunks
@@ -74,7 +74,7 @@ def replace_fuzzy(session: Session, lang: str, keys: Iterable[tuple[str, str]]) 
     session.execute(delete(CatalogFuzzyRow).where(CatalogFuzzyRow.lang == lang))
     rows = [{"lang": lang, "context": context, "source_hash": digest} for context, digest in sorted(set(keys))]
     for chunk in chunks(rows):
-        session.execute(CatalogFuzzyRow.__table__.insert(), chunk)
+        session.execute(insert(CatalogFuzzyRow), chunk)
 
 
 def catalog_states(session: Session) -> dict[str, bool]:

@@ -42,11 +42,11 @@ def insert_machine_translations(store: Store, rows: list[dict[str, str]]) -> Non
             return
         by_key = {(r["source_hash"], r["engine"]): r for r in rows}
         existing: set[tuple[str, str]] = set()
-        for chunk in chunks({r["source_hash"] for r in rows}):
-            existing.update(tuple(row) for row in session.execute(
+        for part in chunks({r["source_hash"] for r in rows}):
+            existing.update((row[0], row[1]) for row in session.execute(
                 select(MachineTranslationRow.source_hash, MachineTranslationRow.engine)
                 .where(MachineTranslationRow.target_lang == rows[0]["target_lang"],
-                       MachineTranslationRow.source_hash.in_(chunk))))
+                       MachineTranslationRow.source_hash.in_(part))))
         fresh = [row for key, row in by_key.items() if key not in existing]
         if fresh:
             session.execute(insert(MachineTranslationRow), fresh)

@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Iterable
 
 from sqlalchemy import DateTime, String, Text, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .chunking import chunks
@@ -33,7 +35,7 @@ def find_sentences(session: Session, target_lang: str, engine: str, hashes: Iter
     """source_hash -> stored text, for the hashes that have one."""
     found: dict[str, str] = {}
     for chunk in chunks(set(hashes)):
-        found.update(tuple(row) for row in session.execute(
+        found.update((row[0], row[1]) for row in session.execute(
             select(SentenceMemoryRow.source_hash, SentenceMemoryRow.text)
             .where(SentenceMemoryRow.target_lang == target_lang, SentenceMemoryRow.engine == engine,
                    SentenceMemoryRow.source_hash.in_(chunk))))
@@ -47,10 +49,7 @@ def insert_sentences(session: Session, rows: list[dict]) -> None:
     rows = list({(r["source_hash"], r["target_lang"], r["engine"]): r for r in rows}.values())
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
         for chunk in chunks(rows):
             session.execute(dialect_insert(SentenceMemoryRow).on_conflict_do_nothing(), chunk)
         return
@@ -80,5 +79,5 @@ def find_human_translations(session: Session, lang: str, hashes: Iterable[str]) 
             .where(HumanTranslationRow.lang == lang, HumanTranslationRow.source_hash.in_(chunk),
                    HumanTranslationRow.text != "")
             .order_by(HumanTranslationRow.imported_at))
-        found.update(tuple(row) for row in rows)
+        found.update((row[0], row[1]) for row in rows)
     return found

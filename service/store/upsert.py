@@ -10,23 +10,25 @@ Generic: any mapped class, any columns.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from sqlalchemy import and_, insert, inspect, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 
-def _dialect_insert(dialect: str):
+def _dialect_insert(dialect: str) -> Callable[[Any], sqlite.Insert | postgresql.Insert] | None:
+    """The dialect's ``insert`` with ``ON CONFLICT``, or None for a backend without one."""
     if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        return None
-    return dialect_insert
+        return sqlite.insert
+    if dialect == "postgresql":
+        return postgresql.insert
+    return None
 
 
-def upsert(session, model, rows: Iterable[Mapping], update_columns: Iterable[str] | None = None) -> None:
+def upsert(session: Session, model: type[Any], rows: Iterable[Mapping[str, Any]],
+           update_columns: Iterable[str] | None = None) -> None:
     """Insert ``rows`` (dicts of column values) into ``model``'s table; a row whose primary key
     exists already updates that row's ``update_columns`` (default: every column given that is
     not part of the primary key). Runs in the session's transaction, flushing it first."""

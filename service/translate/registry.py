@@ -63,12 +63,12 @@ class Translators:
                 return
             self._signature = signature
             packages = active_packages(self.models_dir)
-            engines = {}
+            engines: dict[tuple[str, str], Engine] = {}
             for pair, package in packages.items():
                 current = self._engines.get(pair)
                 same = current is not None and (current.package.real_path, current.label) == (package.real_path,
                                                                                              package.engine)
-                engines[pair] = current if same else Engine(package, self.settings, self.device)
+                engines[pair] = current if current is not None and same else Engine(package, self.settings, self.device)
             self._engines = engines
 
     def _current(self) -> dict[tuple[str, str], Engine]:
@@ -147,9 +147,10 @@ def label_of(route: list[Engine]) -> str:
     return ">".join(engine.label for engine in route)
 
 
-def _split(texts: list[str], lang: str):
+def _split(texts: list[str], lang: str) -> tuple[list[list[list[str]]], list[str]]:
     """Per text, per line, its sentences; plus the distinct sentences in first-seen order."""
-    layout, unique = [], {}
+    layout: list[list[list[str]]] = []
+    unique: dict[str, None] = {}
     for text in texts:
         lines = []
         for line in split_lines(text):
@@ -161,7 +162,7 @@ def _split(texts: list[str], lang: str):
     return layout, list(unique)
 
 
-def _join(layout, translated: dict[str, str], lang: str) -> list[str]:
+def _join(layout: list[list[list[str]]], translated: dict[str, str], lang: str) -> list[str]:
     glue = joiner(lang)
     return ["\n".join(glue.join(translated[s] for s in sentences if translated[s]) for sentences in lines)
             for lines in layout]
