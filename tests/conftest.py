@@ -22,6 +22,7 @@ from service.cli import demo_stories
 from service.config import PROJECT_ROOT, Settings
 from service.store.migrate import upgrade
 from service.stories import upsert_story
+from support.tracked import copy_tracked
 
 pytest_plugins = ["mt_fixtures", "catalog_fixtures", "queue_fixtures"]
 
@@ -31,9 +32,9 @@ DEMO_ID = "lee-jae-myung-visits-japan"
 
 @pytest.fixture(scope="session")
 def compiled_translations(tmp_path_factory) -> Path:
-    """The project's catalogs with the UI ones compiled, made once per session."""
-    target = tmp_path_factory.mktemp("translations-template") / "translations"
-    shutil.copytree(PROJECT_ROOT / "translations", target, ignore=shutil.ignore_patterns("*.mo"))
+    """The project's tracked catalogs with the UI ones compiled, made once per session: nothing a
+    used checkout added (an exported ``content.po``, compiled ``.mo`` files) reaches a test."""
+    target = copy_tracked(PROJECT_ROOT, "translations", tmp_path_factory.mktemp("translations-template") / "translations")
     CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(target), "-D", "messages"])
     return target
 
