@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +69,7 @@ class Settings:
     mt_rate_limit: str = "60 per minute"        # per key (or address), Flask-Limiter notation
     mt_rate_limit_storage: str = "memory://"    # e.g. redis://host:6379 to share it between processes
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{self.instance_dir / 'kakehashi.sqlite3'}")
         if self.models_dir == Path():
@@ -106,7 +107,7 @@ class Settings:
         if self.public_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", self.public_url):
             raise ConfigError(f"public_url must look like https://news.example.org, got {self.public_url!r}")
 
-    def with_overrides(self, **overrides) -> "Settings":
+    def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **overrides)
 
 
@@ -120,7 +121,7 @@ _FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds", "queue_swee
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}
 
 
-def _parse(name: str, raw: str):
+def _parse(name: str, raw: str) -> Any:
     if name in _INT_SETTINGS:
         try:
             return int(raw)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Iterable
+from typing import Any, Iterable
 
 POLL_SECONDS = 0.01
 
@@ -19,7 +19,7 @@ def under_event_loop() -> bool:
     return monkey is not None and monkey.is_module_patched("socket")
 
 
-def wait_until_done(futures: Iterable) -> None:
+def wait_until_done(futures: Iterable[Any]) -> None:
     """Sleep (cooperatively) until every future-like object's ``done()`` is true."""
     pending = list(futures)
     while pending:

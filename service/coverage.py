@@ -12,12 +12,12 @@ by the database; story rows come one page at a time.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from .catalogs import po_path, state_key
 from .cursor import Cursor
 from .domain import Field, source_hash
-from .reading import localize_fields, resolver_for
+from .reading import LocalizedItem, localize_fields, resolver_for
 from .store import Store, reads
 from .store.coverage import catalog_states, fuzzy_keys, totals
 from .store.translations import current_engines
@@ -30,7 +30,7 @@ def _zero() -> dict[str, int]:
 
 
 def coverage_report(store: Store, translations_dir: Path, langs: Iterable[str], title_lang: str | None = None,
-                    cursor: Cursor | None = None, limit: int = 50) -> dict:
+                    cursor: Cursor | None = None, limit: int = 50) -> dict[str, Any]:
     """Totals per language, and one page of stories (newest first) with their counts; with
     ``title_lang`` each story row also has its ``title`` as a localized field in that language.
     ``next`` is the cursor of the following page, or None."""
@@ -53,7 +53,7 @@ def coverage_report(store: Store, translations_dir: Path, langs: Iterable[str], 
         fuzzy = {lang: fuzzy_keys(session, lang, contexts) for lang in langs}
     rows = []
     for stamp in shown:
-        row: dict = {"id": stamp.id, "published": stamp.published.isoformat(), "languages": {}}
+        row: dict[str, Any] = {"id": stamp.id, "published": stamp.published.isoformat(), "languages": {}}
         for lang in langs:
             row["languages"][lang] = _counts(fields[stamp.id], lang, localized[lang], fuzzy[lang])
         if title_lang is not None:
@@ -64,7 +64,8 @@ def coverage_report(store: Store, translations_dir: Path, langs: Iterable[str], 
     return {"languages": report_totals, "stories": rows, "next": following}
 
 
-def _counts(fields: list[Field], lang: str, localized: dict, fuzzy: set) -> dict[str, int]:
+def _counts(fields: list[Field], lang: str, localized: dict[tuple[str, int], LocalizedItem],
+            fuzzy: set[tuple[str, str]]) -> dict[str, int]:
     counts = _zero()
     for field in fields:
         provenance = localized[(field.story_id, field.position)].localized.provenance

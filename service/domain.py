@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 SNIPPET_KINDS = ("headline", "paragraph", "quote", "post", "heading")
 FIELD_ROLES = ("title", "point", "quote", "heading")
@@ -69,7 +70,7 @@ class LocalizedField:
     source_text: str
     engine: str | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"text": self.text, "lang": self.lang, "provenance": self.provenance,
                 "source_lang": self.source_lang, "source_text": self.source_text, "engine": self.engine}
 

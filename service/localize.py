@@ -6,7 +6,7 @@ so a page costs two queries, not two per field.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Protocol
+from typing import Any, Iterable, Mapping, Protocol
 
 from .domain import Field, LocalizedField
 
@@ -24,7 +24,7 @@ class MachineTranslations(Protocol):
 class NoTranslations:
     """A lookup that knows nothing: every field falls through to the next kind."""
 
-    def lookup(self, lang, keys):
+    def lookup(self, lang: str, items: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
         return {}
 
 
@@ -47,7 +47,8 @@ class Resolver:
         return [self._resolve(f, lang, human, machine) for f in fields]
 
     @staticmethod
-    def _resolve(field: Field, lang: str, human, machine) -> LocalizedField:
+    def _resolve(field: Field, lang: str, human: Mapping[tuple[str, str], str],
+                 machine: Mapping[tuple[str, str], tuple[str, str]]) -> LocalizedField:
         if field.source_lang == lang:
             return source_field(field)
         text = human.get((field.context, field.source_text))

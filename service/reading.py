@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from .cursor import Cursor
 from .documents import Validity
@@ -24,7 +25,7 @@ class LocalizedItem:
     field: Field
     localized: LocalizedField
 
-    def as_json(self, with_attribution: bool = False) -> dict:
+    def as_json(self, with_attribution: bool = False) -> dict[str, Any]:
         data = self.localized.as_json()
         data["from"] = self.field.source_index
         if with_attribution:
@@ -128,7 +129,7 @@ class Reading:
         with self.store.reading() as session:
             return current_engines(session)
 
-    def models(self) -> dict:
+    def models(self) -> dict[str, Any]:
         """Installed pairs and pivots as the workers published them (web machines have no models)."""
         with self.store.reading() as session:
             direct = installed_engines(session)

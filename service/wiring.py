@@ -50,4 +50,5 @@ def register_services(app: Flask, settings: Settings) -> None:
 
 
 def services() -> Services:
-    return current_app.extensions["kakehashi"]
+    found: Services = current_app.extensions["kakehashi"]
+    return found

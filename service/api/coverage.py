@@ -9,7 +9,7 @@ in ``components.schemas`` for the references in ``OPENAPI_PATHS``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from flask import Blueprint, request, url_for
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,11 +76,12 @@ def coverage():
     cursor = cursor_arg()
     svc = services()
 
-    def build() -> dict:
+    def build() -> dict[str, Any]:
         report = coverage_report(svc.store, svc.settings.translations_dir, [lang] if lang else READING_LANGUAGES,
                                  title_lang=lang, cursor=cursor, limit=svc.settings.page_size)
         following = report["next"]
-        report["next"] = (url_for("coverage_api.coverage", cursor=following.encode(), **({"lang": lang} if lang else {}))
+        extra: dict[str, Any] = {"lang": lang} if lang else {}
+        report["next"] = (url_for("coverage_api.coverage", cursor=following.encode(), **extra)
                           if following else None)
         return report
 
@@ -90,7 +91,7 @@ def coverage():
 OPENAPI_MODELS = [CoverageOut]
 
 
-def _response_schema() -> dict:
+def _response_schema() -> dict[str, Any]:
     schema = CoverageOut.model_json_schema(ref_template=REF, mode="serialization")
     schema.pop("$defs", None)           # nested models are components: see OPENAPI_MODELS
     return schema

@@ -24,7 +24,7 @@ def _authorized() -> bool:
     return True
 
 
-def health_report() -> tuple[dict, int]:
+def health_report() -> tuple[dict[str, Any], int]:
     svc = services()
     detailed = _authorized()
     store_ok = svc.store.is_reachable()

@@ -6,6 +6,7 @@ what the API accepts and returns.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
@@ -19,15 +20,15 @@ _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
     (schemas.ErrorOut, "serialization")]
 
 
-def _ref(name: str) -> dict:
+def _ref(name: str) -> dict[str, Any]:
     return {"$ref": REF.format(model=name)}
 
 
-def _json(name: str, description: str) -> dict:
+def _json(name: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(name)}}}
 
 
-def _errors(*statuses: int) -> dict:
+def _errors(*statuses: int) -> dict[str, Any]:
     return {str(status): _json("ErrorOut", "error, see error.code") for status in statuses}
 
 
@@ -88,7 +89,7 @@ PATHS = {
 
 
 @lru_cache(maxsize=1)
-def openapi_document() -> dict:
+def openapi_document() -> dict[str, Any]:
     from .coverage import OPENAPI_MODELS as coverage_models
     from .coverage import OPENAPI_PATHS as coverage_paths
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Callable
+from typing import Any, Callable
 
 from flask import Blueprint, jsonify, request, url_for
 
@@ -24,7 +24,7 @@ api.register_error_handler(DomainError, domain_error_response)
 MAX_LIMIT = 100
 
 
-def story_json(view: LocalizedStory) -> dict:
+def story_json(view: LocalizedStory) -> dict[str, Any]:
     story = view.story
     return {
         "id": story.id,
@@ -47,7 +47,7 @@ def _found(story_id: str, lang: str) -> LocalizedStory:
     return story
 
 
-def serve_json(key: tuple, validity: Validity, build: Callable[[], object]):
+def serve_json(key: tuple[Any, ...], validity: Validity, build: Callable[[], object]):
     """A JSON document from the document cache (built only when its versions changed)."""
     def render() -> tuple[bytes, str]:
         return json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), "application/json"
@@ -77,7 +77,7 @@ def _limit() -> int:
 def languages():
     reading = services().reading
 
-    def build() -> dict:
+    def build() -> dict[str, Any]:
         pairs = reading.engines()
         return {"reading": list(READING_LANGUAGES), "sources": list(SOURCE_LANGUAGES),
                 "machine_translation": [{"source": src, "target": tgt, "engine": engine, "pivot": ">" in engine}
@@ -91,10 +91,10 @@ def stories_index():
     lang, cursor, limit = reading_language(), cursor_arg(), _limit()
     reading = services().reading
 
-    def build() -> dict:
+    def build() -> dict[str, Any]:
         page = reading.page(lang, cursor, limit)
-        following = (url_for("api.stories_index", lang=lang, cursor=page.next.encode(),
-                             **({"limit": limit} if "limit" in request.args else {}))
+        extra: dict[str, Any] = {"limit": limit} if "limit" in request.args else {}
+        following = (url_for("api.stories_index", lang=lang, cursor=page.next.encode(), **extra)
                      if page.next else None)
         return {"stories": [{"id": card.id, "published": card.published.isoformat(),
                              "title": card.title.localized.as_json()} for card in page.cards],

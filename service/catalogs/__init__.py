@@ -51,7 +51,7 @@ class Problem:
     line: int
     reason: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "reason", clip(self.reason))
 
     def __str__(self) -> str:

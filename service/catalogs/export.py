@@ -27,7 +27,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from ..domain import Field
 from ..localize import MachineTranslations
@@ -37,8 +37,9 @@ from ..store.reads import all_fields
 from . import CATALOG_LANGUAGES, CatalogError, Problem, po_path, pot_path
 from .importer import fingerprint_of
 from .limits import DEFAULT_LIMITS, CatalogLimits
+from .merge import Key as MergeKey
 from .merge import is_reviewed, merge
-from .poformat import PoFile, render
+from .poformat import Entry, PoFile, render
 from .poreader import parse
 from .safeopen import read_whole
 from .template import template_entries
@@ -189,7 +190,7 @@ def _export_template(fields: list[Field], path: Path, now: dt.datetime, limits: 
     return ExportResult(path, None, written, len(entries), 0, 0, 0)
 
 
-def export_language(fields: list[Field], translations_dir: Path, lang: str, humans: dict,
+def export_language(fields: list[Field], translations_dir: Path, lang: str, humans: Mapping[MergeKey, str],
                     machine: MachineTranslations | None, now: dt.datetime, pot_date: str,
                     limits: CatalogLimits = DEFAULT_LIMITS) -> ExportResult:
     path = po_path(translations_dir, lang)
@@ -201,7 +202,8 @@ def export_language(fields: list[Field], translations_dir: Path, lang: str, huma
     return _retrying(path, lambda: _export_language(path, lang, template, humans, suggestions, now, pot_date, limits))
 
 
-def _export_language(path: Path, lang: str, template: list, humans: dict, suggestions: dict | None,
+def _export_language(path: Path, lang: str, template: list[Entry], humans: Mapping[MergeKey, str],
+                     suggestions: Mapping[tuple[str, str], tuple[str, str]] | None,
                      now: dt.datetime, pot_date: str, limits: CatalogLimits) -> ExportResult:
     snapshot, existing = _read_existing(path, limits)
     entries = merge(template, existing.entries if existing else [], humans, suggestions)

@@ -30,10 +30,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import Any, BinaryIO, Iterable
 
 from ..domain import source_hash
-from ..store import Store
+from ..store import Session, Store
 from ..store.catalogs import catalog_state, count_humans, delete_humans, humans_by_key, record_state, upsert_humans
 from ..store.coverage import replace_fuzzy
 from ..store.reads import all_fields
@@ -76,7 +76,7 @@ class ImportReport:
         else:
             self.more_warnings += 1
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in
                 ("added", "changed", "unchanged", "withdrawn", "kept", "fuzzy")}
 
@@ -116,7 +116,7 @@ def _relative(problem: Problem, key: str) -> str:
     return str(Problem(key, problem.line, problem.reason))
 
 
-def _source_languages(session, lang: str, keys) -> dict[Key, str]:
+def _source_languages(session: Session, lang: str, keys: Iterable[Key]) -> dict[Key, str]:
     """Each msgid's language, which the row's ``source_hash`` needs: from the current fields,
     else (an entry whose field is gone) the only source language of the catalog, or for ko
     the script of the text."""
@@ -134,7 +134,7 @@ class _Applier:
     counts are this worker's view. Rows are read as plain tuples and the session is emptied
     after each chunk, so nothing accumulates over a large file."""
 
-    def __init__(self, session, lang: str, report: "ImportReport", write: bool):
+    def __init__(self, session: Session, lang: str, report: ImportReport, write: bool):
         self.session, self.lang, self.report, self.write = session, lang, report, write
         self.reviewed: list[tuple[Key, str]] = []
         self.withdrawn: list[Key] = []
@@ -289,7 +289,7 @@ def import_catalog(store: Store, translations_dir: Path, lang: str, *, dry_run: 
     return report
 
 
-def _done(session, key: str, fingerprint_seen: str | None) -> bool:
+def _done(session: Session, key: str, fingerprint_seen: str | None) -> bool:
     row = catalog_state(session, key)
     done = row is not None and row.fingerprint == (fingerprint_seen or "")
     session.expunge_all()

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..config import Settings
+
 GROWTH = 2
 PROBLEMS_KEPT = 20          # problems and warnings stored, logged and shown per file
 CONTEXT_CHARS = 200         # the most of a reason (and of any file content in it) ever shown
@@ -25,7 +27,7 @@ class CatalogLimits:
     max_text_chars: int = GROWTH * 5000
 
     @classmethod
-    def from_settings(cls, settings) -> "CatalogLimits":
+    def from_settings(cls, settings: Settings) -> CatalogLimits:
         return cls(max_bytes=settings.max_catalog_bytes, max_entries=settings.max_catalog_entries,
                    max_title_chars=GROWTH * settings.max_title_chars,
                    max_text_chars=GROWTH * settings.max_snippet_chars)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from typing import BinaryIO, Iterator, NoReturn
+from typing import Any, BinaryIO, Callable, Iterator, NoReturn
 
 from babel.messages.pofile import PoFileError, read_po
 
@@ -45,7 +45,7 @@ def _unquote(text: str, path: str, line: int) -> str:
     if not match:
         raise CatalogError([Problem(path, line, "expected one string in double quotes")])
 
-    def replace(escape: re.Match) -> str:
+    def replace(escape: re.Match[str]) -> str:
         code = escape.group(1)
         if code in _ESCAPES:
             return _ESCAPES[code]
@@ -71,17 +71,17 @@ class _Reader:
     """One pass over the lines; an entry is finished by the next entry's first line or the end,
     and handed to ``emit`` at once."""
 
-    def __init__(self, path: str, limits: CatalogLimits, emit):
+    def __init__(self, path: str, limits: CatalogLimits, emit: Callable[[Entry, list[tuple[int, str]]], None]):
         self.path = path
         self.limits = limits
         self.emit = emit
         self._reset()
 
     def _reset(self) -> None:
-        self.comments: dict = {"flags": set(), "auto": [], "user": [], "locations": [], "previous": None,
+        self.comments: dict[str, Any] = {"flags": set(), "auto": [], "user": [], "locations": [], "previous": None,
                                "in_previous": False}
         self.comment_chars = 0
-        self.parts: dict[str, list] = {}
+        self.parts: dict[str, list[Any]] = {}
         self.lengths: dict[str, int] = {}
         self.msgstr_lines: list[tuple[int, str]] = []
         self.current: str | None = None

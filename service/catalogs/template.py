@@ -7,7 +7,7 @@ translator reads a story top to bottom and the order never depends on the databa
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..domain import FIELD_ROLES, Field
 from .poformat import Entry
@@ -22,14 +22,14 @@ def needs_translation(field: Field, lang: str | None) -> bool:
     return bool(field.source_text.strip()) and (lang is None or field.source_lang != lang)
 
 
-def entry_order(entry: Entry) -> tuple:
+def entry_order(entry: Entry) -> tuple[Any, ...]:
     story, _, role = (entry.context or "").rpartition("/")
     first = min((n for _, n in entry.locations if n is not None), default=-1)
     return (story, first, _ROLE_ORDER.get(role, len(_ROLE_ORDER)), entry.msgid)
 
 
 def template_entries(fields: Iterable[Field], lang: str | None) -> list[Entry]:
-    grouped: dict[tuple, Entry] = {}
+    grouped: dict[tuple[Any, ...], Entry] = {}
     for field in fields:
         if not needs_translation(field, lang):
             continue

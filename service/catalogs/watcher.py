@@ -29,7 +29,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any, Callable
 
+from flask import Flask
+
+from ..config import Settings
 from ..store import Store
 from ..store.catalogs import catalog_state, catalog_states, forget_failed_state
 from . import CATALOG_LANGUAGES, CatalogError, catalog_keys, po_path, state_key
@@ -42,8 +46,8 @@ MAX_ERROR_CHARS = 1000      # a recorded error: a file name and a clipped reason
 
 
 class CatalogWatcher:
-    def __init__(self, settings, store: Store, clock=time.monotonic, settle_seconds: float | None = None,
-                 wall_clock=time.time):
+    def __init__(self, settings: Settings, store: Store, clock: Callable[[], float] = time.monotonic,
+                 settle_seconds: float | None = None, wall_clock: Callable[[], float] = time.time):
         """``settle_seconds`` defaults to ``settings.catalog_settle_seconds``, else 1 s;
         ``clock`` paces the polls, ``wall_clock`` is what file mtimes are compared with."""
         self.store = store
@@ -151,7 +155,7 @@ class CatalogWatcher:
         if first is None or first[0] != fingerprint:
             self._unsettled[key] = (fingerprint, now)
             return False
-        return now - first[1] >= self.settle
+        return bool(now - first[1] >= self.settle)
 
     # --- the background thread -------------------------------------------------------------
 
@@ -180,7 +184,7 @@ class CatalogWatcher:
 
     # --- what /healthz shows ----------------------------------------------------------------
 
-    def status(self) -> list[dict]:
+    def status(self) -> list[dict[str, Any]]:
         """The catalogs' last checks: one row per language file that has a state (rows left by
         older versions under other names are not shown). ``error`` is the first problem, short."""
         keys = catalog_keys(self.directory)
@@ -214,7 +218,8 @@ class CatalogWatcher:
         return text
 
 
-def start_catalog_watcher(app) -> bool:
+def start_catalog_watcher(app: Flask) -> bool:
     """Start this process's catalog watcher thread (serving processes only: gunicorn's
     ``post_worker_init``, or a worker process). Safe to call twice."""
-    return app.extensions["kakehashi"].catalog_watcher.start()
+    watcher: CatalogWatcher = app.extensions["kakehashi"].catalog_watcher
+    return watcher.start()

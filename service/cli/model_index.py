@@ -14,6 +14,7 @@ import os
 import socket
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..translate.errors import PackageError
 from ..translate.packages import InstalledPackage, install_package, parse_pair
@@ -123,5 +124,5 @@ def install_from_index(models_dir: Path, pair: str, max_unpacked_bytes: int, tim
         Path(downloaded).unlink(missing_ok=True)
 
 
-def _version_key(version: str) -> tuple:
+def _version_key(version: str) -> tuple[Any, ...]:
     return tuple(int(part) if part.isdigit() else 0 for part in str(version).split("."))

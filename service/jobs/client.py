@@ -9,9 +9,10 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from huey import Huey
+from huey.api import Task
 
 from ..config import Settings
 from .queue import build_queue
@@ -106,7 +107,7 @@ class JobClient:
                 self._huey = None
 
 
-def _job(task) -> QueuedJob:
+def _job(task: Task) -> QueuedJob:
     name = type(task).__name__
     args = task.args or ()
     argument = args[0] if name == TRANSLATE and args else None
@@ -115,7 +116,7 @@ def _job(task) -> QueuedJob:
                      id=task.id, eta=task.eta)
 
 
-def oldest_age(jobs: list[QueuedJob], clock=time.time) -> float | None:
+def oldest_age(jobs: list[QueuedJob], clock: Callable[[], float] = time.time) -> float | None:
     stamps = [job.queued_at for job in jobs if job.queued_at is not None]
     return round(clock() - min(stamps), 1) if stamps else None
 

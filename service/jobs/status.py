@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from ..config import Settings
 from ..store import Store
@@ -20,8 +21,8 @@ def recent(settings: Settings) -> dt.timedelta:
     return dt.timedelta(seconds=max(30.0, 3 * settings.worker_heartbeat_seconds))
 
 
-def queue_report(settings: Settings, store: Store, jobs: JobClient, initialized: bool) -> dict:
-    report: dict = {"backend": describe_backend(settings), "reachable": True, "depth": None,
+def queue_report(settings: Settings, store: Store, jobs: JobClient, initialized: bool) -> dict[str, Any]:
+    report: dict[str, Any] = {"backend": describe_backend(settings), "reachable": True, "depth": None,
                     "oldest_pending_seconds": None, "retries_waiting": None, "failed": [], "workers": []}
     try:
         huey = jobs.huey

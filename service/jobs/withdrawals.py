@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..catalogs.importer import ImportReport
 from ..catalogs.watcher import CatalogWatcher
+from ..config import Settings
+from ..store import Store
 from .client import JobClient
 
 
@@ -12,7 +14,7 @@ def withdrew(reports: list[ImportReport]) -> bool:
 
 
 class SweepingCatalogWatcher(CatalogWatcher):
-    def __init__(self, settings, store, jobs: JobClient):
+    def __init__(self, settings: Settings, store: Store, jobs: JobClient):
         super().__init__(settings, store)
         self.jobs = jobs
 

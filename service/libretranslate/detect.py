@@ -7,6 +7,7 @@ LibreTranslate gives it) is the share of the text's letters that belong to the l
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 
 def _script(char: str) -> str | None:
@@ -22,7 +23,7 @@ def _script(char: str) -> str | None:
     return None
 
 
-def detect(text: str) -> list[dict]:
+def detect(text: str) -> list[dict[str, Any]]:
     """``[{"confidence": float, "language": code}, …]``, most likely first; never empty."""
     counts = {"hangul": 0, "kana": 0, "han": 0, "latin": 0}
     for char in text:
@@ -39,5 +40,5 @@ def detect(text: str) -> list[dict]:
     return [{"confidence": round(100.0 * score / total, 1), "language": lang} for score, lang in ranked]
 
 
-def detect_language(text: str) -> dict:
+def detect_language(text: str) -> dict[str, Any]:
     return detect(text)[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from typing import Any
 
 from babel import Locale
 from flask import Blueprint, g, jsonify, request
@@ -40,7 +41,7 @@ def language_name(code: str) -> str:
 
 
 # -- reading a request ------------------------------------------------------------------------
-def request_params() -> dict:
+def request_params() -> dict[str, Any]:
     """The request's parameters: the JSON object, or the form and query values."""
     cached = g.get("libretranslate_params")
     if cached is not None:
@@ -68,7 +69,7 @@ def request_api_key() -> str | None:
     return key if isinstance(key, str) and key else None
 
 
-def _texts(body: dict) -> tuple[list[str], bool]:
+def _texts(body: dict[str, Any]) -> tuple[list[str], bool]:
     """``q`` as a list, and whether it came as one (the answer then is a list too)."""
     q = body.get("q")
     if q is None or q == "" or q == []:
@@ -80,7 +81,7 @@ def _texts(body: dict) -> tuple[list[str], bool]:
     raise Refused(400, "Invalid request: q must be a string or a list of strings")
 
 
-def _language(body: dict, name: str) -> str:
+def _language(body: dict[str, Any], name: str) -> str:
     value = body.get(name)
     if not value:
         raise Refused(400, f"Invalid request: missing {name} parameter")
@@ -89,7 +90,7 @@ def _language(body: dict, name: str) -> str:
     return value.strip().lower()
 
 
-def _alternatives(body: dict, limit: int) -> int:
+def _alternatives(body: dict[str, Any], limit: int) -> int:
     raw = body.get("alternatives", 0)
     if isinstance(raw, bool):
         raise Refused(400, "Invalid request: alternatives parameter is not a number")
@@ -197,8 +198,8 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
             raise Refused(400, f"{target} is not supported")
         documents = [parse(text) for text in texts] if text_format == "html" else None
         if source == "auto":
-            detected = [detection.detect_language(document.text() if documents else text)
-                        for text, document in zip(texts, documents or texts, strict=True)]
+            plain = [document.text() for document in documents] if documents else texts
+            detected = [detection.detect_language(text) for text in plain]
             sources = [found["language"] for found in detected]
         else:
             detected, sources = [], [source] * len(texts)
@@ -217,7 +218,7 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
             else:
                 _translate_text(backend, texts, indexes, lang, target, alternatives, translated, others,
                                 provenance)
-        result: dict = {"translatedText": translated if listed else translated[0]}
+        result: dict[str, Any] = {"translatedText": translated if listed else translated[0]}
         if source == "auto":
             result["detectedLanguage"] = detected if listed else detected[0]
         if alternatives > 0:

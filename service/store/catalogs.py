@@ -20,8 +20,9 @@ from .versions import bump_site
 Key = tuple[str, str]
 
 
-def human_texts(session: Session, lang: str) -> dict[Key, str]:
-    """Every stored human translation into ``lang``, by key."""
+def human_texts(session: Session, lang: str) -> dict[tuple[str | None, str], str]:
+    """Every stored human translation into ``lang``, by key (a catalog entry's msgctxt may be
+    absent, so the key type allows it; a stored row always has one)."""
     rows = session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.lang == lang))
     return {(r.context, r.source_text): r.text for r in rows}
 

@@ -9,6 +9,7 @@ from typing import Iterable, Mapping
 
 from sqlalchemy import and_, case, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Exists
 
 from .chunking import chunks
 from .models import CatalogFuzzyRow, CatalogStateRow, FieldRow, HumanTranslationRow, MachineTranslationRow
@@ -17,12 +18,12 @@ Pair = tuple[str, str]
 _CONTEXT = FieldRow.story_id + "/" + FieldRow.role
 
 
-def _human(lang: str):
+def _human(lang: str) -> Exists:
     return exists().where(HumanTranslationRow.lang == lang, HumanTranslationRow.context == _CONTEXT,
                           HumanTranslationRow.source_hash == FieldRow.source_hash, HumanTranslationRow.text != "")
 
 
-def _machine(lang: str, engine: str | None):
+def _machine(lang: str, engine: str | None) -> Exists:
     condition = and_(MachineTranslationRow.source_hash == FieldRow.source_hash,
                      MachineTranslationRow.target_lang == lang)
     if engine is not None:          # no model for the pair: the newest stored text is served
@@ -30,7 +31,7 @@ def _machine(lang: str, engine: str | None):
     return exists().where(condition)
 
 
-def _fuzzy(lang: str):
+def _fuzzy(lang: str) -> Exists:
     return exists().where(CatalogFuzzyRow.lang == lang, CatalogFuzzyRow.context == _CONTEXT,
                           CatalogFuzzyRow.source_hash == FieldRow.source_hash)
 

@@ -8,7 +8,7 @@ Inserts ignore rows another process stored meanwhile, so two racing fills store 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import DateTime, String, Text, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -42,7 +42,7 @@ def find_sentences(session: Session, target_lang: str, engine: str, hashes: Iter
     return found
 
 
-def insert_sentences(session: Session, rows: list[dict]) -> None:
+def insert_sentences(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert rows (dicts of the columns), skipping any whose key is already stored."""
     if not rows:
         return
@@ -61,8 +61,8 @@ def insert_sentences(session: Session, rows: list[dict]) -> None:
         session.execute(insert(SentenceMemoryRow), fresh)
 
 
-def _grouped(rows: list[dict]) -> dict[tuple[str, str], list[dict]]:
-    groups: dict[tuple[str, str], list[dict]] = {}
+def _grouped(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault((row["target_lang"], row["engine"]), []).append(row)
     return groups

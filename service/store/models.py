@@ -7,6 +7,7 @@ overwrites an older translation. Human translations are keyed the way gettext ke
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -115,7 +116,7 @@ class CatalogStateRow(Base):
     ok: Mapped[bool]
     error: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    details: Mapped[dict | None] = mapped_column(JSON)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class SiteStateRow(Base):

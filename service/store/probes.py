@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPICursor
 
 from .versions import SiteVersion, StoryVersion
 
@@ -35,7 +36,7 @@ class Probes:
         self._after = f"SELECT id, version FROM stories WHERE (published, id) < ({mark}, {mark}) {order}"
 
     @contextmanager
-    def _cursor(self) -> Iterator[Any]:
+    def _cursor(self) -> Iterator[DBAPICursor]:
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
@@ -51,9 +52,11 @@ class Probes:
         with self._cursor() as cursor:
             return self._site_row(cursor)
 
-    def _site_row(self, cursor) -> SiteVersion:
+    def _site_row(self, cursor: DBAPICursor) -> SiteVersion:
         cursor.execute(self._site)
-        generation, engines, engines_at, changed_at, ui = cursor.fetchone()
+        row = cursor.fetchone()
+        assert row is not None, "site_state has its one row from the first migration"
+        generation, engines, engines_at, changed_at, ui = row
         return SiteVersion(generation, engines, _moment(engines_at), _moment(changed_at), ui)
 
     def story(self, story_id: str) -> StoryVersion | None:
@@ -65,7 +68,7 @@ class Probes:
         version, updated_at, engines, engines_at, ui = row
         return StoryVersion(version, _moment(updated_at), engines, _moment(engines_at), ui)
 
-    def page(self, limit: int, after: tuple[dt.date, str] | None) -> tuple[tuple, SiteVersion]:
+    def page(self, limit: int, after: tuple[dt.date, str] | None) -> tuple[tuple[Any, ...], SiteVersion]:
         """The (id, version) of a page's stories (newest first, after the cursor) and the site."""
         with self._cursor() as cursor:
             if after is None:

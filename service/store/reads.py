@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
@@ -38,7 +38,8 @@ _FIELD_COLUMNS = (FieldRow.story_id, FieldRow.role, FieldRow.position, FieldRow.
                   FieldRow.source_lang, FieldRow.source_text, FieldRow.attribution)
 
 
-def _field(row) -> Field:
+def _field(row: Any) -> Field:
+    """A ``FieldRow`` or a selected row with the same columns."""
     return Field(story_id=row.story_id, role=row.role, position=row.position, source_index=row.source_index,
                  source_lang=row.source_lang, source_text=row.source_text, attribution=row.attribution)
 

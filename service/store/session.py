@@ -11,6 +11,7 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
 
 from .probes import Probes
@@ -54,7 +55,7 @@ class Store:
             return False
 
 
-def _tune_sqlite(dbapi_connection, _record):
+def _tune_sqlite(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")

@@ -11,7 +11,7 @@ models must not blank the site.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,7 +46,7 @@ def machine_texts(session: Session, lang: str, items: Iterable[MachineKey],
     """Current machine text and engine for (source lang, source text) items in ``lang``."""
     keys = {source_hash(source_lang, text): (source_lang, text) for source_lang, text in items}
     found: dict[MachineKey, tuple[str, str]] = {}
-    newest: dict[MachineKey, tuple] = {}
+    newest: dict[MachineKey, tuple[Any, ...]] = {}
     for chunk in chunks(sorted(keys)):
         for row in session.execute(
                 select(MachineTranslationRow.source_hash, MachineTranslationRow.engine,

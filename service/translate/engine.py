@@ -15,7 +15,7 @@ import ctypes.util
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ..cooperative import under_event_loop, wait_until_done
 from .errors import ModelLoadError, TranslationError
@@ -49,8 +49,10 @@ class Engine:
         self.settings = settings
         self.device = device
         self._lock = threading.Lock()
-        self._translator = None
-        self._tokenizer = None
+        # a ctranslate2.Translator and a sentencepiece.SentencePieceProcessor once loaded; typed Any
+        # because both are imported only when a model loads (web processes never import them)
+        self._translator: Any = None
+        self._tokenizer: Any = None
 
     @property
     def label(self) -> str:

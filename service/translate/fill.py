@@ -35,9 +35,9 @@ class FillReport:
     texts: int = 0          # distinct texts sent to the models
     seconds: float = 0.0
     dry_run: bool = False
-    missing_pairs: set = field(default_factory=set)
-    failed_pairs: set = field(default_factory=set)
-    reasons: dict = field(default_factory=dict)    # failed pair -> why (for jobs and /healthz)
+    missing_pairs: set[tuple[str, str]] = field(default_factory=set)
+    failed_pairs: set[tuple[str, str]] = field(default_factory=set)
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)    # failed pair -> why (for jobs and /healthz)
 
     @property
     def fields_per_second(self) -> float:
@@ -47,8 +47,8 @@ class FillReport:
 @dataclass
 class _PairWork:
     engine: str
-    texts: dict = field(default_factory=dict)     # source_hash -> source text
-    fields: dict = field(default_factory=dict)    # source_hash -> number of fields
+    texts: dict[str, str] = field(default_factory=dict)     # source_hash -> source text
+    fields: dict[str, int] = field(default_factory=dict)    # source_hash -> number of fields
 
 
 def fill_missing(store, translators, story_ids: Iterable[str] | None = None, langs: Iterable[str] | None = None,

@@ -22,6 +22,7 @@ import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterator
 
 from . import archive
 from .errors import PackageError
@@ -66,7 +67,7 @@ def parse_pair(text: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-def parse_metadata(raw: bytes) -> dict:
+def parse_metadata(raw: bytes) -> dict[str, Any]:
     """The fields we rely on, checked; raises PackageError with what is wrong."""
     try:
         meta = json.loads(raw.decode("utf-8"))
@@ -134,7 +135,7 @@ def active_packages(models_dir: Path) -> dict[tuple[str, str], InstalledPackage]
 
 
 @contextmanager
-def _locked(models_dir: Path):
+def _locked(models_dir: Path) -> Iterator[None]:
     models_dir.mkdir(parents=True, exist_ok=True)
     with open(models_dir / ".lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -176,7 +177,7 @@ def install_package(models_dir: Path, file: Path, max_unpacked_bytes: int) -> In
     return read_package(entry)
 
 
-def _check_unpacked(folder: Path, meta: dict) -> None:
+def _check_unpacked(folder: Path, meta: dict[str, Any]) -> None:
     """Checks that need the files: the SentencePiece model loads, the model config parses."""
     import sentencepiece
 

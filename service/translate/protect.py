@@ -50,7 +50,7 @@ def protect(text: str) -> Protected:
     """Replace every protected span with ``[i]``."""
     spans: list[Span] = []
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         spans.append(Span(match.lastgroup or "number", match.group()))
         return f"[{len(spans) - 1}]"
 
@@ -65,7 +65,7 @@ def restore(output: str, protected: Protected, lang: str) -> str:
         return _tidy(PLACEHOLDER.sub("", output)) if PLACEHOLDER.search(output) else output
     placed: set[int] = set()
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         index = int(match.group(1))
         if index >= len(spans) or index in placed:
             return ""

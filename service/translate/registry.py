@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .engine import CPU, Device, Engine
 from .errors import TranslationUnavailable
@@ -94,7 +94,7 @@ class Translators:
         """The engine label of every pair this process can translate now."""
         return {pair: label_of(route) for pair, route in self.routes().items()}
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """For /healthz and /api/v1/languages: installed pairs and pivots, no filesystem paths."""
         routes = self.routes()
         installed = [{"pair": f"{p.from_code}-{p.to_code}", "from": p.from_code, "to": p.to_code,

@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from babel import support
 from flask import Flask
@@ -28,7 +29,7 @@ DOMAIN = "messages"
 class UiCatalogs:
     def __init__(self, app: Flask, babel: Babel, directory: Path, interval: float):
         self.app, self.babel, self.directory, self.interval = app, babel, Path(directory), interval
-        self.fingerprint: tuple = ()
+        self.fingerprint: tuple[Any, ...] = ()
         self.generation = 0
         self.modified = 0.0
         self._started = False
@@ -36,13 +37,13 @@ class UiCatalogs:
         self.reload()
 
     @property
-    def version(self) -> tuple:
+    def version(self) -> tuple[Any, ...]:
         return self.fingerprint
 
     def _files(self) -> list[Path]:
         return [self.directory / lang / "LC_MESSAGES" / f"{DOMAIN}.mo" for lang in READING_LANGUAGES]
 
-    def _current(self) -> tuple:
+    def _current(self) -> tuple[Any, ...]:
         found = []
         for path in self._files():
             try:

@@ -6,7 +6,7 @@ stored bytes are current; only a change makes a page render again.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Hashable
+from typing import Any, Callable, Hashable
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
@@ -42,7 +42,7 @@ def choose_language(lang: str):
     return response
 
 
-def serve_page(key: tuple, validity: Validity, render: Callable[[], str], mimetype: str = HTML):
+def serve_page(key: tuple[Any, ...], validity: Validity, render: Callable[[], str], mimetype: str = HTML):
     """A page from the document cache; its token adds the UI catalogs and the site's address."""
     ui = current_app.extensions["kakehashi_ui"]
     ui.follow(validity.ui_generation)
