@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..config import Settings
 from ..cooperative import under_event_loop, wait_until_done
 from .errors import ModelLoadError, TranslationError
 from .packages import InstalledPackage
@@ -44,7 +45,7 @@ CPU = Device()
 
 
 class Engine:
-    def __init__(self, package: InstalledPackage, settings, device: Device = CPU):
+    def __init__(self, package: InstalledPackage, settings: Settings, device: Device = CPU):
         self.package = package
         self.settings = settings
         self.device = device
@@ -62,7 +63,7 @@ class Engine:
     def loaded(self) -> bool:
         return self._translator is not None
 
-    def _load(self):
+    def _load(self) -> tuple[Any, Any]:
         with self._lock:
             if self._translator is None:
                 import ctranslate2
@@ -122,7 +123,8 @@ class Engine:
         return [[restore(glue.join(part for part in parts if part), item, lang) for parts in ranked]
                 for ranked, item in zip(texts, protected, strict=True)]
 
-    def _run(self, translator, chunks, prefix, progress, owners, count: int = 1) -> list[list[list[str]]]:
+    def _run(self, translator: Any, chunks: list[list[str]], prefix: str | None, progress: Callable[[int], None] | None,
+             owners: list[int], count: int = 1) -> list[list[list[str]]]:
         settings = self.settings
         try:
             results = translator.translate_batch(
@@ -144,9 +146,10 @@ class Engine:
             release_memory()
 
 
-def _malloc_trim():
+def _malloc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return trim
     except (OSError, AttributeError):       # not glibc (musl, macOS): nothing to do
         return None
 
@@ -165,7 +168,7 @@ def release_memory() -> None:
         _TRIM(0)
 
 
-def _report(results, owners, progress) -> None:
+def _report(results: list[Any], owners: list[int], progress: Callable[[int], None]) -> None:
     """Poll the asynchronous results; report sentences whose chunks are all finished."""
     reported, total = -1, len(set(owners))
     while True:

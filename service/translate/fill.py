@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from ..config import READING_LANGUAGES
+from ..store import Store
 from ..store.machine import insert_machine_translations, stored_machine_hashes
 from ..store.reads import all_fields
 from .errors import ModelLoadError, TranslationUnavailable
 from .memory import SentenceMemory, translate_texts, translators_call
+from .registry import Translators
 
 log = logging.getLogger(__name__)
 # Errors that every text of the pair would raise again: retrying text by text is useless.
@@ -51,7 +53,7 @@ class _PairWork:
     fields: dict[str, int] = field(default_factory=dict)    # source_hash -> number of fields
 
 
-def fill_missing(store, translators, story_ids: Iterable[str] | None = None, langs: Iterable[str] | None = None,
+def fill_missing(store: Store, translators: Translators, story_ids: Iterable[str] | None = None, langs: Iterable[str] | None = None,
                  dry_run: bool = False, progress: Callable[[int, int], None] | None = None) -> FillReport:
     started = time.perf_counter()
     report = FillReport(dry_run=dry_run)
@@ -112,14 +114,15 @@ def fill_missing(store, translators, story_ids: Iterable[str] | None = None, lan
     return report
 
 
-def _translate_pair(store, translators, pair, pair_work: _PairWork, progress, done_before: int,
+def _translate_pair(store: Store, translators: Translators, pair: tuple[str, str], pair_work: _PairWork,
+                    progress: Callable[[int, int], None] | None, done_before: int,
                     total: int) -> set[str]:
     """Translate one pair's texts in one call and store them; returns the hashes stored."""
     hashes = list(pair_work.texts)
     texts = [pair_work.texts[h] for h in hashes]
     count = sum(pair_work.fields.values())
 
-    def report(done, legs_total):
+    def report(done: int, legs_total: int) -> None:
         if progress is not None and legs_total:
             progress(done_before + count * done // legs_total, total)
 
@@ -137,7 +140,8 @@ def _translate_pair(store, translators, pair, pair_work: _PairWork, progress, do
     return {row["source_hash"] for row in rows}
 
 
-def _retry_in_halves(store, translators, pair, pair_work: _PairWork, hashes: list[str]) -> set[str]:
+def _retry_in_halves(store: Store, translators: Translators, pair: tuple[str, str], pair_work: _PairWork,
+                     hashes: list[str]) -> set[str]:
     """After a failed batch of ``hashes``: translate each half as one batch and split again only a
     half that fails, down to single texts; returns the hashes stored. Only the texts that fail
     alone stay untranslated (logged), and the good ones keep most of the batching."""

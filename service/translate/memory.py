@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 from ..domain import source_hash
+from ..store import Store
 from ..store.memory import find_sentences, insert_sentences
-from .registry import join_texts, split_texts
+from .registry import Translators, join_texts, split_texts
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ class EngineCall(Protocol):
         ...
 
 
-def translators_call(translators, progress: Callable[[int, int], None] | None = None) -> EngineCall:
+def translators_call(translators: Translators, progress: Callable[[int, int], None] | None = None) -> EngineCall:
     """An ``EngineCall`` running this process's models: for the worker tier, the CLI and tests.
 
     Never use it in a web process (it loads models there)."""
@@ -49,7 +50,7 @@ def translators_call(translators, progress: Callable[[int, int], None] | None = 
 
 
 class SentenceMemory:
-    def __init__(self, store):
+    def __init__(self, store: Store):
         self.store = store
 
     def lookup(self, source: str, target: str, engine: str, sentences: list[str]) -> dict[str, str]:
@@ -108,7 +109,7 @@ def translate_texts(memory: SentenceMemory, source: str, target: str, texts: lis
     return result
 
 
-def _alternatives(lines, hypotheses: dict[str, list[str]], best: dict[str, str], target: str, count: int,
+def _alternatives(lines: list[list[str]], hypotheses: dict[str, list[str]], best: dict[str, str], target: str, count: int,
                   first: str) -> list[str]:
     """The k-th alternative of a text joins the (k+1)-th hypothesis of each of its sentences."""
     seen, out = {first, ""}, []

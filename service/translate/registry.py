@@ -17,27 +17,31 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from ..config import Settings
 from .engine import CPU, Device, Engine
 from .errors import TranslationUnavailable
 from .packages import InstalledPackage, active_packages
 from .splitter import joiner, split_lines, split_sentences
 
+# The models folder's mtime and its (name, link target) entries: what changes on install or remove.
+Signature = tuple[int, tuple[tuple[str, str], ...]]
+
 PIVOT = "en"
 
 
 class Translators:
-    def __init__(self, settings, rescan_seconds: float = 2.0, device: Device = CPU):
+    def __init__(self, settings: Settings, rescan_seconds: float = 2.0, device: Device = CPU):
         self.settings = settings
         self.device = device
         self.models_dir = Path(settings.models_dir)
         self.rescan_seconds = rescan_seconds
         self._lock = threading.Lock()
-        self._signature = None
+        self._signature: Signature | None = None
         self._checked_at = float("-inf")
         self._engines: dict[tuple[str, str], Engine] = {}
 
     # -- what is installed -------------------------------------------------------------------
-    def _directory_signature(self):
+    def _directory_signature(self) -> Signature | None:
         """Changes whenever a package is installed, replaced or removed (names + link targets)."""
         try:
             stat = os.stat(self.models_dir)
@@ -47,7 +51,7 @@ class Translators:
             return None
         return stat.st_mtime_ns, entries
 
-    def signature(self):
+    def signature(self) -> Signature | None:
         """The models folder's current signature: the worker republishes engines when it moves."""
         return self._directory_signature()
 
@@ -132,10 +136,11 @@ class Translators:
         total = len(sentences) * len(route)
         current = list(sentences)
 
-        def reporter(leg: int):
+        def reporter(leg: int) -> Callable[[int], None] | None:
             if progress is None:
                 return None
-            return lambda done: progress(leg * len(sentences) + done, total)
+            report = progress
+            return lambda done: report(leg * len(sentences) + done, total)
 
         for leg, engine in enumerate(route[:-1]):
             current = engine.translate_sentences(current, progress=reporter(leg))

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from huey import signals
+from huey.api import Task
 
 from ..config import Settings
 from ..jobs.client import JobClient
@@ -121,7 +122,7 @@ class WorkerRuntime:
                 self._in_flight.discard(story_id)
 
     # -- failures, as users see them ---------------------------------------------------------
-    def _on_error(self, _signal, task, error) -> None:
+    def _on_error(self, _signal: str, task: Task, error: BaseException) -> None:
         name, argument = _describe(task)
         reason = str(error) or type(error).__name__
         with self.store.transaction() as session:
@@ -129,7 +130,7 @@ class WorkerRuntime:
         when = f"retrying ({task.retries} left)" if task.retries else "no retries left: kakehashi jobs retry"
         log.error("job %s failed, %s: %s", job_key(name, argument), when, reason)
 
-    def _on_complete(self, _signal, task) -> None:
+    def _on_complete(self, _signal: str, task: Task) -> None:
         name, argument = _describe(task)
         try:
             with self.store.transaction() as session:
@@ -206,7 +207,7 @@ class WorkerRuntime:
         self.store.dispose()
 
 
-def _describe(task) -> tuple[str, str | None]:
+def _describe(task: Task) -> tuple[str, str | None]:
     name = type(task).__name__
     argument = task.args[0] if name == TRANSLATE and task.args else None
     return name, argument
