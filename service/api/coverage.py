@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from flask import Blueprint, request, url_for
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import READING_LANGUAGES
@@ -71,7 +72,7 @@ class CoverageOut(BaseModel):
 
 
 @coverage_api.get("/coverage")
-def coverage():
+def coverage() -> ResponseReturnValue:
     lang = reading_language() if "lang" in request.args else None
     cursor = cursor_arg()
     svc = services()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..errors import AlreadyExists, DomainError, InvalidInput, LimitExceeded, NotFound
@@ -45,13 +45,13 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def register_error_handlers(app) -> None:
+def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
-    def _api_error(error: ApiError):
+    def _api_error(error: ApiError) -> Response:
         return error_response(error.status, error.code, error.message)
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
+    def _http_error(error: HTTPException) -> HTTPException | Response:
         if not is_api_request():
             return error
         code = _HTTP_CODES.get(error.code or 500, "http_error")
@@ -64,7 +64,7 @@ def register_error_handlers(app) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
+    def _unexpected(error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if is_api_request():
             return error_response(500, "internal_error", "the server failed to answer; the error is logged")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 
 from ..config import READING_LANGUAGES, SOURCE_LANGUAGES
 from ..cursor import Cursor
@@ -47,7 +48,7 @@ def _found(story_id: str, lang: str) -> LocalizedStory:
     return story
 
 
-def serve_json(key: tuple[Any, ...], validity: Validity, build: Callable[[], object]):
+def serve_json(key: tuple[Any, ...], validity: Validity, build: Callable[[], object]) -> Response:
     """A JSON document from the document cache (built only when its versions changed)."""
     def render() -> tuple[bytes, str]:
         return json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), "application/json"
@@ -74,7 +75,7 @@ def _limit() -> int:
 
 
 @api.get("/languages")
-def languages():
+def languages() -> ResponseReturnValue:
     reading = services().reading
 
     def build() -> dict[str, Any]:
@@ -87,7 +88,7 @@ def languages():
 
 
 @api.get("/stories")
-def stories_index():
+def stories_index() -> ResponseReturnValue:
     lang, cursor, limit = reading_language(), cursor_arg(), _limit()
     reading = services().reading
 
@@ -104,7 +105,7 @@ def stories_index():
 
 
 @api.get("/stories/<story_id>")
-def story_detail(story_id: str):
+def story_detail(story_id: str) -> ResponseReturnValue:
     lang = reading_language()
     validity = services().reading.story_validity(story_id)
     if validity is None:
@@ -112,7 +113,7 @@ def story_detail(story_id: str):
     return serve_json(("story", lang, story_id), validity, lambda: story_json(_found(story_id, lang)))
 
 
-def _written(story: Story, status: int):
+def _written(story: Story, status: int) -> Response:
     """Answer a write with the story it committed: a DELETE right after cannot turn it into a 404.
     Translation is enqueued after the commit; it never waits and never fails the write."""
     services().jobs.translate([story.id])
@@ -123,7 +124,7 @@ def _written(story: Story, status: int):
 
 
 @api.post("/stories")
-def stories_create():
+def stories_create() -> ResponseReturnValue:
     settings = services().settings
     require_token(settings)
     story = story_input(json_body(settings.max_body_bytes), settings)
@@ -131,7 +132,7 @@ def stories_create():
 
 
 @api.put("/stories/<story_id>")
-def stories_replace(story_id: str):
+def stories_replace(story_id: str) -> ResponseReturnValue:
     settings = services().settings
     require_token(settings)
     story = story_input(json_body(settings.max_body_bytes), settings, path_id=story_id)
@@ -139,20 +140,20 @@ def stories_replace(story_id: str):
 
 
 @api.delete("/stories/<story_id>")
-def stories_delete(story_id: str):
+def stories_delete(story_id: str) -> ResponseReturnValue:
     require_token(services().settings)
     delete_story(services().store, story_id)
     return "", 204
 
 
 @api.get("/healthz")
-def api_health():
+def api_health() -> ResponseReturnValue:
     report, status = health_report()
     return jsonify(report), status
 
 
 @api.get("/openapi.json")
-def openapi():
+def openapi() -> ResponseReturnValue:
     from .openapi import openapi_document
 
     return jsonify(openapi_document())

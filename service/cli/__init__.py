@@ -18,7 +18,7 @@ from ..wiring import services
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
 
-def _create_app():
+def _create_app() -> Flask:
     from .. import create_app
 
     try:
@@ -30,7 +30,7 @@ def _create_app():
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True,
              help="Kakehashi: verifiable news summaries in English, Korean and Japanese.")
-def main():
+def main() -> None:
     pass
 
 
@@ -49,7 +49,7 @@ def demo_stories() -> list[StoryInput]:
 @click.command("init")
 @click.option("--no-demo", is_flag=True, help="Only create or upgrade the store; load no demo story.")
 @with_appcontext
-def init_command(no_demo: bool):
+def init_command(no_demo: bool) -> None:
     """Create or upgrade the store (Alembic migrations) and load the demo story. Safe to repeat."""
     from ..store.migrate import upgrade
     from ..stories import upsert_story

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import os
 from contextlib import chdir
+from pathlib import Path
 
 import click
 from babel.messages.frontend import CommandLineInterface
 from flask.cli import with_appcontext
 
 from ..config import PROJECT_ROOT, READING_LANGUAGES
+from ..store import Store
 from ..store.versions import bump_ui
 from ..wiring import services
 
 
-def announce_compiled(store) -> None:
+def announce_compiled(store: Store) -> None:
     """Tell every serving process (through the store) to reload the UI catalogs before its next
     page. Before ``kakehashi init`` there is no store and nobody serving: nothing to tell."""
     if store.is_initialized():
@@ -33,19 +35,19 @@ def pybabel(*args: str) -> None:
             raise click.ClickException(f"pybabel {args[0]} failed (exit {exit_.code}); see the message above") from None
 
 
-def _dirs():
+def _dirs() -> tuple[Path, Path]:
     translations = services().settings.translations_dir
     return translations, translations / "messages.pot"
 
 
 @click.group("i18n", help="Extract, update and compile the UI catalogs (domain 'messages').")
-def i18n_group():
+def i18n_group() -> None:
     pass
 
 
 @i18n_group.command("extract")
 @with_appcontext
-def extract():
+def extract() -> None:
     """Collect UI strings from service/ and templates/ into translations/messages.pot."""
     _, pot = _dirs()
     with chdir(PROJECT_ROOT):  # so locations read "templates/story.html:10", not absolute paths
@@ -57,7 +59,7 @@ def extract():
 
 @i18n_group.command("update")
 @with_appcontext
-def update():
+def update() -> None:
     """Merge messages.pot into each language's messages.po, keeping every translation."""
     translations, pot = _dirs()
     if not pot.exists():
@@ -73,7 +75,7 @@ def update():
 
 @i18n_group.command("compile")
 @with_appcontext
-def compile_():
+def compile_() -> None:
     """Compile each messages.po to messages.mo (fuzzy entries are left out); the server reloads them."""
     translations, _ = _dirs()
     for po in sorted(translations.glob("*/LC_MESSAGES/messages.po")):

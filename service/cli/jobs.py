@@ -75,7 +75,7 @@ def jobs_retry(keys: tuple[str, ...], everything: bool) -> None:
     click.echo(f"{len(chosen)} job(s) enqueued again")
 
 
-def _when(eta) -> str:
+def _when(eta: object) -> str:
     if isinstance(eta, dt.datetime):
         return f"{eta:%Y-%m-%d %H:%M:%S} UTC"
     return "soon"

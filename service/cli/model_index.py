@@ -14,7 +14,7 @@ import os
 import socket
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..translate.errors import PackageError
 from ..translate.packages import InstalledPackage, install_package, parse_pair
@@ -25,7 +25,7 @@ OFFLINE_HINT = ("download the .argosmodel file on a machine with internet access
 
 
 @contextmanager
-def _environment(values: dict[str, str]):
+def _environment(values: dict[str, str]) -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:
@@ -41,11 +41,11 @@ def _environment(values: dict[str, str]):
 class _Captured(logging.Handler):
     """argostranslate logs network errors and returns None; keep them for our one-line message."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.messages: list[str] = []
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()          # argostranslate logs str() of its argument tuple
         if message.startswith("(") and message.endswith(",)"):
             message = message[1:-2]
@@ -57,7 +57,7 @@ class _Captured(logging.Handler):
 
 
 @contextmanager
-def _network_call(seconds: float):
+def _network_call(seconds: float) -> Iterator[_Captured]:
     """A short socket timeout, and argostranslate's error logs captured instead of printed."""
     saved = socket.getdefaulttimeout()
     logger = logging.getLogger("argostranslate")
@@ -73,7 +73,7 @@ def _network_call(seconds: float):
         logger.propagate = propagate
 
 
-def _argos(state: Path):
+def _argos(state: Path) -> Any:
     """Import argostranslate.package with its folders inside ``state``; set its paths either way."""
     for name in ("data", "config", "cache", "packages"):
         (state / name).mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 from flask.cli import with_appcontext
@@ -14,11 +15,11 @@ from flask.cli import with_appcontext
 from ..store.engines import publish_engines
 from ..translate.errors import PackageError
 from ..translate.packages import active_packages
-from ..wiring import services
+from ..wiring import Services, services
 
 
 @contextmanager
-def _one_line_errors(models_dir):
+def _one_line_errors(models_dir: Path) -> Iterator[None]:
     """A refused package or a folder we cannot write: one line and a non-zero exit."""
     try:
         yield
@@ -29,7 +30,7 @@ def _one_line_errors(models_dir):
                                    f"{error.strerror or error}; check KAKEHASHI_MODELS_DIR") from None
 
 
-def publish_installed(svc) -> None:
+def publish_installed(svc: Services) -> None:
     """Tell every process (through the store) which packages this machine has now."""
     packages = active_packages(svc.settings.models_dir)
     with svc.store.transaction() as session:
@@ -41,13 +42,13 @@ def _size(num_bytes: int) -> str:
 
 
 @click.group("models")
-def models_group():
+def models_group() -> None:
     """Install, list and remove offline translation models (Argos .argosmodel packages)."""
 
 
 @models_group.command("list")
 @with_appcontext
-def models_list():
+def models_list() -> None:
     """List installed models: pair, version, size and folder."""
     from ..translate.packages import list_packages
 
@@ -69,7 +70,7 @@ def models_list():
 @click.option("--from-index", "pair", metavar="PAIR",
               help="Download PAIR (e.g. en-ko) from the Argos package index instead (needs internet).")
 @with_appcontext
-def models_install(file: str | None, pair: str | None):
+def models_install(file: str | None, pair: str | None) -> None:
     """Install FILE (an .argosmodel package), replacing the installed version of its pair."""
     if bool(file) == bool(pair):
         raise click.UsageError("give either FILE or --from-index PAIR")
@@ -97,7 +98,7 @@ def models_install(file: str | None, pair: str | None):
 @models_group.command("remove")
 @click.argument("pair")
 @with_appcontext
-def models_remove(pair: str):
+def models_remove(pair: str) -> None:
     """Remove the installed model of PAIR (e.g. en-ko). Stored translations are kept."""
     from ..translate.packages import remove_package
 

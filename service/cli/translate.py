@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
+from click._termui_impl import ProgressBar
 from flask.cli import with_appcontext
 
 from ..config import READING_LANGUAGES
@@ -15,7 +16,7 @@ from ..wiring import services
 @click.option("--lang", type=click.Choice(READING_LANGUAGES), help="Only this reading language.")
 @click.option("--dry-run", is_flag=True, help="Count what is missing; translate nothing.")
 @with_appcontext
-def translate_command(story_id: str | None, lang: str | None, dry_run: bool):
+def translate_command(story_id: str | None, lang: str | None, dry_run: bool) -> None:
     """Fill missing machine translations with the installed models (batched, with progress)."""
     from ..store.reads import story_exists
     from ..translate.fill import fill_missing
@@ -53,8 +54,8 @@ def translate_command(story_id: str | None, lang: str | None, dry_run: bool):
 class _Progress:
     """A click progress bar opened at the first report (when the total is known)."""
 
-    def __init__(self):
-        self._bar = None
+    def __init__(self) -> None:
+        self._bar: ProgressBar[int] | None = None
         self._shown = 0
 
     def __call__(self, done: int, total: int) -> None:

@@ -6,6 +6,7 @@ lays them out, in the page's language.
 from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from ..config import READING_LANGUAGES
 from ..coverage import coverage_report
@@ -19,7 +20,7 @@ coverage_pages.register_error_handler(DomainError, page_for)
 
 
 @coverage_pages.get("/<any(en,ko,ja):lang>/translate")
-def translate(lang: str):
+def translate(lang: str) -> ResponseReturnValue:
     svc = services()
     cursor = cursor_arg()
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Hashable
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from ..config import READING_LANGUAGES
 from ..cursor import Cursor
@@ -26,14 +27,14 @@ HTML = "text/html"
 
 
 @pages.get("/")
-def root():
+def root() -> ResponseReturnValue:
     response = redirect(url_for("pages.index", lang=preferred_language()), code=302)
     response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 
 @pages.get("/language/<lang>")
-def choose_language(lang: str):
+def choose_language(lang: str) -> ResponseReturnValue:
     """The switcher's target: remember the choice in a cookie, then go to the page asked for."""
     if lang not in READING_LANGUAGES:
         abort(404)
@@ -42,7 +43,7 @@ def choose_language(lang: str):
     return response
 
 
-def serve_page(key: tuple[Any, ...], validity: Validity, render: Callable[[], str], mimetype: str = HTML):
+def serve_page(key: tuple[Any, ...], validity: Validity, render: Callable[[], str], mimetype: str = HTML) -> Response:
     """A page from the document cache; its token adds the UI catalogs and the site's address."""
     ui = current_app.extensions["kakehashi_ui"]
     ui.follow(validity.ui_generation)
@@ -67,7 +68,7 @@ def cursor_arg() -> Cursor | None:
 
 
 @pages.get(f"/{LANG}/")
-def index(lang: str):
+def index(lang: str) -> ResponseReturnValue:
     cursor = cursor_arg()
     reading = services().reading
     validity = reading.page_validity(cursor, reading.page_size)
@@ -82,7 +83,7 @@ def index(lang: str):
 
 
 @pages.get(f"/{LANG}/stories/<story_id>")
-def story(lang: str, story_id: str):
+def story(lang: str, story_id: str) -> ResponseReturnValue:
     reading = services().reading
     validity = reading.story_validity(story_id)
     if validity is None:
@@ -99,7 +100,7 @@ def story(lang: str, story_id: str):
 
 
 @pages.get(f"/{LANG}/feed.atom")
-def feed(lang: str):
+def feed(lang: str) -> ResponseReturnValue:
     """The newest stories in ``lang`` as an Atom feed (RFC 4287)."""
     reading = services().reading
     validity = reading.page_validity(None, reading.page_size)
@@ -111,13 +112,13 @@ def feed(lang: str):
     return serve_page(("feed", lang), validity, render, mimetype="application/atom+xml")
 
 
-def alternates(endpoint: str, **values) -> dict[str, str]:
+def alternates(endpoint: str, **values: Any) -> dict[str, str]:
     """Paths of this page in every reading language, for hreflang and the switcher."""
     return {code: url_for(endpoint, lang=code, **values) for code in READING_LANGUAGES}
 
 
 @pages.app_context_processor
-def _page_helpers():
+def _page_helpers() -> dict[str, Any]:
     return {"language_names": LANGUAGE_NAMES, "reading_languages": READING_LANGUAGES, "site_root": _site_root()}
 
 
