@@ -23,10 +23,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .wiring import register_services
     from .web import register_pages
     from .api import register_api
+    from .libretranslate import memory_first_backend, register_libretranslate
     from .cli import register_cli
 
     register_services(app, settings)
     register_pages(app)
     register_api(app)
+    services = app.extensions["kakehashi"]
+    register_libretranslate(app, memory_first_backend(services, services.jobs.engine_call))
     register_cli(app)
     return app

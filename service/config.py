@@ -46,6 +46,7 @@ class Settings:
     queue_url: str = ""
     queue_sweep_seconds: float = 300.0
     queue_retries: int = 6
+    mt_request_timeout: float = 30.0     # how long a /translate request waits for a worker
     queue_retry_seconds: float = 10.0
     worker_heartbeat_seconds: float = 5.0
     worker_nice: int = 10
@@ -95,7 +96,7 @@ class Settings:
         if self.queue_url and not re.fullmatch(r"rediss?://\S+", self.queue_url):
             raise ConfigError(f"queue_url must be empty (SQLite queue in the instance folder) or "
                               f"redis://host:port/db, got {self.queue_url!r}")
-        for name in ("queue_sweep_seconds", "queue_retry_seconds", "worker_heartbeat_seconds"):
+        for name in ("queue_sweep_seconds", "queue_retry_seconds", "worker_heartbeat_seconds", "mt_request_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be more than 0, got {getattr(self, name)}")
         if not 0 <= self.worker_nice <= 19:
@@ -115,7 +116,7 @@ _INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", 
                  "mt_char_limit", "mt_batch_limit", "mt_alternatives_limit", "max_catalog_bytes",
                  "max_catalog_entries", "queue_retries", "worker_nice"}
 _FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds", "queue_sweep_seconds", "queue_retry_seconds",
-                   "worker_heartbeat_seconds"}
+                   "worker_heartbeat_seconds", "mt_request_timeout"}
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}
 
 

@@ -14,19 +14,18 @@ from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from ..translate.memory import SentenceMemory
 from .backend import BackendFailed, MemoryFirstBackend, PairUnavailable, TranslationBackend, TranslationResult
-from .routes import create_blueprint, request_api_key, request_params
+from .routes import EXTENSION, create_blueprint, request_api_key, request_params
 
-__all__ = ["register_libretranslate", "memory_first_backend", "TranslationBackend", "TranslationResult",
+__all__ = ["register_libretranslate", "use_backend", "memory_first_backend", "TranslationBackend", "TranslationResult",
            "MemoryFirstBackend", "PairUnavailable", "BackendFailed"]
 
 
 def memory_first_backend(services, engine_call) -> MemoryFirstBackend:
-    """The service's backend: the store's sentence memory, the pairs installed now (a directory
-    scan, no model loaded), and ``engine_call`` for the sentences the memory has not seen."""
-    from ..translate.memory import SentenceMemory
-
-    return MemoryFirstBackend(SentenceMemory(services.store), services.translators.engines, engine_call)
+    """The service's backend: the store's sentence memory, the pairs the workers published (no
+    model is ever loaded here), and ``engine_call`` for the sentences the memory has not seen."""
+    return MemoryFirstBackend(SentenceMemory(services.store), services.reading.engines, engine_call)
 
 
 def register_libretranslate(app: Flask, backend: TranslationBackend) -> Limiter:
@@ -51,7 +50,11 @@ def register_libretranslate(app: Flask, backend: TranslationBackend) -> Limiter:
     limiter = Limiter(key_func=rate_key, app=app, default_limits=[], storage_uri=settings.mt_rate_limit_storage,
                       strategy="moving-window", headers_enabled=True, key_prefix="kakehashi-mt")
     limit = limiter.limit(settings.mt_rate_limit, key_func=rate_key, cost=cost)
-    blueprint = create_blueprint(backend, settings, limit)
-    app.register_blueprint(blueprint)
-    app.extensions["kakehashi_libretranslate"] = backend
+    app.register_blueprint(create_blueprint(settings, limit))
+    use_backend(app, backend)
     return limiter
+
+
+def use_backend(app: Flask, backend: TranslationBackend) -> None:
+    """The backend the face calls from now on (tests swap in an in-process engine call)."""
+    app.extensions[EXTENSION] = backend

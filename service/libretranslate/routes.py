@@ -13,7 +13,7 @@ import hmac
 import logging
 
 from babel import Locale
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from . import detect as detection
@@ -107,7 +107,15 @@ def _translatable(text: str) -> bool:
 
 
 # -- the blueprint ----------------------------------------------------------------------------
-def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: view) -> Blueprint:
+EXTENSION = "kakehashi_libretranslate"
+
+
+def current_backend() -> TranslationBackend:
+    """The app's backend (``use_backend``), looked up per request so it can be swapped."""
+    return current_app.extensions[EXTENSION]
+
+
+def create_blueprint(settings, limit=lambda view: view) -> Blueprint:
     """The blueprint; ``limit`` decorates the views that cost work (/translate, /detect)."""
     bp = Blueprint("libretranslate", __name__)
     keys = tuple(settings.api_tokens) + tuple(settings.mt_api_keys)
@@ -122,7 +130,7 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
 
     def languages() -> dict[str, list[str]]:
         targets: dict[str, set[str]] = {}
-        for source, target in backend.pairs():
+        for source, target in current_backend().pairs():
             targets.setdefault(source, set()).add(target)
             targets.setdefault(target, set())
         return {code: sorted(found) for code, found in sorted(targets.items())}
@@ -213,9 +221,9 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
                 raise Refused(400, f"{language_name(target)} ({target}) is not available as a target language "
                                    f"from {language_name(lang)} ({lang})")
             if documents is not None:
-                _translate_html(backend, documents, indexes, lang, target, translated, provenance)
+                _translate_html(current_backend(), documents, indexes, lang, target, translated, provenance)
             else:
-                _translate_text(backend, texts, indexes, lang, target, alternatives, translated, others,
+                _translate_text(current_backend(), texts, indexes, lang, target, alternatives, translated, others,
                                 provenance)
         result: dict = {"translatedText": translated if listed else translated[0]}
         if source == "auto":

@@ -24,7 +24,7 @@ from huey import signals
 
 from ..config import Settings
 from ..jobs.client import JobClient
-from ..jobs.tasks import TRANSLATE, job_key
+from ..jobs.tasks import TRANSLATE, TRANSLATE_TEXT, job_key
 from ..store import make_store
 from ..store.backlog import stories_missing_translations
 from ..store.engines import publish_engines
@@ -32,6 +32,7 @@ from ..store.versions import now
 from ..store.workers import WorkerSeen, beat, clear_failure, leave, record_failure
 from ..translate.engine import CPU, Device
 from ..translate.fill import fill_missing
+from ..translate.memory import translators_call
 from ..translate.registry import Translators
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,12 @@ class WorkerRuntime:
             raise TranslationFailed(f"{reasons}. Fix or reinstall the model (kakehashi models install), "
                                     "then: kakehashi jobs retry")
 
+    def translate_sentences(self, source: str, target: str, sentences: list[str],
+                            count: int) -> tuple[list[list[str]], str]:
+        """A ``/translate`` request's unseen sentences, with this process's models."""
+        self.translators.refresh(force=False)
+        return translators_call(self.translators)(source, target, sentences, count)
+
     def sweep(self) -> bool:
         """Enqueue every story with a field still missing its current translation; False when
         the store is not ready (the caller tries again soon)."""
@@ -123,6 +130,9 @@ class WorkerRuntime:
     # -- failures, as users see them ---------------------------------------------------------
     def _on_error(self, _signal, task, error) -> None:
         name, argument = _describe(task)
+        if name == TRANSLATE_TEXT:       # its caller gets the error; it is not a job to retry
+            log.warning("a /translate request's job failed: %s", error)
+            return
         reason = str(error) or type(error).__name__
         with self.store.transaction() as session:
             record_failure(session, job_key(name, argument), name, argument, reason, retries_left=task.retries)
@@ -131,6 +141,8 @@ class WorkerRuntime:
 
     def _on_complete(self, _signal, task) -> None:
         name, argument = _describe(task)
+        if name == TRANSLATE_TEXT:
+            return
         try:
             with self.store.transaction() as session:
                 clear_failure(session, job_key(name, argument))
