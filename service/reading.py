@@ -79,8 +79,9 @@ class StoryPage:
 
 def resolver_for(session: Session) -> Resolver:
     """The resolver reading inside ``session``: human, then current machine, then source."""
-    return Resolver(human=SessionHumanTranslations(session),
-                    machine=SessionMachineTranslations(session, current_engines(session)))
+    engines = current_engines(session)
+    return Resolver(human=SessionHumanTranslations(session), machine=SessionMachineTranslations(session, engines),
+                    engines=engines)
 
 
 def localize_fields(fields: list[Field], lang: str, resolver: Resolver) -> dict[tuple[str, int], LocalizedItem]:
