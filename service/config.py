@@ -52,6 +52,7 @@ class Settings:
     worker_nice: int = 10
     catalog_poll_seconds: float = 2.0
     catalog_settle_seconds: float = 1.0
+    catalog_watch: bool = True           # this machine's `kakehashi worker` imports saved catalogs
     max_catalog_bytes: int = 32 * 1024 * 1024
     max_catalog_entries: int = 200_000
     public_url: str = ""
@@ -137,7 +138,7 @@ def _parse(name: str, raw: str):
         return raw.strip().lower()
     if name in ("api_tokens", "mt_api_keys"):
         return tuple(token.strip() for token in raw.split(",") if token.strip())
-    if name == "mt_background":
+    if name in ("mt_background", "catalog_watch"):
         return raw.strip().lower() not in ("0", "false", "no", "off")
     if name == "mt_anonymous":
         if raw.strip().lower() not in ("0", "false", "no", "off", "1", "true", "yes", "on"):

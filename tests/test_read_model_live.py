@@ -58,7 +58,8 @@ def story(title: str) -> dict:
 
 
 @pytest.mark.timeout(300)
-def test_no_stale_read_after_any_kind_of_change_from_either_worker(live_server, settings, install_models):
+def test_no_stale_read_after_any_kind_of_change_from_either_worker(live_server, settings, install_models,
+                                                                  start_worker):
     base = live_server.url
     api, page, index = f"{base}/api/v1/stories/{DEMO_ID}?lang=ko", f"{base}/ko/stories/{DEMO_ID}", f"{base}/ko/"
     urls = [api, page, index]
@@ -72,7 +73,8 @@ def test_no_stale_read_after_any_kind_of_change_from_either_worker(live_server, 
     assert runner.invoke(args=["catalog", "export", "--lang", "ko"]).exit_code == 0
     catalog = polib.pofile(str(po_path(settings.translations_dir, "ko")))
     catalog.find("Ministers agree", msgctxt=f"{DEMO_ID}/title").msgstr = "장관들 합의"
-    catalog.save()                              # saved, not imported: the watcher takes it
+    start_worker(settings, env={"KAKEHASHI_MT_BACKGROUND": "false"})   # it watches the catalogs
+    catalog.save()                              # saved, not imported: the worker's watcher takes it
     assert eventually(lambda: "장관들 합의" in get(api)[1]), live_server.output()
     assert every_read(urls, lambda status, body: "장관들 합의" in body), "catalog save"
 

@@ -24,6 +24,7 @@ from huey import signals
 
 from ..config import Settings
 from ..jobs.client import JobClient
+from ..jobs.withdrawals import SweepingCatalogWatcher
 from ..jobs.tasks import TRANSLATE, TRANSLATE_TEXT, job_key
 from ..store import make_store
 from ..store.backlog import stories_missing_translations
@@ -65,6 +66,9 @@ class WorkerRuntime:
         self._lock = threading.Lock()
         self._in_flight: set[str] = set()
         self._published: object = _NEVER    # the models folder signature last published to the store
+        # Saved catalogs are imported here, in a real thread of the worker tier: web processes run
+        # on gevent, where a long import would stall every request of the process.
+        self.catalog_watcher = SweepingCatalogWatcher(settings, self.store, self.jobs) if settings.catalog_watch else None
         huey = self.jobs.huey
         huey.signal(signals.SIGNAL_ERROR)(self._on_error)
         huey.signal(signals.SIGNAL_COMPLETE)(self._on_complete)
@@ -203,8 +207,12 @@ class WorkerRuntime:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
+        if self.catalog_watcher is not None:
+            self.catalog_watcher.start()
 
     def close(self) -> None:
+        if self.catalog_watcher is not None:
+            self.catalog_watcher.stop()
         self._stop.set()
         self._wake.set()
         for thread in self._threads:
