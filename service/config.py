@@ -66,7 +66,7 @@ class Settings:
     mt_char_limit: int = 5000                   # characters per text (400 above)
     mt_batch_limit: int = 50                    # texts per request (400 above)
     mt_alternatives_limit: int = 3
-    mt_rate_limit: str = "60 per minute"        # per key (or address), Flask-Limiter notation
+    mt_rate_limit: str = "60 per minute"        # per key (or address), the `limits` notation
     mt_rate_limit_storage: str = "memory://"    # e.g. redis://host:6379 to share it between processes
 
     def __post_init__(self):
@@ -87,7 +87,7 @@ class Settings:
         if self.mt_alternatives_limit < 0:
             raise ConfigError("mt_alternatives_limit must be 0 or more")
         try:
-            from limits import parse_many        # Flask-Limiter's own notation
+            from limits import parse_many        # the notation of the rate-limit library
 
             parse_many(self.mt_rate_limit)
         except ValueError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask import g, has_request_context
 from sqlalchemy.orm import Session
 
 from .cursor import Cursor
@@ -18,6 +19,7 @@ from .localize import Resolver, coverage
 from .store import Store, reads
 from .routes import PIVOT, route_label, routes
 from .store.engines import installed_engines
+from .store.versions import SiteVersion
 from .store.translations import SessionHumanTranslations, SessionMachineTranslations, current_engines
 
 
@@ -104,6 +106,7 @@ class Reading:
     def __init__(self, store: Store, page_size: int):
         self.store = store
         self.page_size = page_size
+        self._engines: tuple[int, dict[tuple[str, str], str]] | None = None
 
     # -- validity: one cheap query per request ------------------------------------------------
     def story_validity(self, story_id: str) -> Validity | None:
@@ -126,10 +129,25 @@ class Reading:
         site = self.store.probes.site()
         return Validity(site.engines_generation, site.engines_changed_at)
 
+    def site(self) -> SiteVersion:
+        """The site's versions, read once per request (several parts of one answer ask)."""
+        if not has_request_context():
+            return self.store.probes.site()
+        if "kakehashi_site" not in g:
+            g.kakehashi_site = self.store.probes.site()
+        return g.kakehashi_site
+
     def engines(self) -> dict[tuple[str, str], str]:
-        """The engine that makes machine text current, per translatable pair."""
+        """The engine that makes machine text current, per translatable pair (read again only
+        when the store's engines generation moved)."""
+        generation = self.site().engines_generation
+        cached = self._engines
+        if cached is not None and cached[0] == generation:
+            return dict(cached[1])
         with self.store.reading() as session:
-            return current_engines(session)
+            found = current_engines(session)
+        self._engines = (generation, found)
+        return dict(found)
 
     def models(self) -> dict:
         """Installed pairs and pivots as the workers published them (web machines have no models)."""

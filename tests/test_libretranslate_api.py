@@ -243,6 +243,7 @@ def test_rate_limit_per_key_counts_texts(lt_settings, install_models):
     assert client.post("/translate", json=request).status_code == 200          # costs 2 of 3
     limited = client.post("/translate", json=request)                          # would be 4
     assert limited.status_code == 429 and limited.get_json()["error"].startswith("Slowdown: ")
+    assert int(limited.headers["Retry-After"]) >= 1
     # another key (here: anonymous, by address) has its own budget; /languages is never limited
     assert client.post("/translate", json={**request, "api_key": None}).status_code == 200
     assert all(client.get("/languages").status_code == 200 for _ in range(5))

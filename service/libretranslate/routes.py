@@ -142,11 +142,13 @@ def create_blueprint(settings, limit=lambda view: view) -> Blueprint:
     @bp.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         message = error.description or error.name
+        headers = {}
         if error.code == 429:
             message = f"Slowdown: {message}"
+            headers = {name: value for name, value in error.get_headers() if name == "Retry-After"}
         elif isinstance(error, BadRequest) and error.code == 400 and request.is_json:
             message = "Invalid JSON format"
-        return jsonify({"error": message}), error.code
+        return jsonify({"error": message}), error.code, headers
 
     @bp.after_request
     def cors(response):
