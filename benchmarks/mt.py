@@ -25,6 +25,7 @@ Default: a synthetic package of the official models' size (6+6 layers, d=512, 8 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import socket
@@ -334,6 +335,54 @@ def run_queue(args, scratch: Path, pair: tuple[str, str]) -> dict:
         store.dispose()
 
 
+def run_memory(args, scratch: Path) -> dict:
+    """(e): 10 stories with a three-sentence quote each are filled; then one sentence of each
+    quote is edited (PUT, re-summarized) and the stories are filled again. Counts the sentences
+    the model is sent the second time: the sentence memory should leave exactly the 10 edited."""
+    from service import create_app
+    from service.domain import Snippet
+    from service.store.migrate import upgrade
+    from service.stories import StoryInput, create_story, replace_story
+    from service.translate.engine import Engine
+    from service.translate.fill import fill_missing
+
+    settings = settings_for(args, scratch).with_overrides(instance_dir=scratch / "memory-instance",
+                                                          database_url="")
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    app = create_app(settings)
+    services = app.extensions["kakehashi"]
+    sent: list[str] = []
+    real = Engine.translate_hypotheses
+
+    def counting(self, sentences, count=1, progress=None):
+        sent.extend(sentences)
+        return real(self, sentences, count, progress)
+
+    def story(n: int, middle: str) -> StoryInput:
+        quote = f"We met in Tokyo today, said minister {n}. {middle} We will meet again in spring."
+        return StoryInput(id=f"memory-{n}", published=dt.date(2025, 1, 1), title=f"Ministers meet, part {n}",
+                          snippets=[Snippet(lang="en", kind="paragraph", attribution="Bench Wire",
+                                            text=f"Ministers met for round {n} of talks. They discussed trade and "
+                                                 "security. A joint statement followed."),
+                                    Snippet(lang="en", kind="quote", attribution=f"Minister {n}", text=quote)])
+
+    Engine.translate_hypotheses = counting
+    try:
+        for n in range(10):
+            create_story(services.store, story(n, "The talks went well."))
+        fill_missing(services.store, services.translators, langs=[args.memory_lang])
+        first = len(sent)
+        sent.clear()
+        for n in range(10):
+            replace_story(services.store, story(n, f"Talks on topic {n} went on late."))
+        fill_missing(services.store, services.translators, langs=[args.memory_lang])
+    finally:
+        Engine.translate_hypotheses = real
+        services.store.dispose()
+    return {"first": first, "again": len(sent), "edited": sorted(set(sent))}
+
+
 def settings_label(settings) -> str:
     from service.translate.packages import active_packages
 
@@ -408,6 +457,8 @@ def main() -> None:
         ours = child("ours", args)
         argos = None if args.skip_argos else child("argos", args)
         queued = run_queue(args, Path(scratch), tuple(ours["pair"]))
+        args.memory_lang = ours["pair"][1]
+        memory = run_memory(args, Path(scratch))
     n = ours["sentences"]
     a = argos["sentences"] / argos["seconds"] if argos else float("nan")
     b = n / ours["fill_seconds"]
@@ -423,6 +474,8 @@ def main() -> None:
     print(f"(d)  through the queue: {queued['stories']} stories POSTed, {queued['sentences']} sentences in "
           f"{queued['fields']} fields, one worker (--concurrency {args.queue_concurrency}), until all machine: "
           f"{d:6.2f} sentences/s")
+    print(f"(e)  sentence memory: 10 stories filled ({memory['first']} sentences to the model); one sentence of each "
+          f"quote edited and filled again: {memory['again']} sentences to the model (aim: exactly 10)")
     print(f"b/a = {b / a:.1f}x (aim >= 3)   b/c = {b / c:.2f} (aim >= 0.8)   d/c = {d / c:.2f} (aim >= 0.7)")
     print(f"readers ({args.readers}, {args.reader_rate:g} requests/s each): idle p99 {queued['idle_p99'] * 1000:.1f} ms "
           f"(median {queued['idle_p50'] * 1000:.1f}, {queued['idle_requests']} requests), during (d) p99 "
