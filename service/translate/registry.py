@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from ..routes import PIVOT, routes as pair_routes
 from .engine import CPU, Device, Engine
 from .errors import TranslationUnavailable
 from .packages import InstalledPackage, active_packages
 from .splitter import joiner, split_lines, split_sentences
 
-PIVOT = "en"
 
 
 class Translators:
@@ -80,15 +80,7 @@ class Translators:
 
     def routes(self) -> dict[tuple[str, str], list[Engine]]:
         """For every translatable pair, the engines to apply in order (one, or two via English)."""
-        engines = self._current()
-        routes = {pair: [engine] for pair, engine in engines.items()}
-        for (source, middle), first in engines.items():
-            if middle != PIVOT:
-                continue
-            for (start, target), second in engines.items():
-                if start == PIVOT and target != source and (source, target) not in routes:
-                    routes[(source, target)] = [first, second]
-        return routes
+        return pair_routes(self._current())
 
     def engines(self) -> dict[tuple[str, str], str]:
         """The engine label of every pair this process can translate now."""
