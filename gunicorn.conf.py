@@ -82,11 +82,3 @@ class KakehashiWorker(GeventWorker):
 
 worker_class = KakehashiWorker
 
-
-def post_worker_init(worker):
-    """Each worker watches the translators' catalogs from a background thread, never inside a
-    request (service/catalogs/watcher.py); CLI runs and create_app() never start it."""
-    from service.catalogs.watcher import start_catalog_watcher
-
-    if "kakehashi" in getattr(worker.wsgi, "extensions", {}):   # not the benchmarks' bare Flask app
-        start_catalog_watcher(worker.wsgi)

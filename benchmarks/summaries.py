@@ -79,7 +79,7 @@ def largest_story(lang: str, stories: list[dict], limit: int, count: int) -> lis
     rng = random.Random(11)
     glue = " " if lang == "en" else ""
     texts = [""] * count
-    body = lambda: len(json.dumps({"id": "x" * 80, "published": "2025-01-01", "snippets": [  # noqa: E731
+    body = lambda: len(json.dumps({"id": "x" * 80, "published": "2025-01-01", "snippets": [  # noqa: E731 - a one-line helper where it is used
         {"lang": lang, "kind": "paragraph", "text": t, "attribution": "Wire Service"} for t in texts]},
         ensure_ascii=False).encode("utf-8"))
     while True:

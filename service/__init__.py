@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .api import register_api
     from .cli import register_cli
     from .faces import register_not_found
+    from .libretranslate import memory_first_backend, register_libretranslate
     from .web import register_pages
     from .wiring import register_services
 
@@ -30,5 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_pages(app)
     register_api(app)
     register_not_found(app)
+    services = app.extensions["kakehashi"]
+    register_libretranslate(app, memory_first_backend(services, services.jobs.engine_call))
     register_cli(app)
     return app

@@ -48,11 +48,13 @@ class Settings:
     queue_url: str = ""
     queue_sweep_seconds: float = 300.0
     queue_retries: int = 6
+    mt_request_timeout: float = 30.0     # how long a /translate request waits for a worker
     queue_retry_seconds: float = 10.0
     worker_heartbeat_seconds: float = 5.0
     worker_nice: int = 10
     catalog_poll_seconds: float = 2.0
     catalog_settle_seconds: float = 1.0
+    catalog_watch: bool = True           # this machine's `kakehashi worker` imports saved catalogs
     max_catalog_bytes: int = 32 * 1024 * 1024
     max_catalog_entries: int = 200_000
     public_url: str = ""
@@ -66,7 +68,7 @@ class Settings:
     mt_char_limit: int = 5000                   # characters per text (400 above)
     mt_batch_limit: int = 50                    # texts per request (400 above)
     mt_alternatives_limit: int = 3
-    mt_rate_limit: str = "60 per minute"        # per key (or address), Flask-Limiter notation
+    mt_rate_limit: str = "60 per minute"        # per key (or address), the `limits` notation
     mt_rate_limit_storage: str = "memory://"    # e.g. redis://host:6379 to share it between processes
 
     def __post_init__(self) -> None:
@@ -87,7 +89,7 @@ class Settings:
         if self.mt_alternatives_limit < 0:
             raise ConfigError("mt_alternatives_limit must be 0 or more")
         try:
-            from limits import parse_many  # Flask-Limiter's own notation
+            from limits import parse_many  # the notation of the rate-limit library
 
             parse_many(self.mt_rate_limit)
         except ValueError:
@@ -97,7 +99,7 @@ class Settings:
         if self.queue_url and not re.fullmatch(r"rediss?://\S+", self.queue_url):
             raise ConfigError(f"queue_url must be empty (SQLite queue in the instance folder) or "
                               f"redis://host:port/db, got {self.queue_url!r}")
-        for name in ("queue_sweep_seconds", "queue_retry_seconds", "worker_heartbeat_seconds"):
+        for name in ("queue_sweep_seconds", "queue_retry_seconds", "worker_heartbeat_seconds", "mt_request_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be more than 0, got {getattr(self, name)}")
         if not 0 <= self.worker_nice <= 19:
@@ -117,7 +119,7 @@ _INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", 
                  "mt_char_limit", "mt_batch_limit", "mt_alternatives_limit", "max_catalog_bytes",
                  "max_catalog_entries", "queue_retries", "worker_nice"}
 _FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds", "queue_sweep_seconds", "queue_retry_seconds",
-                   "worker_heartbeat_seconds"}
+                   "worker_heartbeat_seconds", "mt_request_timeout"}
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}
 
 
@@ -138,7 +140,7 @@ def _parse(name: str, raw: str) -> Any:
         return raw.strip().lower()
     if name in ("api_tokens", "mt_api_keys"):
         return tuple(token.strip() for token in raw.split(",") if token.strip())
-    if name == "mt_background":
+    if name in ("mt_background", "catalog_watch"):
         return raw.strip().lower() not in ("0", "false", "no", "off")
     if name == "mt_anonymous":
         if raw.strip().lower() not in ("0", "false", "no", "off", "1", "true", "yes", "on"):

@@ -69,10 +69,12 @@ class LocalizedField:
     source_lang: str
     source_text: str
     engine: str | None = None
+    pending: bool = False        # source for now: a machine translation is queued
 
     def as_json(self) -> dict[str, Any]:
         return {"text": self.text, "lang": self.lang, "provenance": self.provenance,
-                "source_lang": self.source_lang, "source_text": self.source_text, "engine": self.engine}
+                "source_lang": self.source_lang, "source_text": self.source_text, "engine": self.engine,
+                "pending": self.pending}
 
 
 def field_context(story_id: str, role: str) -> str:

@@ -6,6 +6,7 @@ so a page costs two queries, not two per field.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable, Mapping, Protocol
 
 from .domain import Field, LocalizedField
@@ -34,9 +35,13 @@ def source_field(field: Field) -> LocalizedField:
 
 
 class Resolver:
-    def __init__(self, human: HumanTranslations, machine: MachineTranslations):
+    def __init__(self, human: HumanTranslations, machine: MachineTranslations,
+                 engines: Mapping[tuple[str, str], str] | None = None):
+        """``engines`` (pair -> current label) marks source fallbacks whose translation is queued
+        as ``pending``; without it nothing is marked."""
         self.human = human
         self.machine = machine
+        self.engines = engines or {}
 
     def localize(self, fields: list[Field], lang: str) -> list[LocalizedField]:
         foreign = [f for f in fields if f.source_lang != lang]
@@ -44,7 +49,9 @@ class Resolver:
         still_missing = [f for f in foreign if (f.context, f.source_text) not in human]
         machine = (self.machine.lookup(lang, {(f.source_lang, f.source_text) for f in still_missing})
                    if still_missing else {})
-        return [self._resolve(f, lang, human, machine) for f in fields]
+        resolved = [self._resolve(f, lang, human, machine) for f in fields]
+        return [replace(item, pending=True) if is_pending(f, item, lang, self.engines) else item
+                for f, item in zip(fields, resolved, strict=True)]
 
     @staticmethod
     def _resolve(field: Field, lang: str, human: Mapping[tuple[str, str], str],

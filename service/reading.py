@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from flask import g, has_request_context
+
 from .cursor import Cursor
 from .documents import Validity
 from .domain import Field, LocalizedField, Story
@@ -18,6 +20,7 @@ from .routes import PIVOT, route_label, routes
 from .store import Session, Store, reads
 from .store.engines import installed_engines
 from .store.translations import SessionHumanTranslations, SessionMachineTranslations, current_engines
+from .store.versions import SiteVersion
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,9 @@ class StoryPage:
 
 def resolver_for(session: Session) -> Resolver:
     """The resolver reading inside ``session``: human, then current machine, then source."""
-    return Resolver(human=SessionHumanTranslations(session),
-                    machine=SessionMachineTranslations(session, current_engines(session)))
+    engines = current_engines(session)
+    return Resolver(human=SessionHumanTranslations(session), machine=SessionMachineTranslations(session, engines),
+                    engines=engines)
 
 
 def localize_fields(fields: list[Field], lang: str, resolver: Resolver) -> dict[tuple[str, int], LocalizedItem]:
@@ -102,6 +106,7 @@ class Reading:
     def __init__(self, store: Store, page_size: int):
         self.store = store
         self.page_size = page_size
+        self._engines: tuple[int, dict[tuple[str, str], str]] | None = None
 
     # -- validity: one cheap query per request ------------------------------------------------
     def story_validity(self, story_id: str) -> Validity | None:
@@ -124,10 +129,26 @@ class Reading:
         site = self.store.probes.site()
         return Validity(site.engines_generation, site.engines_changed_at)
 
+    def site(self) -> SiteVersion:
+        """The site's versions, read once per request (several parts of one answer ask)."""
+        if not has_request_context():
+            return self.store.probes.site()
+        if "kakehashi_site" not in g:
+            g.kakehashi_site = self.store.probes.site()
+        site: SiteVersion = g.kakehashi_site
+        return site
+
     def engines(self) -> dict[tuple[str, str], str]:
-        """The engine that makes machine text current, per translatable pair."""
+        """The engine that makes machine text current, per translatable pair (read again only
+        when the store's engines generation moved)."""
+        generation = self.site().engines_generation
+        cached = self._engines
+        if cached is not None and cached[0] == generation:
+            return dict(cached[1])
         with self.store.reading() as session:
-            return current_engines(session)
+            found = current_engines(session)
+        self._engines = (generation, found)
+        return dict(found)
 
     def models(self) -> dict[str, Any]:
         """Installed pairs and pivots as the workers published them (web machines have no models)."""

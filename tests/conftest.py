@@ -135,12 +135,12 @@ def server_env(settings: Settings, port: int) -> dict:
 class LiveServer:
     """A gunicorn process serving the app as ``make serve`` does, on a free loopback port."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, env: dict | None = None):
         self.settings = settings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         bin_dir = Path(sys.executable).parent
-        self.env = server_env(settings, self.port)
+        self.env = {**server_env(settings, self.port), **(env or {})}
         subprocess.run([str(bin_dir / "kakehashi"), "init"], env=self.env, check=True, capture_output=True)
         self.log = settings.instance_dir / "server.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)

@@ -161,11 +161,13 @@ def fetch_json(url, headers=None):
 
 
 @pytest.mark.timeout(180)
-def test_live_reload_under_a_running_server(live_server, settings):
-    """Two gunicorn workers; a translator saves content.po; every worker serves it within seconds,
-    and a broken save keeps the last good text while /healthz says where the file is broken."""
+def test_live_reload_under_a_running_server(live_server, settings, start_worker):
+    """Two gunicorn workers and a `kakehashi worker` (which watches the catalogs); a translator
+    saves content.po; every web worker serves it within seconds, and a broken save keeps the last
+    good text while /healthz says where the file is broken."""
     from service import create_app
 
+    start_worker(settings)
     app = create_app(settings)
     assert app.test_cli_runner().invoke(args=["catalog", "export", "--lang", "ko"]).exit_code == 0
     app.extensions["kakehashi"].store.engine.dispose()

@@ -49,7 +49,7 @@ def test_auto_device_is_cuda_with_a_gpu_and_a_compute_type_it_supports():
     no_gpu, one_gpu = (lambda: 0), (lambda: 1)
     assert choose_device("auto", no_gpu) == Device("cpu", "default")
     assert choose_device("cpu", one_gpu) == Device("cpu", "default")
-    supported = lambda device: {"float32", "int8", "int8_float16", "float16"}  # noqa: E731
+    supported = lambda device: {"float32", "int8", "int8_float16", "float16"}  # noqa: E731 - a one-line helper where it is used
     assert choose_device("auto", one_gpu, supported) == Device("cuda", "int8_float16")
     assert choose_device("cuda", one_gpu, lambda d: {"float32", "float16"}) == Device("cuda", "float16")
     with pytest.raises(DeviceError, match="KAKEHASHI_MT_DEVICE=auto or cpu"):

@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 from conftest import TOKEN, make_app, server_env
-from service.libretranslate import BackendFailed, TranslationResult, memory_first_backend, register_libretranslate
+from service.libretranslate import BackendFailed, TranslationResult, memory_first_backend, use_backend
 from service.libretranslate.detect import detect
 from service.libretranslate.markup import parse
 from service.translate.memory import translators_call
@@ -45,7 +45,7 @@ def _app(settings, install_models, models=("en_ko", "en_ja", "ja_en")):
     install_models(app, *models)
     services = app.extensions["kakehashi"]
     call = CountingCall(services.translators)
-    register_libretranslate(app, memory_first_backend(services, call))
+    use_backend(app, memory_first_backend(services, call))
     return app, call
 
 
@@ -242,6 +242,7 @@ def test_rate_limit_per_key_counts_texts(lt_settings, install_models):
     assert client.post("/translate", json=request).status_code == 200          # costs 2 of 3
     limited = client.post("/translate", json=request)                          # would be 4
     assert limited.status_code == 429 and limited.get_json()["error"].startswith("Slowdown: ")
+    assert int(limited.headers["Retry-After"]) >= 1
     # another key (here: anonymous, by address) has its own budget; /languages is never limited
     assert client.post("/translate", json={**request, "api_key": None}).status_code == 200
     assert all(client.get("/languages").status_code == 200 for _ in range(5))
@@ -266,7 +267,7 @@ def test_a_failing_backend_is_500_and_the_web_process_loads_no_model(lt_settings
             raise BackendFailed("worker timed out after 30 s")
 
     app = make_app(lt_settings, demo=False)
-    register_libretranslate(app, Failing())
+    use_backend(app, Failing())
     response = app.test_client().post("/translate", json={"q": "Hi.", "source": "en", "target": "ko",
                                                           "api_key": KEY})
     assert response.status_code == 500
@@ -285,13 +286,13 @@ def test_a_memory_hit_is_served_by_a_process_that_never_imports_ctranslate2(lt_s
     script = textwrap.dedent(f"""
         import json, sys
         from service import create_app
-        from service.libretranslate import memory_first_backend, register_libretranslate
+        from service.libretranslate import memory_first_backend, use_backend
 
         def engine_call(*args):
             raise AssertionError("a remembered sentence must not reach the engine")
 
         app = create_app()
-        register_libretranslate(app, memory_first_backend(app.extensions["kakehashi"], engine_call))
+        use_backend(app, memory_first_backend(app.extensions["kakehashi"], engine_call))
         print(json.dumps(app.test_client().post("/translate", json={request!r}).get_json()))
         print(sorted(m for m in ("ctranslate2", "sentencepiece", "torch") if m in sys.modules))
     """)

@@ -63,4 +63,15 @@ def test_coverage_counts_each_kind():
 def test_localized_field_json_shape():
     (item,) = Resolver(NoTranslations(), NoTranslations()).localize([field("A")], "ja")
     assert item.as_json() == {"text": "A", "lang": "en", "provenance": "source", "source_lang": "en",
-                              "source_text": "A", "engine": None}
+                              "source_text": "A", "engine": None, "pending": False}
+
+
+def test_a_source_fallback_with_a_current_engine_is_pending():
+    engines = {("en", "ja"): "argos:en-ja:1.1"}
+    machine = FakeMachine({("ja", "en", "B"): ("ビー", "argos:en-ja:1.1")})
+    queued, done, native = Resolver(NoTranslations(), machine, engines).localize(
+        [field("A", position=0), field("B", position=1), field("x", lang="ja", position=2)], "ja")
+    assert (queued.provenance, queued.pending) == ("source", True)
+    assert (done.provenance, done.pending, native.pending) == ("machine", False, False)
+    (no_model,) = Resolver(NoTranslations(), NoTranslations(), engines).localize([field("A")], "ko")
+    assert no_model.pending is False, "no model for the pair: nothing is queued"

@@ -145,3 +145,13 @@ def test_feed_is_valid_atom_linked_from_the_pages(client):
     assert entry.link == f"http://localhost/ko/stories/{DEMO_ID}" and entry.id == entry.link
     assert entry.title and entry.summary and entry.updated_parsed and entry.published_parsed
     assert '<link rel="alternate" type="application/atom+xml"' in client.get("/ko/").get_data(as_text=True)
+
+
+def test_a_queued_translation_is_served_as_source_marked_pending(app, client, install_models):
+    install_models(app, "en_ko")                  # published; no worker has translated anything yet
+    body = client.get(f"/api/v1/stories/{DEMO_ID}?lang=ko").get_json()
+    assert body["title"]["provenance"] == "source" and body["title"]["pending"] is True
+    post = next(q for q in body["quotes"] if q["source_lang"] == "ja")
+    assert post["pending"] is False, "ja-ko has no model: not pending"
+    page = client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+    assert '<span class="marker pending">번역 대기 중</span>' in page

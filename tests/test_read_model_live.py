@@ -4,7 +4,6 @@ every worker answers some, after each worker had cached the old document."""
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 
@@ -13,6 +12,7 @@ import pytest
 
 from conftest import DEMO_ID, TOKEN, LiveServer
 from postgres_server import PostgresServer
+from queue_fixtures import wait_for
 from service import create_app
 from service.catalogs import po_path
 
@@ -42,15 +42,6 @@ def every_read(urls: list[str], check) -> bool:
     return all(check(*get(url)) for _ in range(READS) for url in urls)
 
 
-def eventually(check, timeout: float = 30) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def story(title: str) -> dict:
     return {"id": DEMO_ID, "published": "2025-08-23", "title": title, "snippets": [
         {"lang": "en", "kind": "paragraph", "attribution": "Wire",
@@ -58,7 +49,8 @@ def story(title: str) -> dict:
 
 
 @pytest.mark.timeout(300)
-def test_no_stale_read_after_any_kind_of_change_from_either_worker(live_server, settings, install_models):
+def test_no_stale_read_after_any_kind_of_change_from_either_worker(live_server, settings, install_models,
+                                                                  start_worker):
     base = live_server.url
     api, page, index = f"{base}/api/v1/stories/{DEMO_ID}?lang=ko", f"{base}/ko/stories/{DEMO_ID}", f"{base}/ko/"
     urls = [api, page, index]
@@ -72,8 +64,9 @@ def test_no_stale_read_after_any_kind_of_change_from_either_worker(live_server, 
     assert runner.invoke(args=["catalog", "export", "--lang", "ko"]).exit_code == 0
     catalog = polib.pofile(str(po_path(settings.translations_dir, "ko")))
     catalog.find("Ministers agree", msgctxt=f"{DEMO_ID}/title").msgstr = "장관들 합의"
-    catalog.save()                              # saved, not imported: the watcher takes it
-    assert eventually(lambda: "장관들 합의" in get(api)[1]), live_server.output()
+    start_worker(settings, env={"KAKEHASHI_MT_BACKGROUND": "false"})   # it watches the catalogs
+    catalog.save()                              # saved, not imported: the worker's watcher takes it
+    wait_for(lambda: "장관들 합의" in get(api)[1], 30, "the catalog import", detail=live_server.output)
     assert every_read(urls, lambda status, body: "장관들 합의" in body), "catalog save"
 
     install_models(app, "en_ja")
@@ -92,7 +85,7 @@ def test_no_stale_read_after_any_kind_of_change_from_either_worker(live_server, 
     messages.write_text(messages.read_text(encoding="utf-8").replace('msgstr "핵심 요약"', 'msgstr "주요 내용"'),
                         encoding="utf-8")
     assert runner.invoke(args=["i18n", "compile"]).exit_code == 0
-    assert eventually(lambda: "주요 내용" in get(page)[1])
+    wait_for(lambda: "주요 내용" in get(page)[1], 30, "the UI catalog reload")
     assert every_read([page], lambda _, body: "주요 내용" in body and "핵심 요약" not in body), "UI catalog"
 
     assert send(f"{base}/api/v1/stories/{DEMO_ID}", "DELETE") == 204

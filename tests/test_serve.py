@@ -44,7 +44,7 @@ def test_the_procfile_serves_and_translates_and_ctrl_c_stops_both(settings):
     honcho = subprocess.Popen([str(bin_dir / "honcho"), "--procfile", str(procfile), "--app-root", str(PROJECT_ROOT),
                                "start"], env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
-    output = lambda: (Path(settings.instance_dir) / "honcho.log").read_text(errors="replace")  # noqa: E731
+    output = lambda: (Path(settings.instance_dir) / "honcho.log").read_text(errors="replace")  # noqa: E731 - a one-line helper where it is used
     try:
         url = f"http://127.0.0.1:{port}"
         health = wait_for(lambda: (h := _health(url)) and h["queue"]["workers"] and h, timeout=90,

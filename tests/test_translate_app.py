@@ -242,7 +242,7 @@ def test_from_index_installs_from_a_reachable_index(app, runner, mt_packages, tm
     served = tmp_path / "index"
     served.mkdir()
     (served / "pkg.argosmodel").write_bytes(mt_packages.en_ko.read_bytes())
-    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(served), **k)  # noqa: E731
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(served), **k)  # noqa: E731 - a one-line helper where it is used
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     (served / "index.json").write_text(json.dumps([{

@@ -141,7 +141,7 @@ def test_a_redis_restart_loses_nothing_the_sweep_cannot_recover(settings, instal
     app = make_app(on, demo=False)
     install_models(app, "en_ko")
     client = app.test_client()
-    done = lambda n: client.get(f"/api/v1/stories/story-{n}?lang=ko").get_json()["coverage"]["source"] == 0  # noqa: E731
+    done = lambda n: client.get(f"/api/v1/stories/story-{n}?lang=ko").get_json()["coverage"]["source"] == 0  # noqa: E731 - a one-line helper where it is used
 
     # 1. a job queued in Redis, Redis restarted (no persistence) before any worker ran it
     assert post(client, story(1)) == 201

@@ -20,6 +20,8 @@ class LocalizedFieldOut(BaseModel):
     source_lang: SourceLang
     source_text: str
     engine: str | None = Field(description="model that made machine text, e.g. argos:en-ko:1.1")
+    pending: bool = Field(default=False, description="served as source for now: its machine translation "
+                                                     "is queued for a worker")
 
 
 class PointOut(LocalizedFieldOut):

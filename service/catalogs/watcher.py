@@ -1,11 +1,12 @@
-"""Live reload, off the request path: each serving process notices a changed ``content.po``
+"""Live reload, off the request path: ``kakehashi worker`` notices a changed ``content.po``
 and imports it from a background thread.
 
-``start_catalog_watcher(app)`` starts one daemon thread per process (gunicorn calls it from
-its ``post_worker_init`` hook, see ``gunicorn.conf.py``; a separate worker process can call it
-too); it checks the files every ``catalog_poll_seconds``. It is never started by
-``create_app`` or a CLI run, and no request ever reads a catalog: requests only see what an
-import committed (one transaction per file, ``importer``). Tests call ``check_now()``.
+The worker runtime (``service/worker/runtime.py``) starts the watcher's daemon thread, which
+checks the files every ``catalog_poll_seconds``: a real OS thread of the worker tier, since web
+processes run on gevent, where a long import would stall every request of the process. It is
+never started by ``create_app``, a web process or a CLI run, and no request ever reads a
+catalog: requests only see what an import committed (one transaction per file,
+``importer``). Tests call ``check_now()`` or ``start_catalog_watcher``.
 
 A file's fingerprint is its mtime (ns), size and inode, taken with ``lstat`` (a symlink or a
 FIFO is looked at, never followed or opened); an atomic save (temp file + rename, as
@@ -219,7 +220,6 @@ class CatalogWatcher:
 
 
 def start_catalog_watcher(app: Flask) -> bool:
-    """Start this process's catalog watcher thread (serving processes only: gunicorn's
-    ``post_worker_init``, or a worker process). Safe to call twice."""
+    """Start this process's catalog watcher thread (the worker tier; tests). Safe to call twice."""
     watcher: CatalogWatcher = app.extensions["kakehashi"].catalog_watcher
     return watcher.start()

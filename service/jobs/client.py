@@ -13,8 +13,10 @@ from typing import Callable, Iterable
 
 from huey import Huey
 from huey.api import Task
+from huey.exceptions import ResultTimeout, TaskException
 
 from ..config import Settings
+from ..translate.errors import TranslationError
 from .queue import build_queue
 from .tasks import SWEEP, TRANSLATE, Handlers, Tasks, define_tasks, job_key, stamp
 
@@ -75,6 +77,20 @@ class JobClient:
                             story_id, error, self.settings.queue_sweep_seconds)
                 break
         return done
+
+    def engine_call(self, source: str, target: str, sentences: list[str], count: int) -> tuple[list[list[str]], str]:
+        """Translate on the worker tier and wait for the answer (``KAKEHASHI_MT_REQUEST_TIMEOUT``):
+        the web process only waits, on a greenlet, and never loads a model."""
+        result = self.tasks.translate_sentences(source, target, sentences, count)
+        try:
+            hypotheses, label = result.get(blocking=True, timeout=self.settings.mt_request_timeout,
+                                           backoff=1.3, max_delay=0.2, revoke_on_timeout=True)
+        except ResultTimeout:
+            raise TimeoutError(f"no translation worker answered within {self.settings.mt_request_timeout:.0f} s; "
+                               "is `kakehashi worker` running?") from None
+        except TaskException as error:
+            raise TranslationError(str(error.metadata.get("error") or "the worker failed")[:300]) from None
+        return hypotheses, label
 
     def sweep(self) -> bool:
         """Enqueue a sweep: a worker then enqueues every story still missing a translation."""

@@ -1,8 +1,9 @@
 """The Huey instance of one process, built from settings; nothing is created at import time.
 
 SQLite (a file in the instance folder, no server to run) is the default; ``KAKEHASHI_QUEUE_URL=
-redis://…`` selects Redis, which workers on other machines can reach. Results are not stored:
-jobs write their output to the store, and a failure's reason is recorded there too.
+redis://…`` selects Redis, which workers on other machines can reach. Story jobs write their
+output to the store and return nothing, so they store no result; only a ``/translate`` request's
+job returns one, which the waiting web process reads (and removes) at once.
 """
 from __future__ import annotations
 
@@ -35,10 +36,10 @@ def build_queue(settings: Settings) -> Huey:
         # health_check_interval: a connection dropped by a Redis restart is noticed and reopened
         pool = ConnectionPool.from_url(settings.queue_url, health_check_interval=10, socket_connect_timeout=5,
                                        socket_timeout=30, retry_on_timeout=True)
-        return RedisHuey(QUEUE_NAME, connection_pool=pool, results=False, utc=True)
+        return RedisHuey(QUEUE_NAME, connection_pool=pool, results=True, utc=True)
     path = queue_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(path), results=False, utc=True, timeout=10)
+    return SqliteHuey(QUEUE_NAME, filename=str(path), results=True, utc=True, timeout=10)
 
 
 def describe_backend(settings: Settings) -> str:

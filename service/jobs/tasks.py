@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from huey import Huey
 from huey.api import TaskWrapper
@@ -16,6 +16,8 @@ from ..config import Settings
 
 TRANSLATE = "translate_story"
 SWEEP = "sweep"
+TRANSLATE_TEXT = "translate_sentences"
+INTERACTIVE = 100          # a waiting /translate request goes before story fills
 
 
 class Handlers(Protocol):
@@ -24,6 +26,9 @@ class Handlers(Protocol):
     def translate_story(self, story_id: str) -> None: ...
 
     def sweep(self) -> bool: ...
+
+    def translate_sentences(self, source: str, target: str, sentences: list[str],
+                            count: int) -> tuple[list[list[str]], str]: ...
 
 
 class NotAWorker(RuntimeError):
@@ -34,6 +39,7 @@ class NotAWorker(RuntimeError):
 class Tasks:
     translate_story: TaskWrapper
     sweep: TaskWrapper
+    translate_sentences: TaskWrapper
 
 
 def job_key(name: str, argument: str | None) -> str:
@@ -59,7 +65,14 @@ def define_tasks(huey: Huey, settings: Settings, handlers: Handlers | None = Non
         """Enqueue a translation for every story with a field still missing one."""
         runtime().sweep()
 
-    return Tasks(translate_story=translate_story, sweep=sweep)
+    @huey.task(name=TRANSLATE_TEXT, retries=0, priority=INTERACTIVE)
+    def translate_sentences(source: str, target: str, sentences: list[str], count: int) -> list[Any]:
+        """Sentences a ``/translate`` request needs and the memory lacks: ``count`` hypotheses
+        each and the engine label. Someone waits for it, so it is never retried."""
+        hypotheses, label = runtime().translate_sentences(source, target, sentences, count)
+        return [hypotheses, label]
+
+    return Tasks(translate_story=translate_story, sweep=sweep, translate_sentences=translate_sentences)
 
 
 def stamp() -> float:

@@ -2,43 +2,38 @@
 ``/frontend/settings`` at the root, for every program that speaks LibreTranslate's API.
 
 ``register_libretranslate(app, backend)`` adds the blueprint and its per-key rate limit
-(Flask-Limiter; storage ``KAKEHASHI_MT_RATE_LIMIT_STORAGE``, in memory by default, Redis
-when set to ``redis://…``). The backend is any ``TranslationBackend``; ``memory_first_backend``
+(``ratelimit``: the ``limits`` library; storage ``KAKEHASHI_MT_RATE_LIMIT_STORAGE``, in memory
+by default, Redis when set to ``redis://…``). The backend is any ``TranslationBackend``; ``memory_first_backend``
 builds the one the service uses, given the call that reaches the engine.
 """
 from __future__ import annotations
 
-import hmac
-
 from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
+from ..documents import DocumentCache
+from ..translate.memory import SentenceMemory
 from .backend import BackendFailed, MemoryFirstBackend, PairUnavailable, TranslationBackend, TranslationResult
-from .routes import create_blueprint, request_api_key, request_params
+from .ratelimit import RateLimit
+from .routes import EXTENSION, create_blueprint, request_api_key, request_params
 
-__all__ = ["register_libretranslate", "memory_first_backend", "TranslationBackend", "TranslationResult",
+__all__ = ["register_libretranslate", "use_backend", "memory_first_backend", "TranslationBackend", "TranslationResult",
            "MemoryFirstBackend", "PairUnavailable", "BackendFailed"]
 
 
+ANSWER_CACHE_BYTES = 8 * 1024 * 1024       # whole /translate answers kept per process
+
+
 def memory_first_backend(services, engine_call) -> MemoryFirstBackend:
-    """The service's backend: the store's sentence memory, the pairs installed now (a directory
-    scan, no model loaded), and ``engine_call`` for the sentences the memory has not seen."""
-    from ..translate.memory import SentenceMemory
+    """The service's backend: the store's sentence memory, the pairs the workers published (no
+    model is ever loaded here), and ``engine_call`` for the sentences the memory has not seen."""
+    return MemoryFirstBackend(SentenceMemory(services.store), services.reading.engines, engine_call,
+                              version=lambda: services.reading.site().generation,
+                              answers=DocumentCache(ANSWER_CACHE_BYTES))
 
-    return MemoryFirstBackend(SentenceMemory(services.store), services.translators.engines, engine_call)
 
-
-def register_libretranslate(app: Flask, backend: TranslationBackend) -> Limiter:
+def register_libretranslate(app: Flask, backend: TranslationBackend) -> RateLimit:
     """Register the blueprint at the root, rate-limited per API key (or address without one)."""
     settings = app.config["KAKEHASHI"]
-    keys = tuple(settings.api_tokens) + tuple(settings.mt_api_keys)
-
-    def rate_key() -> str:
-        key = request_api_key()
-        if key is not None and any(hmac.compare_digest(key.encode(), allowed.encode()) for allowed in keys):
-            return "key:" + key
-        return "address:" + (get_remote_address() or "unknown")
 
     def cost() -> int:
         """A list of n texts costs n requests, as in LibreTranslate."""
@@ -48,10 +43,13 @@ def register_libretranslate(app: Flask, backend: TranslationBackend) -> Limiter:
             return 1
         return max(1, len(q)) if isinstance(q, list) else 1
 
-    limiter = Limiter(key_func=rate_key, app=app, default_limits=[], storage_uri=settings.mt_rate_limit_storage,
-                      strategy="moving-window", headers_enabled=True, key_prefix="kakehashi-mt")
-    limit = limiter.limit(settings.mt_rate_limit, key_func=rate_key, cost=cost)
-    blueprint = create_blueprint(backend, settings, limit)
-    app.register_blueprint(blueprint)
-    app.extensions["kakehashi_libretranslate"] = backend
-    return limiter
+    limit = RateLimit(settings.mt_rate_limit, settings.mt_rate_limit_storage,
+                      tuple(settings.api_tokens) + tuple(settings.mt_api_keys), request_api_key, cost)
+    app.register_blueprint(create_blueprint(settings, limit))
+    use_backend(app, backend)
+    return limit
+
+
+def use_backend(app: Flask, backend: TranslationBackend) -> None:
+    """The backend the face calls from now on (tests swap in an in-process engine call)."""
+    app.extensions[EXTENSION] = backend

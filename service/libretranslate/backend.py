@@ -8,13 +8,18 @@ tests inject ``translators_call`` over tiny real packages.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Protocol
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+from typing import Callable, Hashable, Protocol
 
+from ..documents import DocumentCache, Validity
 from ..domain import source_hash
 from ..store.memory import find_human_translations
 from ..translate.errors import TranslationError, TranslationUnavailable
 from ..translate.memory import EngineCall, SentenceMemory, translate_texts
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 class PairUnavailable(LookupError):
@@ -53,15 +58,35 @@ class MemoryFirstBackend:
     """
 
     def __init__(self, memory: SentenceMemory, engines: Callable[[], dict[tuple[str, str], str]],
-                 engine_call: EngineCall):
+                 engine_call: EngineCall, version: Callable[[], Hashable] | None = None,
+                 answers: DocumentCache | None = None):
+        """``version`` (the store's content generation) and ``answers`` keep whole answers:
+        a repeated request costs one cheap query while nothing it depends on changed."""
         self.memory = memory
         self.engines = engines
         self.engine_call = engine_call
+        self.version = version
+        self.answers = answers
 
     def pairs(self) -> set[tuple[str, str]]:
         return set(self.engines())
 
     def translate(self, texts: list[str], source: str, target: str, alternatives: int) -> list[TranslationResult]:
+        """An answer depends on the engines, the translators' texts and the memory: the first two
+        move the store's generation, and the memory only grows (a remembered sentence keeps its
+        text per engine), so an answer is reused while the generation stands. With alternatives
+        it is not (they come from the engine, the memory keeps only the best)."""
+        if self.version is None or self.answers is None or alternatives:
+            return self._translate(texts, source, target, alternatives)
+        validity = Validity(self.version(), _EPOCH)
+        document = self.answers.get_or_build(
+            ("translate", source, target, tuple(texts)), validity,
+            lambda: (json.dumps([asdict(r) for r in self._translate(texts, source, target, 0)]).encode(),
+                     "application/json"))
+        return [TranslationResult(**{**item, "alternatives": tuple(item["alternatives"])})
+                for item in json.loads(document.body)]
+
+    def _translate(self, texts: list[str], source: str, target: str, alternatives: int) -> list[TranslationResult]:
         engine = self.engines().get((source, target))
         if engine is None:
             raise PairUnavailable(f"no model installed for {source}-{target}")

@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from babel import Locale
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from . import detect as detection
@@ -108,7 +108,15 @@ def _translatable(text: str) -> bool:
 
 
 # -- the blueprint ----------------------------------------------------------------------------
-def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: view) -> Blueprint:
+EXTENSION = "kakehashi_libretranslate"
+
+
+def current_backend() -> TranslationBackend:
+    """The app's backend (``use_backend``), looked up per request so it can be swapped."""
+    return current_app.extensions[EXTENSION]
+
+
+def create_blueprint(settings, limit=lambda view: view) -> Blueprint:
     """The blueprint; ``limit`` decorates the views that cost work (/translate, /detect)."""
     bp = Blueprint("libretranslate", __name__)
     keys = tuple(settings.api_tokens) + tuple(settings.mt_api_keys)
@@ -123,7 +131,7 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
 
     def languages() -> dict[str, list[str]]:
         targets: dict[str, set[str]] = {}
-        for source, target in backend.pairs():
+        for source, target in current_backend().pairs():
             targets.setdefault(source, set()).add(target)
             targets.setdefault(target, set())
         return {code: sorted(found) for code, found in sorted(targets.items())}
@@ -135,11 +143,13 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
     @bp.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         message = error.description or error.name
+        headers = {}
         if error.code == 429:
             message = f"Slowdown: {message}"
+            headers = {name: value for name, value in error.get_headers() if name == "Retry-After"}
         elif isinstance(error, BadRequest) and error.code == 400 and request.is_json:
             message = "Invalid JSON format"
-        return jsonify({"error": message}), error.code
+        return jsonify({"error": message}), error.code, headers
 
     @bp.after_request
     def cors(response):
@@ -214,9 +224,9 @@ def create_blueprint(backend: TranslationBackend, settings, limit=lambda view: v
                 raise Refused(400, f"{language_name(target)} ({target}) is not available as a target language "
                                    f"from {language_name(lang)} ({lang})")
             if documents is not None:
-                _translate_html(backend, documents, indexes, lang, target, translated, provenance)
+                _translate_html(current_backend(), documents, indexes, lang, target, translated, provenance)
             else:
-                _translate_text(backend, texts, indexes, lang, target, alternatives, translated, others,
+                _translate_text(current_backend(), texts, indexes, lang, target, alternatives, translated, others,
                                 provenance)
         result: dict[str, Any] = {"translatedText": translated if listed else translated[0]}
         if source == "auto":

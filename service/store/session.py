@@ -37,6 +37,7 @@ class Store:
             yield session
 
     def dispose(self) -> None:
+        self.probes.dispose()
         self.engine.dispose()
         self.write_engine.dispose()
 

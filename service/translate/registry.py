@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..config import Settings
+from ..routes import PIVOT
+from ..routes import routes as pair_routes
 from .engine import CPU, Device, Engine
 from .errors import TranslationUnavailable
 from .packages import InstalledPackage, active_packages
@@ -25,8 +27,6 @@ from .splitter import joiner, split_lines, split_sentences
 
 # The models folder's mtime and its (name, link target) entries: what changes on install or remove.
 Signature = tuple[int, tuple[tuple[str, str], ...]]
-
-PIVOT = "en"
 
 
 class Translators:
@@ -84,15 +84,7 @@ class Translators:
 
     def routes(self) -> dict[tuple[str, str], list[Engine]]:
         """For every translatable pair, the engines to apply in order (one, or two via English)."""
-        engines = self._current()
-        routes = {pair: [engine] for pair, engine in engines.items()}
-        for (source, middle), first in engines.items():
-            if middle != PIVOT:
-                continue
-            for (start, target), second in engines.items():
-                if start == PIVOT and target != source and (source, target) not in routes:
-                    routes[(source, target)] = [first, second]
-        return routes
+        return pair_routes(self._current())
 
     def engines(self) -> dict[tuple[str, str], str]:
         """The engine label of every pair this process can translate now."""

@@ -25,7 +25,8 @@ from huey.api import Task
 
 from ..config import Settings
 from ..jobs.client import JobClient
-from ..jobs.tasks import TRANSLATE, job_key
+from ..jobs.tasks import TRANSLATE, TRANSLATE_TEXT, job_key
+from ..jobs.withdrawals import SweepingCatalogWatcher
 from ..store import make_store
 from ..store.backlog import stories_missing_translations
 from ..store.engines import publish_engines
@@ -33,6 +34,7 @@ from ..store.versions import now
 from ..store.workers import WorkerSeen, beat, clear_failure, leave, record_failure
 from ..translate.engine import CPU, Device
 from ..translate.fill import fill_missing
+from ..translate.memory import translators_call
 from ..translate.registry import Translators
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,9 @@ class WorkerRuntime:
         self._lock = threading.Lock()
         self._in_flight: set[str] = set()
         self._published: object = _NEVER    # the models folder signature last published to the store
+        # Saved catalogs are imported here, in a real thread of the worker tier: web processes run
+        # on gevent, where a long import would stall every request of the process.
+        self.catalog_watcher = SweepingCatalogWatcher(settings, self.store, self.jobs) if settings.catalog_watch else None
         huey = self.jobs.huey
         huey.signal(signals.SIGNAL_ERROR)(self._on_error)
         huey.signal(signals.SIGNAL_COMPLETE)(self._on_complete)
@@ -83,6 +88,12 @@ class WorkerRuntime:
                                 for s, t in sorted(set(report.failed_pairs) | set(report.reasons)))
             raise TranslationFailed(f"{reasons}. Fix or reinstall the model (kakehashi models install), "
                                     "then: kakehashi jobs retry")
+
+    def translate_sentences(self, source: str, target: str, sentences: list[str],
+                            count: int) -> tuple[list[list[str]], str]:
+        """A ``/translate`` request's unseen sentences, with this process's models."""
+        self.translators.refresh(force=False)
+        return translators_call(self.translators)(source, target, sentences, count)
 
     def sweep(self) -> bool:
         """Enqueue every story with a field still missing its current translation; False when
@@ -124,6 +135,9 @@ class WorkerRuntime:
     # -- failures, as users see them ---------------------------------------------------------
     def _on_error(self, _signal: str, task: Task, error: BaseException) -> None:
         name, argument = _describe(task)
+        if name == TRANSLATE_TEXT:       # its caller gets the error; it is not a job to retry
+            log.warning("a /translate request's job failed: %s", error)
+            return
         reason = str(error) or type(error).__name__
         with self.store.transaction() as session:
             record_failure(session, job_key(name, argument), name, argument, reason, retries_left=task.retries)
@@ -132,6 +146,8 @@ class WorkerRuntime:
 
     def _on_complete(self, _signal: str, task: Task) -> None:
         name, argument = _describe(task)
+        if name == TRANSLATE_TEXT:
+            return
         try:
             with self.store.transaction() as session:
                 clear_failure(session, job_key(name, argument))
@@ -192,8 +208,12 @@ class WorkerRuntime:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
+        if self.catalog_watcher is not None:
+            self.catalog_watcher.start()
 
     def close(self) -> None:
+        if self.catalog_watcher is not None:
+            self.catalog_watcher.stop()
         self._stop.set()
         self._wake.set()
         for thread in self._threads:
