@@ -47,7 +47,7 @@ serve: init
 
 # ruff (lint, banned imports), import-linter (layers) and mypy; config in pyproject.toml.
 lint: install-test
-	$(BIN)/ruff check service tests benchmarks
+	$(BIN)/ruff check service tests benchmarks gunicorn.conf.py
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

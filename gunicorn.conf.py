@@ -15,12 +15,14 @@ import json
 import os
 
 import gevent
-
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.ggevent import GeventWorker
 
+from service.config import settings_from_env
+
 wsgi_app = "service:create_app()"
-bind = f"{os.environ.get('KAKEHASHI_HOST', '127.0.0.1')}:{os.environ.get('KAKEHASHI_PORT', '8000')}"
+_settings = settings_from_env()     # KAKEHASHI_HOST and KAKEHASHI_PORT, validated with the others
+bind = f"{_settings.host}:{_settings.port}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_connections = 1000
 # In the gevent worker this bounds both an idle keep-alive connection and the time a client

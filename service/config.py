@@ -26,8 +26,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = "127.0.0.1"  # gunicorn.conf.py binds here
+    port: int = 8000  # gunicorn.conf.py binds here
     instance_dir: Path = PROJECT_ROOT / "instance"
     database_url: str = ""
     api_tokens: tuple[str, ...] = ()

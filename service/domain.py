@@ -11,7 +11,6 @@ from typing import Any
 
 SNIPPET_KINDS = ("headline", "paragraph", "quote", "post", "heading")
 FIELD_ROLES = ("title", "point", "quote", "heading")
-PROVENANCES = ("human", "machine", "source")
 
 
 @dataclass(frozen=True)

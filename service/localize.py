@@ -1,8 +1,9 @@
 """The resolver: a field in a reading language is human, else machine, else source. One place.
 
 The two lookups are seams (``HumanTranslations``, ``MachineTranslations``): the store backs
-them in the service, in-memory fakes back them in unit tests. Lookups are batched per story
-so a page costs two queries, not two per field.
+them in the service, in-memory fakes back them in unit tests. Lookups are batched: localizing
+any number of fields costs one human and one machine lookup (each a query per chunk of keys),
+not one per field.
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from ..config import READING_LANGUAGES
 from . import schemas
 
 REF = "#/components/schemas/{model}"
@@ -33,7 +34,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
 
 
 LANG_PARAM = {"name": "lang", "in": "query", "required": False,
-              "schema": {"type": "string", "enum": ["en", "ko", "ja"], "default": "en"},
+              "schema": {"type": "string", "enum": list(READING_LANGUAGES), "default": "en"},
               "description": "reading language"}
 PAGE_PARAMS = [{"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
                 "description": "where the page starts: take it from the previous page's `next`"},

@@ -29,7 +29,6 @@ class CheckedArchive:
     path: Path
     top: str
     metadata: bytes
-    declared_bytes: int
 
 
 def _entry_parts(info: zipfile.ZipInfo) -> list[str]:
@@ -98,7 +97,7 @@ def check_archive(path: Path, max_unpacked_bytes: int) -> CheckedArchive:
                 raise PackageError("refused: metadata.json is larger than 1 MB")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
         raise PackageError(f"refused: {path.name} is a damaged zip archive ({exc})") from None
-    return CheckedArchive(path=path, top=top, metadata=metadata, declared_bytes=declared)
+    return CheckedArchive(path=path, top=top, metadata=metadata)
 
 
 def extract(checked: CheckedArchive, destination: Path, max_unpacked_bytes: int) -> Path:

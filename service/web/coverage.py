@@ -13,13 +13,13 @@ from ..coverage import coverage_report
 from ..errors import DomainError
 from ..wiring import services
 from .errors import page_for
-from .pages import alternates, cursor_arg, serve_page
+from .pages import LANG, alternates, cursor_arg, serve_page
 
 coverage_pages = Blueprint("coverage_pages", __name__)
 coverage_pages.register_error_handler(DomainError, page_for)
 
 
-@coverage_pages.get("/<any(en,ko,ja):lang>/translate")
+@coverage_pages.get(f"/{LANG}/translate")
 def translate(lang: str) -> ResponseReturnValue:
     svc = services()
     cursor = cursor_arg()

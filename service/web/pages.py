@@ -21,7 +21,7 @@ from .locale import COOKIE, LANGUAGE_NAMES, preferred_language, safe_next
 
 pages = Blueprint("pages", __name__)
 pages.register_error_handler(DomainError, page_for)
-LANG = "<any(en,ko,ja):lang>"
+LANG = f"<any({','.join(READING_LANGUAGES)}):lang>"   # a URL converter over the reading languages
 ONE_YEAR = 365 * 24 * 3600
 HTML = "text/html"
 
