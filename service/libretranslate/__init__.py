@@ -8,13 +8,18 @@ builds the one the service uses, given the call that reaches the engine.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask
 
 from ..documents import DocumentCache
-from ..translate.memory import SentenceMemory
+from ..translate.memory import EngineCall, SentenceMemory
 from .backend import BackendFailed, MemoryFirstBackend, PairUnavailable, TranslationBackend, TranslationResult
 from .ratelimit import RateLimit
 from .routes import EXTENSION, create_blueprint, request_api_key, request_params
+
+if TYPE_CHECKING:                 # wiring builds the app's services; importing it here would be a cycle
+    from ..wiring import Services
 
 __all__ = ["register_libretranslate", "use_backend", "memory_first_backend", "TranslationBackend", "TranslationResult",
            "MemoryFirstBackend", "PairUnavailable", "BackendFailed"]
@@ -23,7 +28,7 @@ __all__ = ["register_libretranslate", "use_backend", "memory_first_backend", "Tr
 ANSWER_CACHE_BYTES = 8 * 1024 * 1024       # whole /translate answers kept per process
 
 
-def memory_first_backend(services, engine_call) -> MemoryFirstBackend:
+def memory_first_backend(services: Services, engine_call: EngineCall) -> MemoryFirstBackend:
     """The service's backend: the store's sentence memory, the pairs the workers published (no
     model is ever loaded here), and ``engine_call`` for the sentences the memory has not seen."""
     return MemoryFirstBackend(SentenceMemory(services.store), services.reading.engines, engine_call,

@@ -39,7 +39,7 @@ class Document:
 
 
 class _Parser(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.nodes: list[int] = []
@@ -48,7 +48,7 @@ class _Parser(HTMLParser):
     def _keeping(self) -> bool:
         return bool(self.stack) and self.stack[-1][1]
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.parts.append(self.get_starttag_text() or "")
         if tag in VOID:
             return
@@ -57,17 +57,17 @@ class _Parser(HTMLParser):
                 or "notranslate" in (values.get("class") or "").split())
         self.stack.append((tag, keep))
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.parts.append(self.get_starttag_text() or "")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         self.parts.append(f"</{tag}>")
         for depth in range(len(self.stack) - 1, -1, -1):
             if self.stack[depth][0] == tag:
                 del self.stack[depth:]
                 break
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._keeping() or not any(char.isalnum() for char in data):
             # kept text is emitted as it came (script and style data is raw, not escaped)
             self.parts.append(data if self._keeping() and self.stack[-1][0] in ("script", "style")
@@ -76,16 +76,16 @@ class _Parser(HTMLParser):
         self.nodes.append(len(self.parts))
         self.parts.append(data)
 
-    def handle_comment(self, data):
+    def handle_comment(self, data: str) -> None:
         self.parts.append(f"<!--{data}-->")
 
-    def handle_decl(self, decl):
+    def handle_decl(self, decl: str) -> None:
         self.parts.append(f"<!{decl}>")
 
-    def handle_pi(self, data):
+    def handle_pi(self, data: str) -> None:
         self.parts.append(f"<?{data}>")
 
-    def unknown_decl(self, data):
+    def unknown_decl(self, data: str) -> None:
         self.parts.append(f"<![{data}]>")
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import functools
 import hmac
 import time
-from typing import Callable
+from typing import Callable, ParamSpec, TypeVar
 
 from flask import request
 from limits import parse_many, storage, strategies
 from werkzeug.exceptions import TooManyRequests
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class RateLimit:
@@ -39,9 +42,9 @@ class RateLimit:
                 reset = self.limiter.get_window_stats(item, "kakehashi-mt", identity).reset_time
                 raise TooManyRequests(f"{item} per key", retry_after=max(1, int(reset - time.time())))
 
-    def __call__(self, view):
+    def __call__(self, view: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(view)
-        def limited(*args, **kwargs):
+        def limited(*args: P.args, **kwargs: P.kwargs) -> R:
             self.check()
             return view(*args, **kwargs)
 

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any
+from typing import Any, Callable
 
 from babel import Locale
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from ..config import Settings
 from . import detect as detection
-from .backend import BackendFailed, PairUnavailable, TranslationBackend
-from .markup import parse
+from .backend import BackendFailed, PairUnavailable, TranslationBackend, TranslationResult
+from .markup import Document, parse
+
+View = Callable[..., ResponseReturnValue]
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ def language_name(code: str) -> str:
 # -- reading a request ------------------------------------------------------------------------
 def request_params() -> dict[str, Any]:
     """The request's parameters: the JSON object, or the form and query values."""
-    cached = g.get("libretranslate_params")
+    cached: dict[str, Any] | None = g.get("libretranslate_params")
     if cached is not None:
         return cached
     if request.is_json:
@@ -113,10 +117,11 @@ EXTENSION = "kakehashi_libretranslate"
 
 def current_backend() -> TranslationBackend:
     """The app's backend (``use_backend``), looked up per request so it can be swapped."""
-    return current_app.extensions[EXTENSION]
+    backend: TranslationBackend = current_app.extensions[EXTENSION]
+    return backend
 
 
-def create_blueprint(settings, limit=lambda view: view) -> Blueprint:
+def create_blueprint(settings: Settings, limit: Callable[[View], View] = lambda view: view) -> Blueprint:
     """The blueprint; ``limit`` decorates the views that cost work (/translate, /detect)."""
     bp = Blueprint("libretranslate", __name__)
     keys = tuple(settings.api_tokens) + tuple(settings.mt_api_keys)
@@ -137,34 +142,34 @@ def create_blueprint(settings, limit=lambda view: view) -> Blueprint:
         return {code: sorted(found) for code, found in sorted(targets.items())}
 
     @bp.errorhandler(Refused)
-    def refused(error: Refused):
+    def refused(error: Refused) -> ResponseReturnValue:
         return jsonify({"error": error.message}), error.status
 
     @bp.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         message = error.description or error.name
-        headers = {}
+        headers: dict[str, str] = {}
         if error.code == 429:
             message = f"Slowdown: {message}"
             headers = {name: value for name, value in error.get_headers() if name == "Retry-After"}
         elif isinstance(error, BadRequest) and error.code == 400 and request.is_json:
             message = "Invalid JSON format"
-        return jsonify({"error": message}), error.code, headers
+        return jsonify({"error": message}), error.code or 500, headers
 
     @bp.after_request
-    def cors(response):
+    def cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST"
         return response
 
     @bp.get("/languages")
-    def list_languages():
+    def list_languages() -> ResponseReturnValue:
         return jsonify([{"code": code, "name": language_name(code), "targets": targets}
                         for code, targets in languages().items()])
 
     @bp.route("/frontend/settings")
-    def frontend_settings():
+    def frontend_settings() -> ResponseReturnValue:
         codes = list(languages())
         target = next((code for code in codes if code != "en"), codes[0] if codes else "en")
         return jsonify({
@@ -177,7 +182,7 @@ def create_blueprint(settings, limit=lambda view: view) -> Blueprint:
 
     @bp.post("/detect")
     @limit
-    def detect():
+    def detect() -> ResponseReturnValue:
         body = request_params()          # a malformed or oversized body is refused first, as LibreTranslate does
         check_key()
         texts, _listed = _texts(body)
@@ -185,7 +190,7 @@ def create_blueprint(settings, limit=lambda view: view) -> Blueprint:
 
     @bp.post("/translate")
     @limit
-    def translate():
+    def translate() -> ResponseReturnValue:
         body = request_params()
         check_key()
         texts, listed = _texts(body)
@@ -239,7 +244,8 @@ def create_blueprint(settings, limit=lambda view: view) -> Blueprint:
     return bp
 
 
-def _call(backend: TranslationBackend, texts: list[str], source: str, target: str, alternatives: int):
+def _call(backend: TranslationBackend, texts: list[str], source: str, target: str,
+          alternatives: int) -> list[TranslationResult]:
     try:
         return backend.translate(texts, source, target, alternatives)
     except PairUnavailable:
@@ -250,8 +256,8 @@ def _call(backend: TranslationBackend, texts: list[str], source: str, target: st
         raise Refused(500, f"Cannot translate text: {error}") from None
 
 
-def _translate_text(backend, texts, indexes, source, target, alternatives, translated, others,
-                    provenance) -> None:
+def _translate_text(backend: TranslationBackend, texts: list[str], indexes: list[int], source: str, target: str,
+                    alternatives: int, translated: list[str], others: list[list[str]], provenance: list[str]) -> None:
     wanted = [i for i in indexes if _translatable(texts[i])]
     if not wanted:
         return
@@ -262,7 +268,8 @@ def _translate_text(backend, texts, indexes, source, target, alternatives, trans
         provenance[i] = result.provenance
 
 
-def _translate_html(backend, documents, indexes, source, target, translated, provenance) -> None:
+def _translate_html(backend: TranslationBackend, documents: list[Document], indexes: list[int], source: str, target: str,
+                    translated: list[str], provenance: list[str]) -> None:
     nodes = [(i, node) for i in indexes for node in documents[i].texts()]
     results = _call(backend, [node for _i, node in nodes], source, target, 0) if nodes else []
     cursor = 0
