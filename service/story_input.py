@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from . import textrules
-from .config import READING_LANGUAGES, SOURCE_LANGUAGES, Settings
+from .config import SOURCE_LANGUAGES, Settings
 from .domain import SNIPPET_KINDS, Snippet
 from .errors import InvalidInput, LimitExceeded
 from .stories import StoryInput
@@ -24,9 +24,7 @@ URL_PATTERN = rf"^https?://[^\s{textrules.FORBIDDEN}]+$"
 # Literal over the tuples, so the languages are listed once (config); pydantic reads them at run
 # time, mypy cannot evaluate a Literal of a variable.
 SourceLang = Literal[SOURCE_LANGUAGES]  # type: ignore[valid-type]  # see above
-ReadingLang = Literal[READING_LANGUAGES]  # type: ignore[valid-type]  # see above
 SnippetKind = Literal[SNIPPET_KINDS]  # type: ignore[valid-type]  # see above
-Provenance = Literal["human", "machine", "source"]
 
 
 def _storable(value: str) -> str:

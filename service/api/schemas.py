@@ -4,13 +4,20 @@ and for the OpenAPI description.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..story_input import SLUG_PATTERN, Provenance, ReadingLang, SnippetIn, SnippetKind, SourceLang, StoryIn, StoryReplaceIn
+from ..config import READING_LANGUAGES
+from ..story_input import SLUG_PATTERN, SnippetIn, SnippetKind, SourceLang, StoryIn, StoryReplaceIn
 
 __all__ = ["SLUG_PATTERN", "SnippetIn", "StoryIn", "StoryReplaceIn", "ReadingLang", "SourceLang", "SnippetKind",
            "Provenance"]
+
+# A Literal over the config's tuple, so the reading languages are listed once; pydantic reads it
+# at run time, mypy cannot evaluate a Literal of a variable.
+ReadingLang = Literal[READING_LANGUAGES]  # type: ignore[valid-type]  # see above
+Provenance = Literal["human", "machine", "source"]
 
 
 class LocalizedFieldOut(BaseModel):
