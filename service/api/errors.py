@@ -65,7 +65,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
+        if not is_api_request():
+            raise error         # Flask logs it once and answers 500 (a page's error is not ours to log)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        if is_api_request():
-            return error_response(500, "internal_error", "the server failed to answer; the error is logged")
-        raise error
+        return error_response(500, "internal_error", "the server failed to answer; the error is logged")
