@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from sqlalchemy import DateTime, String, Text, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import DateTime, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .chunking import chunks
 from .models import Base
+from .upsert import upsert
 
 
 class SentenceMemoryRow(Base):
@@ -47,25 +46,8 @@ def insert_sentences(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     rows = list({(r["source_hash"], r["target_lang"], r["engine"]): r for r in rows}.values())
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-        for chunk in chunks(rows):
-            session.execute(dialect_insert(SentenceMemoryRow).on_conflict_do_nothing(), chunk)
-        return
-    fresh = []
-    for (target_lang, engine), group in _grouped(rows).items():
-        existing = find_sentences(session, target_lang, engine, (r["source_hash"] for r in group))
-        fresh += [row for row in group if row["source_hash"] not in existing]
-    if fresh:
-        session.execute(insert(SentenceMemoryRow), fresh)
-
-
-def _grouped(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault((row["target_lang"], row["engine"]), []).append(row)
-    return groups
+    for chunk in chunks(rows):
+        upsert(session, SentenceMemoryRow, chunk, update_columns=())    # insert-or-ignore
 
 
 def find_human_translations(session: Session, lang: str, hashes: Iterable[str]) -> dict[str, str]:
