@@ -4,8 +4,8 @@ Both run under gunicorn exactly as ``make serve`` runs Kakehashi (``gunicorn.con
 by wrk from the same machine, in the same run; the ratios are what to compare across changes,
 not the raw numbers. The store holds ``--stories`` synthetic stories (default 10,000).
 Targets: a story as JSON and as a page (ko), the index page, the story list, a 304
-revalidation, stories spread over 1,000 ids (cache misses and LRU), then the cold cost of the
-first read after a write and the RSS of each web worker.
+revalidation, stories spread over 5,000 ids as JSON and pages (misses; the cache fills to its
+bound), then the cold cost of the first read after a write and the RSS of each web worker.
 Usage: python benchmarks/serve.py [--stories 10000] [--seconds 5] [--rounds 3] [--connections 32]
 """
 from __future__ import annotations
@@ -75,13 +75,18 @@ def load(url: str, seconds: int, connections: int, headers: dict | None = None,
 
 
 def spread_script(folder: Path, count: int) -> Path:
-    """A wrk script that walks over ``count`` different stories (many documents, LRU at work)."""
+    """A wrk script that walks over ``count`` different stories, as JSON and as pages (many
+    documents: the cache fills to its bound and evicts, so the RSS after it is the worst case)."""
     path = folder / "spread.lua"
     path.write_text(f"""
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", string.format("/api/v1/stories/synthetic-%05d?lang=ko", (counter * 7919) % {count}))
+  local n = (counter * 7919) % {count}
+  if counter % 2 == 0 then
+    return wrk.format("GET", string.format("/api/v1/stories/synthetic-%05d?lang=ko", n))
+  end
+  return wrk.format("GET", string.format("/ko/stories/synthetic-%05d", n))
 end
 """)
     return path
@@ -129,14 +134,14 @@ def main() -> None:
     subprocess.run([str(BIN / "python"), str(ROOT / "benchmarks" / "archive.py"), str(args.stories)], env=env,
                    check=True, capture_output=True)
     etag_of = {}
-    spread = spread_script(instance, min(1000, args.stories))
+    spread = spread_script(instance, min(5000, args.stories))
     targets = [("hello (bare Flask)", "hello", "/", None),
                ("story JSON ?lang=ko", "app", f"/api/v1/stories/{STORY}?lang=ko", None),
                ("story page /ko/stories", "app", f"/ko/stories/{STORY}", None),
                ("index page /ko/", "app", "/ko/", None),
                ("story list API", "app", "/api/v1/stories?lang=ko", None),
                ("304 revalidation", "app", f"/api/v1/stories/{STORY}?lang=ko", "etag"),
-               ("1,000 stories, JSON", "app", "/", "spread")]
+               ("5,000 stories, JSON+page", "app", "/", "spread")]
     apps = {"hello": ("hello_app:create_app()", ROOT / "benchmarks"), "app": ("service:create_app()", ROOT)}
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in targets}
     cold, rss = [], []

@@ -58,7 +58,7 @@ class Settings:
     max_catalog_bytes: int = 32 * 1024 * 1024
     max_catalog_entries: int = 200_000
     public_url: str = ""
-    read_cache_bytes: int = 32 * 1024 * 1024
+    read_cache_bytes: int = 8 * 1024 * 1024     # ~650 documents: the hot set; a CDN in front holds the rest
     page_size: int = 20
     max_model_unpacked_bytes: int = 2 * 1024**3
     log_level: str = "INFO"

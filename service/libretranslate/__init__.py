@@ -25,7 +25,7 @@ __all__ = ["register_libretranslate", "use_backend", "memory_first_backend", "Tr
            "MemoryFirstBackend", "PairUnavailable", "BackendFailed"]
 
 
-ANSWER_CACHE_BYTES = 8 * 1024 * 1024       # whole /translate answers kept per process
+ANSWER_CACHE_BYTES = 2 * 1024 * 1024       # whole /translate answers kept per process
 
 
 def memory_first_backend(services: Services, engine_call: EngineCall) -> MemoryFirstBackend:
