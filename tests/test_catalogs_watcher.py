@@ -205,3 +205,14 @@ def test_settle_time_comes_from_the_settings(tmp_path, catalog_store, catalog_di
     assert CatalogWatcher(Settings(**base), catalog_store).settle == Settings().catalog_settle_seconds
     assert CatalogWatcher(Settings(**base, catalog_settle_seconds=0.25), catalog_store).settle == 0.25
     assert CatalogWatcher(Settings(**base), catalog_store, settle_seconds=3).settle == 3
+
+
+def test_a_store_error_behind_the_status_is_logged_once(tmp_path, catalog_dir, caplog):
+    """/healthz shows no catalog then; the log says why, once, not at every probe."""
+    settings = Settings(instance_dir=tmp_path / "i", translations_dir=catalog_dir, catalog_poll_seconds=0)
+    empty = make_store(f"sqlite:///{tmp_path}/empty.sqlite3")       # no tables: every read fails
+    watcher = CatalogWatcher(settings, empty)
+    caplog.set_level("WARNING", logger="service.catalogs.watcher")
+    assert watcher.status() == [] and watcher.status() == []
+    assert len(caplog.records) == 1 and "catalogs' states" in caplog.records[0].getMessage()
+    empty.engine.dispose()

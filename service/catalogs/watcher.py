@@ -65,6 +65,7 @@ class CatalogWatcher:
         self._seen: dict[str, str | None] = {}
         self._unsettled: dict[str, tuple[str, float]] = {}     # key -> (fingerprint, first seen)
         self._failing = False
+        self._status_failing = False      # the last status() could not read the store (logged once)
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self.last_reports: list[ImportReport] = []
@@ -192,8 +193,12 @@ class CatalogWatcher:
         try:
             with self.store.reading() as session:
                 rows = catalog_states(session, keys)
-        except Exception:  # noqa: BLE001 - health reports, never raises
+        except Exception as error:  # noqa: BLE001 - health reports, never raises
+            if not self._status_failing:
+                log.warning("reading the catalogs' states for /healthz failed (shown as none): %s", error)
+            self._status_failing = True
             return []
+        self._status_failing = False
         report = []
         for row in rows:
             details = row.details or {}
