@@ -73,3 +73,8 @@ def delete_story(store: Store, story_id: str) -> None:
 def get_story(store: Store, story_id: str) -> Story | None:
     with store.reading() as session:
         return reads.story(session, story_id)
+
+
+def story_exists(store: Store, story_id: str) -> bool:
+    with store.reading() as session:
+        return reads.story_exists(session, story_id)

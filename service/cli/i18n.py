@@ -13,18 +13,9 @@ import click
 from babel.messages.frontend import CommandLineInterface
 from flask.cli import with_appcontext
 
+from ..announce import announce_ui_catalogs
 from ..config import PROJECT_ROOT, READING_LANGUAGES
-from ..store import Store
-from ..store.versions import bump_ui
 from ..wiring import services
-
-
-def announce_compiled(store: Store) -> None:
-    """Tell every serving process (through the store) to reload the UI catalogs before its next
-    page. Before ``kakehashi init`` there is no store and nobody serving: nothing to tell."""
-    if store.is_initialized():
-        with store.transaction() as session:
-            bump_ui(session)
 
 
 def pybabel(*args: str) -> None:
@@ -84,5 +75,5 @@ def compile_() -> None:
         # written aside, then renamed: a running server never reads a half-written .mo
         pybabel("compile", "-i", str(po), "-o", str(partial), "-l", lang, "-D", "messages", "--statistics")
         os.replace(partial, mo)
-    announce_compiled(services().store)
+    announce_ui_catalogs(services().store)
     click.echo(f"Compiled UI catalogs in {translations}")

@@ -8,8 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from ..jobs.client import JobClient
+from ..jobs.status import failed_jobs, forget_failures
 from ..jobs.tasks import SWEEP, TRANSLATE
-from ..store.workers import clear_failure, job_failures
 from ..wiring import services
 
 
@@ -33,8 +33,7 @@ def jobs_group(ctx: click.Context) -> None:
     click.echo(f"{len(scheduled)} waiting to retry")
     for job in scheduled:
         click.echo(f"  {job.key:<50} at {_when(job.eta)}")
-    with svc.store.reading() as session:
-        failures = job_failures(session)
+    failures = failed_jobs(svc.store)
     click.echo(f"{len(failures)} failed")
     for failure in failures:
         state = f"{failure.retries_left} retries left" if failure.retries_left > 0 else "no retries left"
@@ -53,8 +52,7 @@ def jobs_retry(keys: tuple[str, ...], everything: bool) -> None:
     if bool(keys) == everything:
         raise click.UsageError("give job names (as `kakehashi jobs` lists them) or --all")
     svc = services()
-    with svc.store.reading() as session:
-        failures = {failure.key: failure for failure in job_failures(session)}
+    failures = {failure.key: failure for failure in failed_jobs(svc.store)}
     unknown = [key for key in keys if key not in failures]
     if unknown:
         raise click.ClickException(f"no failed job named {', '.join(unknown)}; `kakehashi jobs` lists them")
@@ -69,9 +67,7 @@ def jobs_retry(keys: tuple[str, ...], everything: bool) -> None:
         jobs.close()
     if done < len(chosen):
         raise click.ClickException("could not enqueue every job; check the queue (KAKEHASHI_QUEUE_URL)")
-    with svc.store.transaction() as session:
-        for failure in chosen:
-            clear_failure(session, failure.key)
+    forget_failures(svc.store, [failure.key for failure in chosen])
     click.echo(f"{len(chosen)} job(s) enqueued again")
 
 

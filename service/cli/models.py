@@ -12,10 +12,9 @@ from typing import Iterator
 import click
 from flask.cli import with_appcontext
 
-from ..store.engines import publish_engines
+from ..announce import publish_installed
 from ..translate.errors import PackageError
-from ..translate.packages import active_packages
-from ..wiring import Services, services
+from ..wiring import services
 
 
 @contextmanager
@@ -28,13 +27,6 @@ def _one_line_errors(models_dir: Path) -> Iterator[None]:
     except OSError as error:
         raise click.ClickException(f"cannot change {error.filename or models_dir}: "
                                    f"{error.strerror or error}; check KAKEHASHI_MODELS_DIR") from None
-
-
-def publish_installed(svc: Services) -> None:
-    """Tell every process (through the store) which packages this machine has now."""
-    packages = active_packages(svc.settings.models_dir)
-    with svc.store.transaction() as session:
-        publish_engines(session, {pair: package.engine for pair, package in packages.items()})
 
 
 def _size(num_bytes: int) -> str:
@@ -87,7 +79,7 @@ def models_install(file: str | None, pair: str | None) -> None:
             assert file is not None   # checked above: FILE or --from-index
             installed = install_package(settings.models_dir, Path(file), settings.max_model_unpacked_bytes)
     svc.translators.refresh()
-    publish_installed(svc)
+    publish_installed(svc.store, svc.settings.models_dir)
     queued = svc.jobs.sweep()
     click.echo(f"Installed {installed.pair_name} {installed.version} ({_size(installed.size_bytes())}) "
                f"as {installed.engine}. "
@@ -106,7 +98,7 @@ def models_remove(pair: str) -> None:
     with _one_line_errors(svc.settings.models_dir):
         removed = remove_package(svc.settings.models_dir, pair)
     svc.translators.refresh()
-    publish_installed(svc)
+    publish_installed(svc.store, svc.settings.models_dir)
     svc.jobs.sweep()             # a pivot through English may now translate what the removed pair did
     for package in removed:
         click.echo(f"Removed {package.pair_name} {package.version}")

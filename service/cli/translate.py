@@ -8,6 +8,7 @@ from click._termui_impl import ProgressBar
 from flask.cli import with_appcontext
 
 from ..config import READING_LANGUAGES
+from ..stories import story_exists
 from ..wiring import services
 
 
@@ -18,7 +19,6 @@ from ..wiring import services
 @with_appcontext
 def translate_command(story_id: str | None, lang: str | None, dry_run: bool) -> None:
     """Fill missing machine translations with the installed models (batched, with progress)."""
-    from ..store.reads import story_exists
     from ..translate.fill import fill_missing
 
     svc = services()
@@ -26,9 +26,8 @@ def translate_command(story_id: str | None, lang: str | None, dry_run: bool) -> 
         raise click.ClickException(f"no translation models installed in {svc.settings.models_dir}; "
                                    "install one with: kakehashi models install FILE.argosmodel")
     if story_id is not None:
-        with svc.store.reading() as session:
-            if not story_exists(session, story_id):
-                raise click.ClickException(f"no story with id {story_id!r}")
+        if not story_exists(svc.store, story_id):
+            raise click.ClickException(f"no story with id {story_id!r}")
     bar = _Progress()
     try:
         report = fill_missing(svc.store, svc.translators, story_ids=[story_id] if story_id else None,

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..config import Settings
 from ..store import Store
-from ..store.workers import job_failures, workers_seen
+from ..store.workers import JobFailure, clear_failure, job_failures, workers_seen
 from .client import JobClient, oldest_age
 from .queue import describe_backend
 
@@ -56,3 +56,16 @@ def _public(error: str, settings: Settings) -> str:
     for folder in {str(settings.models_dir), str(settings.instance_dir)}:
         error = error.replace(folder, "<" + ("models" if folder == str(settings.models_dir) else "instance") + ">")
     return error[:300]
+
+
+def failed_jobs(store: Store) -> list[JobFailure]:
+    """Failed jobs with their reason, as the workers recorded them."""
+    with store.reading() as session:
+        return job_failures(session)
+
+
+def forget_failures(store: Store, keys: list[str]) -> None:
+    """Drop the failure records of jobs enqueued again."""
+    with store.transaction() as session:
+        for key in keys:
+            clear_failure(session, key)
