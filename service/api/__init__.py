@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .coverage import coverage_api
 from .errors import register_error_handlers
 from .routes import api, api_health
 
 
 def register_api(app: Flask) -> None:
-    from .coverage import coverage_api
-
     app.register_blueprint(api)
     app.register_blueprint(coverage_api)
     register_error_handlers(app)

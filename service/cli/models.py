@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from ..announce import publish_installed
 from ..translate.errors import PackageError
+from ..translate.packages import install_package, list_packages, remove_package
 from ..wiring import services
 
 
@@ -42,8 +43,6 @@ def models_group() -> None:
 @with_appcontext
 def models_list() -> None:
     """List installed models: pair, version, size and folder."""
-    from ..translate.packages import list_packages
-
     svc = services()
     installed = list_packages(svc.settings.models_dir)
     if not installed:
@@ -74,8 +73,6 @@ def models_install(file: str | None, pair: str | None) -> None:
 
             installed = install_from_index(settings.models_dir, pair, settings.max_model_unpacked_bytes)
         else:
-            from ..translate.packages import install_package
-
             assert file is not None   # checked above: FILE or --from-index
             installed = install_package(settings.models_dir, Path(file), settings.max_model_unpacked_bytes)
     svc.translators.refresh()
@@ -92,8 +89,6 @@ def models_install(file: str | None, pair: str | None) -> None:
 @with_appcontext
 def models_remove(pair: str) -> None:
     """Remove the installed model of PAIR (e.g. en-ko). Stored translations are kept."""
-    from ..translate.packages import remove_package
-
     svc = services()
     with _one_line_errors(svc.settings.models_dir):
         removed = remove_package(svc.settings.models_dir, pair)

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from ..config import READING_LANGUAGES
 from ..stories import story_exists
+from ..translate.fill import fill_missing
 from ..wiring import services
 
 
@@ -19,8 +20,6 @@ from ..wiring import services
 @with_appcontext
 def translate_command(story_id: str | None, lang: str | None, dry_run: bool) -> None:
     """Fill missing machine translations with the installed models (batched, with progress)."""
-    from ..translate.fill import fill_missing
-
     svc = services()
     if not svc.translators.engines():
         raise click.ClickException(f"no translation models installed in {svc.settings.models_dir}; "

@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .chunking import chunks
-from .models import Base
+from .models import Base, HumanTranslationRow
 from .upsert import upsert
 
 
@@ -52,8 +52,6 @@ def insert_sentences(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def find_human_translations(session: Session, lang: str, hashes: Iterable[str]) -> dict[str, str]:
     """source_hash -> a translator's text in ``lang`` for that exact source text (the newest import)."""
-    from .models import HumanTranslationRow
-
     found: dict[str, str] = {}
     for chunk in chunks(set(hashes)):
         rows = session.execute(
