@@ -17,9 +17,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
 
 from service import sentences as splitter
 from service.domain import Field, Snippet
@@ -116,7 +116,40 @@ def novelty(new: frozenset[str]) -> float:
     return NOVELTY * min(1.0, weight)
 
 
-def tfidf(sentences: Sequence[Sentence]) -> sparse.csr_matrix:
+class Vectors(NamedTuple):
+    """Sparse rows in CSR layout: row i's columns are ``indices[indptr[i]:indptr[i + 1]]`` (ascending),
+    its values the same slice of ``data``; ``width`` is the vocabulary size. numpy only: importing scipy
+    cost a web worker ~15 MB."""
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    width: int
+
+
+EMPTY = Vectors(np.zeros(1, np.intp), np.zeros(0, np.intp), np.zeros(0), 0)
+
+
+def row_sums(indptr: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per-row sums of flat CSR values, each row added left to right from 0.
+
+    Not ``np.add.reduceat``, which adds pairwise: the left-to-right order of a sparse dot
+    product keeps the scores bit for bit what they have always been (ties are broken on them).
+    One step per column position, each over the rows that long (a few hundred steps at most).
+    """
+    out = np.zeros(len(indptr) - 1)
+    if not len(values):
+        return out
+    rows = np.repeat(np.arange(len(out)), np.diff(indptr))
+    position = np.arange(len(values)) - indptr[rows]
+    order = np.argsort(position, kind="stable")
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(position))))
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        at = order[start:stop]
+        out[rows[at]] += values[at]
+    return out
+
+
+def tfidf(sentences: Sequence[Sentence]) -> Vectors:
     """Rows: L2-normalized TF-IDF vectors of the sentences' character n-grams (sublinear tf).
 
     The n-grams are those of the near-duplicate measure (SHINGLE), hashed with numpy (21 bits
@@ -138,15 +171,20 @@ def tfidf(sentences: Sequence[Sentence]) -> sparse.csr_matrix:
                  & (sizes[owner[:m]] == size))
         rows.append(owner[:m][valid])
         keys.append(key[valid] * np.uint64(4) + np.uint64(size))
-    row = np.concatenate(rows) if rows else np.zeros(0, int)
+    row = np.concatenate(rows).astype(np.intp) if rows else np.zeros(0, np.intp)
     vocab, col = np.unique(np.concatenate(keys) if keys else np.zeros(0, np.uint64), return_inverse=True)
-    counts = sparse.csr_matrix((np.ones(len(row)), (row, col)), shape=(len(sentences), len(vocab)))
-    counts.data = 1 + np.log(counts.data)
-    df = np.bincount(counts.indices, minlength=len(vocab))
-    matrix = counts @ sparse.diags(np.log((1 + len(sentences)) / (1 + df)) + 1)
-    lengths = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    width = len(vocab)
+    cell, count = np.unique(row * width + col.reshape(-1).astype(np.intp), return_counts=True)  # sorted by row, column
+    row, col = np.divmod(cell, max(width, 1))
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(row, minlength=len(sentences))))).astype(np.intp)
+    df = np.bincount(col, minlength=width)
+    weight = (1 + np.log(count.astype(float))) * (np.log((1 + len(sentences)) / (1 + df)) + 1)[col]
+    lengths = np.zeros(len(sentences))
+    filled = np.flatnonzero(np.diff(indptr))
+    if len(filled):
+        lengths[filled] = np.sqrt(np.add.reduceat(weight * weight, indptr[filled]))
     inverse = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
-    return sparse.csr_matrix(sparse.diags(inverse) @ matrix)
+    return Vectors(indptr, col, inverse[row] * weight, width)
 
 
 def position_prior(n: int) -> np.ndarray:
@@ -154,15 +192,16 @@ def position_prior(n: int) -> np.ndarray:
     return 1.0 / (1.0 + np.arange(n) / LEAD_SPAN)
 
 
-def centrality(vectors: sparse.csr_matrix) -> np.ndarray:
+def centrality(vectors: Vectors) -> np.ndarray:
     """Cosine similarity of each sentence to the story's centroid, scaled to max 1.
 
     What most sentences talk about is what the story is about (MEAD's centroid score); one
     sparse product, where a PageRank over the sentence graph took seconds at the size limits.
     """
-    centroid = np.asarray(vectors.sum(axis=0)).ravel()
+    centroid = np.bincount(vectors.indices, weights=vectors.data, minlength=vectors.width)
     length = np.linalg.norm(centroid)
-    scores = vectors @ (centroid / length) if length > 0 else np.zeros(vectors.shape[0])
+    scores = (row_sums(vectors.indptr, vectors.data * (centroid / length)[vectors.indices]) if length > 0
+              else np.zeros(len(vectors.indptr) - 1))
     return scores / scores.max() if scores.max() > 0 else scores
 
 
@@ -171,7 +210,7 @@ def point_count(distinct: int) -> int:
     return min(distinct, max(MIN_POINTS, min(MAX_POINTS, math.ceil(distinct * 2 / 3))))
 
 
-def choose(sentences: Sequence[Sentence], vectors: sparse.csr_matrix, relevance: np.ndarray,
+def choose(sentences: Sequence[Sentence], vectors: Vectors, relevance: np.ndarray,
            title: tuple[str, str] | None) -> list[int]:
     """Points by maximal marginal relevance among distinct sentences, in source order.
 
@@ -190,12 +229,26 @@ def choose(sentences: Sequence[Sentence], vectors: sparse.csr_matrix, relevance:
             distinct.append(i)
             kept.append(grams)
     chosen = distinct[:1]                 # the lead: the first sentence that does not restate the title
+    # The distinct rows' vectors, as flat CSR arrays of their own: cosines to a point are a dot
+    # with the point scattered into a dense vector of vocabulary size, reduced per row.
+    spans = [np.arange(vectors.indptr[i], vectors.indptr[i + 1]) for i in distinct]
+    taken = np.concatenate(spans) if spans else np.zeros(0, np.intp)
+    indptr = np.concatenate(([0], np.cumsum([len(span) for span in spans]))).astype(np.intp)
+    indices, data = vectors.indices[taken], vectors.data[taken]
+
+    def cosines(j: int) -> np.ndarray:
+        point = np.zeros(vectors.width)
+        span = slice(vectors.indptr[j], vectors.indptr[j + 1])
+        point[vectors.indices[span]] = vectors.data[span]
+        return row_sums(indptr, data * point[indices])
+
+    similar = cosines(chosen[0]) if chosen else np.zeros(0)     # the largest cosine to a chosen point
     while len(chosen) < point_count(len(distinct)):
         covered = given.union(*(found[j] for j in chosen))
-        similar = (vectors[distinct] @ vectors[chosen].T).toarray().max(axis=1)
         gain = {i: relevance[i] - REDUNDANCY * similar[pos] + novelty(found[i] - covered)
                 for pos, i in enumerate(distinct) if i not in chosen}
         chosen.append(max(gain, key=lambda i: (round(float(gain[i]), 9), -i)))
+        similar = np.maximum(similar, cosines(chosen[-1]))
     return sorted(chosen)
 
 
@@ -206,7 +259,7 @@ def summarize(story_id: str, title: str | None, snippets: Sequence[Snippet]) -> 
     """
     sentences = _candidates(snippets, POINT_KINDS) or _candidates(snippets, FALLBACK_POINT_KINDS)
     relevance = np.zeros(0)
-    vectors = sparse.csr_matrix((0, 0))
+    vectors = EMPTY
     if sentences:
         vectors = tfidf(sentences)
         prior = position_prior(len(sentences))
