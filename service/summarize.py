@@ -143,7 +143,7 @@ def row_sums(indptr: np.ndarray, values: np.ndarray) -> np.ndarray:
     position = np.arange(len(values)) - indptr[rows]
     order = np.argsort(position, kind="stable")
     bounds = np.concatenate(([0], np.cumsum(np.bincount(position))))
-    for start, stop in zip(bounds[:-1], bounds[1:]):
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
         at = order[start:stop]
         out[rows[at]] += values[at]
     return out
