@@ -13,7 +13,6 @@ from .domain import Snippet, Story
 from .errors import AlreadyExists, NotFound
 from .store import Store, reads
 from .store.stories import insert_story, remove_story, update_story
-from .summarize import summarize
 
 
 def _exists(story_id: str) -> AlreadyExists:
@@ -33,7 +32,13 @@ class StoryInput:
 
 
 def _summarized(story: StoryInput) -> Story:
-    """The story as it will be stored: its snippets and their freshly computed summary fields."""
+    """The story as it will be stored: its snippets and their freshly computed summary fields.
+
+    The summarizer (and numpy with it, about 11 MB) is imported at the first write, not with the
+    module: a web worker that only serves reads never loads it.
+    """
+    from .summarize import summarize
+
     return Story(id=story.id, published=story.published, title=story.title, snippets=tuple(story.snippets),
                  fields=tuple(summarize(story.id, story.title, story.snippets)))
 

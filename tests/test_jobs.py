@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from huey import RedisHuey, SqliteHuey
 
 from conftest import DEMO_ID, make_app
 from queue_fixtures import drain
 from service.config import ConfigError, Settings, settings_from_env
 from service.domain import Field
+from service.jobs.hueylib import RedisHuey, SqliteHuey
 from service.jobs.queue import build_queue, describe_backend
 from service.localize import NoTranslations, Resolver, is_pending
 from service.store.workers import job_failures

@@ -11,12 +11,9 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from huey import Huey
-from huey.api import Task
-from huey.exceptions import ResultTimeout, TaskException
-
 from ..config import Settings
 from ..translate.errors import TranslationError
+from .hueylib import Huey, ResultTimeout, Task, TaskException
 from .queue import build_queue
 from .tasks import SWEEP, TRANSLATE, Handlers, Tasks, define_tasks, job_key, stamp
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from huey import Huey, RedisHuey, SqliteHuey
-
 from ..config import Settings
+from .hueylib import Huey, RedisHuey, SqliteHuey
 
 QUEUE_NAME = "kakehashi"
 

@@ -9,10 +9,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from huey import Huey
-from huey.api import TaskWrapper
-
 from ..config import Settings
+from .hueylib import Huey, TaskWrapper
 
 TRANSLATE = "translate_story"
 SWEEP = "sweep"

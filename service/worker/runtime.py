@@ -20,11 +20,9 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-from huey import signals
-from huey.api import Task
-
 from ..config import Settings
 from ..jobs.client import JobClient
+from ..jobs.hueylib import Task, signals
 from ..jobs.tasks import TRANSLATE, TRANSLATE_TEXT, job_key
 from ..jobs.withdrawals import SweepingCatalogWatcher
 from ..store import make_store
