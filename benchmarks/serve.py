@@ -5,7 +5,8 @@ by wrk from the same machine, in the same run; the ratios are what to compare ac
 not the raw numbers. The store holds ``--stories`` synthetic stories (default 10,000).
 Targets: a story as JSON and as a page (ko), the index page, the story list, a 304
 revalidation, stories spread over 5,000 ids as JSON and pages (misses; the cache fills to its
-bound), then the cold cost of the first read after a write and the RSS of each web worker.
+bound), then the cold cost of the first read after a write and the RSS of each web worker
+after the reads, and again after the writes (a worker loads the summarizer at its first write).
 Usage: python benchmarks/serve.py [--stories 10000] [--seconds 5] [--rounds 3] [--connections 32]
 """
 from __future__ import annotations
@@ -109,7 +110,7 @@ def cold_read_ms(url: str, samples: int = 20) -> float:
     return statistics.median(times)
 
 
-def worker_rss_mb(master: subprocess.Popen) -> list[float]:
+def worker_rss_mib(master: subprocess.Popen) -> list[float]:
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
     sizes = []
     for pid in children:
@@ -144,7 +145,7 @@ def main() -> None:
                ("5,000 stories, JSON+page", "app", "/", "spread")]
     apps = {"hello": ("hello_app:create_app()", ROOT / "benchmarks"), "app": ("service:create_app()", ROOT)}
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in targets}
-    cold, rss = [], []
+    cold, rss, rss_written = [], [], []
     for _ in range(args.rounds):
         for name, which, path, mode in targets:
             process, url = start(apps[which][0], env, apps[which][1])
@@ -159,8 +160,9 @@ def main() -> None:
                 load(url + path, 1, args.connections, headers, script)  # warm up: caches, lazy loads
                 runs[name].append(load(url + path, args.seconds, args.connections, headers, script))
                 if which == "app" and mode == "spread":
-                    rss += worker_rss_mb(process)
+                    rss += worker_rss_mib(process)
                     cold.append(cold_read_ms(url))
+                    rss_written += worker_rss_mib(process)
             finally:
                 process.terminate()
                 process.wait()
@@ -175,7 +177,8 @@ def main() -> None:
         print(f"{name:26} {rps:9.0f} {p99:8.1f} {rps / base_rps:15.2f} {p99 / base_p99:13.2f}")
     cold_ms = statistics.median(cold)
     print(f"{'first read after a write':26} {cold_ms:8.1f} ms (a page rebuilt; {cold_ms / base_p99:.2f}x hello's p99)")
-    print(f"web worker RSS after the spread run: {', '.join(f'{mb:.0f} MB' for mb in rss)}")
+    print(f"web worker RSS after the spread run: {', '.join(f'{mb:.0f} MiB' for mb in rss)}")
+    print(f"... and after the writes (the summarizer loaded): {', '.join(f'{mb:.0f} MiB' for mb in rss_written)}")
 
 
 if __name__ == "__main__":

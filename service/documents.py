@@ -127,8 +127,12 @@ def not_modified(document: Document, request: Request) -> bool:
     """RFC 9110: If-None-Match decides when sent; else If-Modified-Since (GET and HEAD only)."""
     if request.method not in ("GET", "HEAD"):
         return False
-    if "If-None-Match" in request.headers:
-        return request.if_none_match.contains(document.etag)     # strong comparison
+    sent = request.environ.get("HTTP_IF_NONE_MATCH")
+    if sent is not None:
+        # The usual revalidation sends back the one ETag it got: compared as is, no parsing.
+        # Otherwise the weak comparison RFC 9110 (13.1.2) asks for: a proxy that compresses
+        # (nginx's gzip) hands clients W/"…", and their revalidations must still get a 304.
+        return sent == f'"{document.etag}"' or request.if_none_match.contains_weak(document.etag)
     since = request.if_modified_since
     return since is not None and document.last_modified <= since
 

@@ -38,6 +38,19 @@ def test_every_reader_response_has_validators_and_answers_304(client, path):
         "If-None-Match decides when both are sent"
 
 
+def test_if_none_match_compares_weakly_and_takes_lists_and_a_star(client):
+    """RFC 9110 13.1.2: If-None-Match uses the weak comparison, so a client behind a compressing
+    proxy (which turns the ETag into W/"...") still revalidates; a list or * matches too."""
+    path = f"/api/v1/stories/{DEMO_ID}?lang=ko"
+    etag = client.get(path).headers["ETag"]
+    for sent in (f"W/{etag}", f'"other", {etag}', f' W/"x" ,W/{etag} ', "*"):
+        assert client.get(path, headers={"If-None-Match": sent}).status_code == 304, sent
+    truncated = etag[:-2] + '"'
+    for sent in ('"other"', truncated, "W/" + truncated):
+        assert client.get(path, headers={"If-None-Match": sent}).status_code == 200, sent
+    assert client.head(path, headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+
+
 def test_only_the_root_redirect_varies(client):
     assert set(client.get("/").headers["Vary"].replace(" ", "").split(",")) == {"Accept-Language", "Cookie"}
 
