@@ -137,12 +137,12 @@ def test_limits_are_413(settings, auth):
 
 
 def test_a_failing_summary_writes_nothing(client, auth, monkeypatch):
-    import service.stories
+    import service.summarize   # what stories.py imports at a write
 
     def broken(*args):
         raise RuntimeError("summarizer exploded")
 
-    monkeypatch.setattr(service.stories, "summarize", broken)
+    monkeypatch.setattr(service.summarize, "summarize", broken)
     before = snapshot(client)
     response = client.put(f"/api/v1/stories/{DEMO_ID}", json=dict(STORY, id=DEMO_ID), headers=auth)
     assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
