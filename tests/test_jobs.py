@@ -13,6 +13,7 @@ from service.domain import Field
 from service.jobs.hueylib import RedisHuey, SqliteHuey
 from service.jobs.queue import build_queue, describe_backend
 from service.localize import NoTranslations, Resolver, is_pending
+from service.store.versions import bump_site
 from service.store.workers import job_failures
 from service.translate.engine import Device
 from service.worker.device import DeviceError, choose_device
@@ -167,6 +168,42 @@ def test_a_failing_pair_fails_its_job_with_a_reason_while_the_other_pairs_are_st
         assert client.get(f"/api/v1/stories/{DEMO_ID}?lang=ko").get_json()["coverage"]["source"] == 0
         with runtime.store.reading() as session:
             assert job_failures(session) == []
+    finally:
+        runtime.close()
+        app.extensions["kakehashi"].store.dispose()
+
+
+def test_a_sweep_leaves_a_job_that_failed_for_good_until_the_story_or_the_models_change(settings, install_models,
+                                                                                       auth, monkeypatch):
+    """A job with no retry left is not enqueued again by every sweep to fail the same way; an edit
+    of its story, new models, or `kakehashi jobs retry` (test above) make it worth another try."""
+    app = make_app(settings)
+    install_models(app)
+    runtime = WorkerRuntime(settings.with_overrides(queue_retries=0))
+
+    def broken(source, target, texts, progress=None):
+        raise RuntimeError("the model file is corrupt (simulated)")
+
+    monkeypatch.setattr(runtime.translators, "translate", broken)
+    key = f"translate:{DEMO_ID}"
+    try:
+        assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [key]
+        drain(runtime)
+        with runtime.store.reading() as session:
+            assert [(f.key, f.final) for f in job_failures(session)] == [(key, True)]
+        assert runtime.sweep() is True and runtime.jobs.pending() == [], "failed for good: left alone"
+
+        time.sleep(1.1)      # stored times have whole seconds: the edit comes after the failure
+        edited = app.test_client().put(f"/api/v1/stories/{DEMO_ID}", json=dict(STORY, id=DEMO_ID), headers=auth)
+        assert edited.status_code == 200
+        assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [key], "edited: tried again"
+        drain(runtime)
+        assert runtime.sweep() is True and runtime.jobs.pending() == []
+
+        time.sleep(1.1)
+        with runtime.store.transaction() as session:
+            bump_site(session, engines=True)       # what publishing a changed set of models does
+        assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [key], "new models"
     finally:
         runtime.close()
         app.extensions["kakehashi"].store.dispose()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import DateTime, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import Base
+from .models import Base, SiteStateRow, StoryRow
 from .versions import now
 
 
@@ -67,7 +67,8 @@ class JobFailure:
 
     @property
     def final(self) -> bool:
-        """No retry is left: only ``kakehashi jobs retry`` (or the next sweep) runs it again."""
+        """No retry is left: only ``kakehashi jobs retry``, an edit of the story or a change of
+        the installed models runs it again (see ``given_up``)."""
         return self.retries_left <= 0
 
 
@@ -111,6 +112,25 @@ def job_failures(session: Session) -> list[JobFailure]:
     rows = session.scalars(select(JobFailureRow).order_by(JobFailureRow.failed_at, JobFailureRow.key))
     return [JobFailure(r.key, r.task, r.argument, r.error, r.attempts, r.retries_left, _aware(r.failed_at))
             for r in rows]
+
+
+def given_up(session: Session, task: str) -> set[str]:
+    """The stories whose ``task`` job failed for good since the story or the engines last changed.
+
+    The sweep leaves them alone: without this it enqueued them again every period, to fail the
+    same way. An edit of the story or new models make them worth trying again, and so does
+    ``kakehashi jobs retry``.
+    """
+    site = session.get(SiteStateRow, 1)
+    if site is None:
+        return set()
+    engines_at = _aware(site.engines_changed_at)
+    rows = session.execute(select(JobFailureRow.argument, JobFailureRow.failed_at, StoryRow.updated_at)
+                           .join(StoryRow, StoryRow.id == JobFailureRow.argument)
+                           .where(JobFailureRow.task == task, JobFailureRow.retries_left <= 0))
+    # compared at whole seconds, as failures are stored (a story's insert time has microseconds)
+    return {story_id for story_id, failed_at, updated_at in rows
+            if _aware(failed_at) >= max(_aware(updated_at).replace(microsecond=0), engines_at)}
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

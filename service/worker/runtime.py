@@ -7,7 +7,8 @@ the task handlers, and three chores that keep the tier honest:
 - sweeping: at start, every ``queue_sweep_seconds`` and after the installed models change,
   enqueue every story that still has a field without a translation by its current engine. This
   recovers what a crash between commit and enqueue, a killed worker, or a queue that lost its
-  data (a Redis restart) left behind. A store not yet initialized (``kakehashi init`` not run)
+  data (a Redis restart) left behind. A story whose job failed for good is left alone until it
+  is edited, the models change, or ``kakehashi jobs retry`` runs it. A store not yet initialized (``kakehashi init`` not run)
   is not an error: the sweep tries again a few seconds later.
 """
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ..store import make_store
 from ..store.backlog import stories_missing_translations
 from ..store.engines import publish_engines
 from ..store.versions import now
-from ..store.workers import WorkerSeen, beat, clear_failure, leave, record_failure
+from ..store.workers import WorkerSeen, beat, clear_failure, given_up, leave, record_failure
 from ..translate.engine import CPU, Device
 from ..translate.fill import fill_missing
 from ..translate.memory import translators_call
@@ -94,8 +95,9 @@ class WorkerRuntime:
         return translators_call(self.translators)(source, target, sentences, count)
 
     def sweep(self) -> bool:
-        """Enqueue every story with a field still missing its current translation; False when
-        the store is not ready (the caller tries again soon)."""
+        """Enqueue every story with a field still missing its current translation, but those
+        whose job failed for good since the story or the models last changed; False when the
+        store is not ready (the caller tries again soon)."""
         try:
             if not self.store.is_initialized():
                 log.info("sweep: the store is not initialized yet (run: kakehashi init); "
@@ -107,13 +109,17 @@ class WorkerRuntime:
                 return True
             with self.store.reading() as session:
                 missing = stories_missing_translations(session, engines)
+                failed = given_up(session, TRANSLATE) if missing else set()
             with self._lock:
                 busy = set(self._in_flight)
             waiting = self.jobs.pending_story_ids() if missing else set()
-            todo = sorted(missing - busy - waiting)
+            todo = sorted(missing - busy - waiting - failed)
         except Exception as error:  # noqa: BLE001 - store or queue down: the next sweep retries
             log.warning("sweep failed (%s); trying again in %.0f s", error, NOT_READY_RETRY_SECONDS)
             return False
+        if failed & missing:
+            log.info("sweep: %d stories left alone, their jobs failed for good (see: kakehashi jobs; "
+                     "then kakehashi jobs retry)", len(failed & missing))
         if todo:
             enqueued = self.jobs.translate(todo)
             log.info("sweep: %d of %d stories missing translations enqueued", enqueued, len(todo))
