@@ -137,7 +137,7 @@ def test_limits_are_413(settings, auth):
 
 
 def test_a_failing_summary_writes_nothing(client, auth, monkeypatch):
-    import service.summarize   # what stories.py imports at a write
+    import service.summarize  # what stories.py imports at a write
 
     def broken(*args):
         raise RuntimeError("summarizer exploded")
