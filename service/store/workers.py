@@ -130,7 +130,8 @@ def given_up(session: Session, task: str) -> set[str]:
                            .where(JobFailureRow.task == task, JobFailureRow.retries_left <= 0))
     # compared at whole seconds, as failures are stored (a story's insert time has microseconds)
     return {story_id for story_id, failed_at, updated_at in rows
-            if _aware(failed_at) >= max(_aware(updated_at).replace(microsecond=0), engines_at)}
+            if story_id is not None
+            and _aware(failed_at) >= max(_aware(updated_at).replace(microsecond=0), engines_at)}
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
