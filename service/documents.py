@@ -7,7 +7,8 @@ the site's address). A request reads the current token with one cheap query; the
 means the same bytes, a different one means a rebuild. Since the token lives in the store,
 every process on every machine sees a change the moment its transaction commits.
 
-The ETag is a hash of the bytes, so it changes if and only if the content does.
+The ETag is a hash of the bytes, so it changes if and only if the content does. Answering a
+request with a document (and a 304) is the faces' part: ``service.conditional``.
 """
 from __future__ import annotations
 
@@ -16,10 +17,8 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from email.utils import format_datetime
 from typing import Callable, Hashable
-
-from flask import Request, Response
-from werkzeug.http import http_date
 
 # Shared caches may keep a copy, but must revalidate it every time (a cheap 304): once a write
 # is acknowledged no reader anywhere may be served the old content, CDN included.
@@ -55,10 +54,10 @@ class Document:
 
 def make_document(validity: Validity, body: bytes, mimetype: str) -> Document:
     etag = hashlib.blake2b(body, digest_size=16).hexdigest()
-    modified = validity.last_modified.replace(microsecond=0)
+    modified = validity.last_modified.astimezone(dt.timezone.utc).replace(microsecond=0)  # PostgreSQL: any UTC tzinfo
     # JSON has no charset parameter (RFC 8259: it is UTF-8); text and XML name theirs
     content_type = mimetype if mimetype == "application/json" else f"{mimetype}; charset=utf-8"
-    headers = (("Content-Type", content_type), ("ETag", f'"{etag}"'), ("Last-Modified", http_date(modified)),
+    headers = (("Content-Type", content_type), ("ETag", f'"{etag}"'), ("Last-Modified", format_datetime(modified, usegmt=True)),
                ("Cache-Control", CACHE_CONTROL))
     return Document(validity.token, body, etag, modified, mimetype, headers)
 
@@ -121,24 +120,3 @@ class DocumentCache:
         with self._lock:
             self._entries.clear()
             self.size = 0
-
-
-def not_modified(document: Document, request: Request) -> bool:
-    """RFC 9110: If-None-Match decides when sent; else If-Modified-Since (GET and HEAD only)."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    sent = request.environ.get("HTTP_IF_NONE_MATCH")
-    if sent is not None:
-        # The usual revalidation sends back the one ETag it got: compared as is, no parsing.
-        # Otherwise the weak comparison RFC 9110 (13.1.2) asks for: a proxy that compresses
-        # (nginx's gzip) hands clients W/"…", and their revalidations must still get a 304.
-        return sent == f'"{document.etag}"' or request.if_none_match.contains_weak(document.etag)
-    since = request.if_modified_since
-    return since is not None and document.last_modified <= since
-
-
-def respond(document: Document, request: Request) -> Response:
-    """The document with its validators; an empty 304 when the client's copy is current."""
-    if not_modified(document, request):
-        return Response(status=304, headers=document.headers[1:])
-    return Response(document.body, headers=document.headers)

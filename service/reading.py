@@ -10,8 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask import g, has_request_context
-
 from .cursor import Cursor
 from .documents import Validity
 from .domain import Field, LocalizedField, Story
@@ -130,18 +128,14 @@ class Reading:
         return Validity(site.engines_generation, site.engines_changed_at)
 
     def site(self) -> SiteVersion:
-        """The site's versions, read once per request (several parts of one answer ask)."""
-        if not has_request_context():
-            return self.store.probes.site()
-        if "kakehashi_site" not in g:
-            g.kakehashi_site = self.store.probes.site()
-        site: SiteVersion = g.kakehashi_site
-        return site
+        """The site's versions now (one cheap query; a face that asks several times in one
+        answer keeps the first, e.g. the LibreTranslate face)."""
+        return self.store.probes.site()
 
-    def engines(self) -> dict[tuple[str, str], str]:
+    def engines(self, site: SiteVersion | None = None) -> dict[tuple[str, str], str]:
         """The engine that makes machine text current, per translatable pair (read again only
-        when the store's engines generation moved)."""
-        generation = self.site().engines_generation
+        when the store's engines generation moved); ``site``: versions the caller read already."""
+        generation = (site or self.site()).engines_generation
         cached = self._engines
         if cached is not None and cached[0] == generation:
             return dict(cached[1])

@@ -21,7 +21,6 @@ from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_catalog
 from service.catalogs.limits import CatalogLimits
 from service.catalogs.poformat import PoFile, render
-from service.catalogs.watcher import start_catalog_watcher
 from service.store import Base, HumanTranslationRow
 
 SECRET = "root:x:0:0:SECRET-LINE-7f3a:/root:/bin/bash"
@@ -358,7 +357,7 @@ def test_the_watcher_thread_picks_up_a_save(app, runner, client):
     path = exported(app, runner)
     watcher = svc(app).catalog_watcher
     try:
-        assert start_catalog_watcher(app) is True and start_catalog_watcher(app) is False, "once per process"
+        assert watcher.start() is True and watcher.start() is False, "once per process"
         assert "kakehashi-catalog-watcher" in {t.name for t in threading.enumerate()}
         translate_title(path, "스레드가 가져온 제목")
         deadline = time.monotonic() + 20

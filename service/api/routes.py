@@ -7,9 +7,10 @@ from typing import Any, Callable
 from flask import Blueprint, Response, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
+from ..conditional import respond
 from ..config import READING_LANGUAGES, SOURCE_LANGUAGES
 from ..cursor import Cursor
-from ..documents import Validity, respond
+from ..documents import Validity
 from ..domain import Story
 from ..errors import DomainError, InvalidInput
 from ..reading import LocalizedStory, localized_story

@@ -6,7 +6,7 @@ checks the files every ``catalog_poll_seconds``: a real OS thread of the worker 
 processes run on gevent, where a long import would stall every request of the process. It is
 never started by ``create_app``, a web process or a CLI run, and no request ever reads a
 catalog: requests only see what an import committed (one transaction per file,
-``importer``). Tests call ``check_now()`` or ``start_catalog_watcher``.
+``importer``). Tests call ``check_now()`` or ``start()``.
 
 A file's fingerprint is its mtime (ns), size and inode, taken with ``lstat`` (a symlink or a
 FIFO is looked at, never followed or opened); an atomic save (temp file + rename, as
@@ -31,8 +31,6 @@ import logging
 import threading
 import time
 from typing import Any, Callable
-
-from flask import Flask
 
 from ..config import Settings
 from ..store import Store
@@ -222,9 +220,3 @@ class CatalogWatcher:
             if text.startswith(prefix):
                 return text[len(prefix):]
         return text
-
-
-def start_catalog_watcher(app: Flask) -> bool:
-    """Start this process's catalog watcher thread (the worker tier; tests). Safe to call twice."""
-    watcher: CatalogWatcher = app.extensions["kakehashi"].catalog_watcher
-    return watcher.start()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Flask
+from flask import Flask, g, has_request_context
 
 from ..documents import DocumentCache
+from ..store.versions import SiteVersion
 from ..translate.memory import EngineCall, SentenceMemory
 from .backend import BackendFailed, MemoryFirstBackend, PairUnavailable, TranslationBackend, TranslationResult
 from .ratelimit import RateLimit
@@ -31,9 +32,19 @@ ANSWER_CACHE_BYTES = 2 * 1024 * 1024       # whole /translate answers kept per p
 def memory_first_backend(services: Services, engine_call: EngineCall) -> MemoryFirstBackend:
     """The service's backend: the store's sentence memory, the pairs the workers published (no
     model is ever loaded here), and ``engine_call`` for the sentences the memory has not seen."""
-    return MemoryFirstBackend(SentenceMemory(services.store), services.reading.engines, engine_call,
-                              version=lambda: services.reading.site().generation,
-                              answers=DocumentCache(ANSWER_CACHE_BYTES))
+
+    def site() -> SiteVersion:
+        """The store's versions, read once per request: one /translate asks for the pairs, the
+        answer's version and, on a miss, the engines (three probes without this)."""
+        if not has_request_context():
+            return services.reading.site()
+        if "kakehashi_site" not in g:
+            g.kakehashi_site = services.reading.site()
+        found: SiteVersion = g.kakehashi_site
+        return found
+
+    return MemoryFirstBackend(SentenceMemory(services.store), lambda: services.reading.engines(site()), engine_call,
+                              version=lambda: site().generation, answers=DocumentCache(ANSWER_CACHE_BYTES))
 
 
 def register_libretranslate(app: Flask, backend: TranslationBackend) -> RateLimit:

@@ -11,9 +11,10 @@ from typing import Any, Callable, Hashable
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from ..conditional import respond
 from ..config import READING_LANGUAGES
 from ..cursor import Cursor
-from ..documents import Validity, respond
+from ..documents import Validity
 from ..errors import DomainError, InvalidInput
 from ..wiring import services
 from .errors import page_for
