@@ -24,8 +24,14 @@ def not_modified(document: Document, request: Request) -> bool:
     return since is not None and document.last_modified <= since
 
 
+class NotModified(Response):
+    """A 304: no body, so no default Content-Type to add (and for Werkzeug to strip again)."""
+
+    default_mimetype = None
+
+
 def respond(document: Document, request: Request) -> Response:
     """The document with its validators; an empty 304 when the client's copy is current."""
     if not_modified(document, request):
-        return Response(status=304, headers=document.headers[1:])
+        return NotModified(status=304, headers=document.revalidated)
     return Response(document.body, headers=document.headers)

@@ -46,6 +46,7 @@ class Document:
     last_modified: dt.datetime
     mimetype: str
     headers: tuple[tuple[str, str], ...]
+    revalidated: tuple[tuple[str, str], ...]     # a 304's headers (RFC 9110 15.4.5): ETag, Cache-Control
 
     @property
     def cost(self) -> int:
@@ -57,9 +58,9 @@ def make_document(validity: Validity, body: bytes, mimetype: str) -> Document:
     modified = validity.last_modified.astimezone(dt.timezone.utc).replace(microsecond=0)  # PostgreSQL: any UTC tzinfo
     # JSON has no charset parameter (RFC 8259: it is UTF-8); text and XML name theirs
     content_type = mimetype if mimetype == "application/json" else f"{mimetype}; charset=utf-8"
-    headers = (("Content-Type", content_type), ("ETag", f'"{etag}"'), ("Last-Modified", format_datetime(modified, usegmt=True)),
-               ("Cache-Control", CACHE_CONTROL))
-    return Document(validity.token, body, etag, modified, mimetype, headers)
+    validators = (("ETag", f'"{etag}"'), ("Cache-Control", CACHE_CONTROL))
+    headers = (("Content-Type", content_type), *validators, ("Last-Modified", format_datetime(modified, usegmt=True)))
+    return Document(validity.token, body, etag, modified, mimetype, headers, validators)
 
 
 class DocumentCache:

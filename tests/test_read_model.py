@@ -31,6 +31,8 @@ def test_every_reader_response_has_validators_and_answers_304(client, path):
     assert "Vary" not in first.headers
     again = client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == "public, no-cache" and "Content-Type" not in again.headers, \
+        "a 304 carries the validators a 200 would (RFC 9110 15.4.5), and no body's type"
     assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
     older = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert client.get(path, headers={"If-Modified-Since": older}).status_code == 200
