@@ -16,6 +16,7 @@ from service.localize import NoTranslations, Resolver, is_pending
 from service.store.versions import bump_site
 from service.store.workers import job_failures
 from service.translate.engine import Device
+from service.worker import runtime as runtime_module
 from service.worker.device import DeviceError, choose_device
 from service.worker.runtime import WorkerRuntime
 
@@ -185,6 +186,7 @@ def test_a_sweep_leaves_a_job_that_failed_for_good_until_the_story_or_the_models
         raise RuntimeError("the model file is corrupt (simulated)")
 
     monkeypatch.setattr(runtime.translators, "translate", broken)
+    monkeypatch.setattr(runtime_module, "JUST_ENDED_SECONDS", 0)   # not the race guard's test (see below)
     key = f"translate:{DEMO_ID}"
     try:
         assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [key]
@@ -204,6 +206,29 @@ def test_a_sweep_leaves_a_job_that_failed_for_good_until_the_story_or_the_models
         with runtime.store.transaction() as session:
             bump_site(session, engines=True)       # what publishing a changed set of models does
         assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [key], "new models"
+    finally:
+        runtime.close()
+        app.extensions["kakehashi"].store.dispose()
+
+
+def test_a_sweep_does_not_start_a_second_chain_for_a_job_that_just_ended(settings, install_models, monkeypatch):
+    """Between the end of a failed job's body and Huey scheduling its retry, the story is neither
+    queued nor in flight; a sweep in that moment started a second chain of attempts."""
+    app = make_app(settings)
+    install_models(app)
+    runtime = WorkerRuntime(settings.with_overrides(queue_retries=2))
+
+    def broken(source, target, texts, progress=None):
+        raise RuntimeError("the model file is corrupt (simulated)")
+
+    monkeypatch.setattr(runtime.translators, "translate", broken)
+    try:
+        with pytest.raises(Exception, match="corrupt"):
+            runtime.translate_story(DEMO_ID)                 # the body ran and failed ...
+        monkeypatch.setattr(runtime.jobs, "pending_story_ids", set)   # ... its retry not scheduled yet
+        assert runtime.sweep() is True and runtime.jobs.pending() == [], "left to the job's own retry"
+        monkeypatch.setattr(runtime_module, "JUST_ENDED_SECONDS", 0)
+        assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [f"translate:{DEMO_ID}"]
     finally:
         runtime.close()
         app.extensions["kakehashi"].store.dispose()

@@ -18,6 +18,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -38,6 +39,10 @@ from ..translate.registry import Translators
 
 log = logging.getLogger(__name__)
 NOT_READY_RETRY_SECONDS = 2.0
+# A story whose job ended this recently counts as busy for the sweep: between the end of a job's
+# body and Huey putting its retry on the schedule, the story is neither in flight nor queued,
+# and a sweep then started a second chain of attempts for it.
+JUST_ENDED_SECONDS = 10.0
 _NEVER = object()                # no models folder signature published yet
 
 
@@ -65,6 +70,7 @@ class WorkerRuntime:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._in_flight: set[str] = set()
+        self._ended: dict[str, float] = {}      # story id -> when its last job here ended (monotonic)
         self._published: object = _NEVER    # the models folder signature last published to the store
         # Saved catalogs are imported here, in a real thread of the worker tier: web processes run
         # on gevent, where a long import would stall every request of the process.
@@ -110,10 +116,9 @@ class WorkerRuntime:
             with self.store.reading() as session:
                 missing = stories_missing_translations(session, engines)
                 failed = given_up(session, TRANSLATE) if missing else set()
-            with self._lock:
-                busy = set(self._in_flight)
+            # the queue first, then this process: a job taken off the queue meanwhile is in flight
             waiting = self.jobs.pending_story_ids() if missing else set()
-            todo = sorted(missing - busy - waiting - failed)
+            todo = sorted(missing - waiting - failed - self._busy())
         except Exception as error:  # noqa: BLE001 - store or queue down: the next sweep retries
             log.warning("sweep failed (%s); trying again in %.0f s", error, NOT_READY_RETRY_SECONDS)
             return False
@@ -135,6 +140,14 @@ class WorkerRuntime:
         finally:
             with self._lock:
                 self._in_flight.discard(story_id)
+                self._ended[story_id] = time.monotonic()
+
+    def _busy(self) -> set[str]:
+        """Stories a job of this process is translating, or ended within JUST_ENDED_SECONDS."""
+        horizon = time.monotonic() - JUST_ENDED_SECONDS
+        with self._lock:
+            self._ended = {story_id: at for story_id, at in self._ended.items() if at > horizon}
+            return self._in_flight | set(self._ended)
 
     # -- failures, as users see them ---------------------------------------------------------
     def _on_error(self, _signal: str, task: Task, error: BaseException) -> None:
