@@ -15,23 +15,21 @@ from typing import Any, Callable, TypeVar
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPICursor
 
-from .versions import SiteVersion, StoryVersion
+from .versions import SiteVersion, StoryVersion, as_utc
 
 
 def _moment(value: Any) -> dt.datetime:
     """SQLite hands back text, PostgreSQL datetimes; every stored time is UTC."""
     if isinstance(value, str):
         return _parsed(value)
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return as_utc(value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value)))
 
 
 @functools.lru_cache(maxsize=4096)
 def _parsed(text: str) -> dt.datetime:
     """SQLite's text times, parsed once each: the same few come back request after request
     (the engines' time on every probe, a popular story's), and parsing was a tenth of a probe."""
-    moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return as_utc(dt.datetime.fromisoformat(text))
 
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..domain import Field, Snippet, Story
 from .chunking import chunks
 from .models import FieldRow, SnippetRow, StoryRow
-from .versions import _aware
+from .versions import as_utc
 
 NEWEST_FIRST = (StoryRow.published.desc(), StoryRow.id.desc())
 
@@ -64,7 +64,7 @@ def newest(session: Session, limit: int, after: tuple[dt.date, str] | None = Non
     query = select(StoryRow.id, StoryRow.published, StoryRow.version, StoryRow.updated_at).order_by(*NEWEST_FIRST)
     if after is not None:
         query = query.where(tuple_(StoryRow.published, StoryRow.id) < tuple_(*after))
-    return [StoryStamp(r.id, r.published, r.version, _aware(r.updated_at))
+    return [StoryStamp(r.id, r.published, r.version, as_utc(r.updated_at))
             for r in session.execute(query.limit(limit))]
 
 

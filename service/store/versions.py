@@ -76,6 +76,6 @@ class StoryVersion:
         return max(self.updated_at, self.engines_changed_at)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """Every stored time is UTC: SQLite hands them back naive, PostgreSQL in its session's zone."""
+    return moment.astimezone(dt.timezone.utc) if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

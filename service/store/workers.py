@@ -13,7 +13,7 @@ from sqlalchemy import DateTime, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .models import Base, SiteStateRow, StoryRow
-from .versions import now
+from .versions import as_utc, now
 
 
 class WorkerRow(Base):
@@ -90,7 +90,7 @@ def leave(session: Session, worker_id: str) -> None:
 
 def workers_seen(session: Session, within: dt.timedelta) -> list[WorkerSeen]:
     rows = session.scalars(select(WorkerRow).where(WorkerRow.seen_at >= now() - within).order_by(WorkerRow.id))
-    return [WorkerSeen(r.id, r.host, r.pid, r.device, r.concurrency, _aware(r.started_at), _aware(r.seen_at))
+    return [WorkerSeen(r.id, r.host, r.pid, r.device, r.concurrency, as_utc(r.started_at), as_utc(r.seen_at))
             for r in rows]
 
 
@@ -110,7 +110,7 @@ def clear_failure(session: Session, key: str) -> None:
 
 def job_failures(session: Session) -> list[JobFailure]:
     rows = session.scalars(select(JobFailureRow).order_by(JobFailureRow.failed_at, JobFailureRow.key))
-    return [JobFailure(r.key, r.task, r.argument, r.error, r.attempts, r.retries_left, _aware(r.failed_at))
+    return [JobFailure(r.key, r.task, r.argument, r.error, r.attempts, r.retries_left, as_utc(r.failed_at))
             for r in rows]
 
 
@@ -124,15 +124,11 @@ def given_up(session: Session, task: str) -> set[str]:
     site = session.get(SiteStateRow, 1)
     if site is None:
         return set()
-    engines_at = _aware(site.engines_changed_at)
+    engines_at = as_utc(site.engines_changed_at)
     rows = session.execute(select(JobFailureRow.argument, JobFailureRow.failed_at, StoryRow.updated_at)
                            .join(StoryRow, StoryRow.id == JobFailureRow.argument)
                            .where(JobFailureRow.task == task, JobFailureRow.retries_left <= 0))
     # compared at whole seconds, as failures are stored (a story's insert time has microseconds)
     return {story_id for story_id, failed_at, updated_at in rows
             if story_id is not None
-            and _aware(failed_at) >= max(_aware(updated_at).replace(microsecond=0), engines_at)}
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+            and as_utc(failed_at) >= max(as_utc(updated_at).replace(microsecond=0), engines_at)}
