@@ -17,19 +17,18 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 
 from service import sentences as splitter
 from service.domain import Field, Snippet
 from service.text import detect_source_lang
+from service.textvectors import EMPTY, NOT_WORD, SHINGLE, Vectors, centrality, row_sums, tfidf
 
 POINT_KINDS = ("paragraph",)             # the reporting; quotes repeat it, headings are labels
 FALLBACK_POINT_KINDS = ("post",)         # posts are shown as quotes; points only when no paragraph
 QUOTE_KINDS = ("quote", "post")
 MIN_POINTS, MAX_POINTS = 2, 5
-SHINGLE = {"en": 3, "ja": 2}              # character n-grams of the near-duplicate measure
 NEAR_DUPLICATE = 0.5                      # resemblance from which two texts say the same thing
 LEAD_SPAN = 5.0                           # the position prior halves after this many sentences
 POSITION_WEIGHT = 0.6                     # share of the position prior in a sentence's relevance
@@ -45,7 +44,6 @@ _LINK = rf"(?:{_URL}|[@#][\w.]++)"
 _ONLY_LINKS = re.compile(rf"(?:{_LINK}|[\W_])*+")
 _TRAILING_LINKS = re.compile(rf"(?:\s*+(?:{_URL}|#[\w.]++))++\s*+$")   # a trailing @handle is content
 _LINKS = re.compile(_LINK)
-_NOT_WORD = re.compile(r"[\W_]++")
 _NUMBER = r"(?!(?<=\()\d{1,2}\))\d++(?:[.,]\d++)*+"     # not a list marker such as (4)
 _NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve twenty thirty forty
     fifty hundred thousand million billion half""".split())     # not "hundreds of": vague is no fact
@@ -76,14 +74,14 @@ def split_sentences(index: int, snippet: Snippet) -> list[Sentence]:
         if not text or linked and _ONLY_LINKS.fullmatch(text):
             continue
         words = _LINKS.sub("", text) if linked else text
-        long_enough = len(_NOT_WORD.sub("", words)) >= MIN_CHARS.get(lang, MIN_CHARS["en"])
+        long_enough = len(NOT_WORD.sub("", words)) >= MIN_CHARS.get(lang, MIN_CHARS["en"])
         (kept if long_enough else debris).append(Sentence(index, lang, text))
     return kept or debris   # a snippet of only short sentences still says something
 
 
 def shingles(text: str, lang: str) -> frozenset[str]:
     """Character n-grams of the text, ignoring case, width, spaces and punctuation."""
-    norm = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
+    norm = NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
     n = SHINGLE.get(lang, SHINGLE["en"])
     return frozenset(norm[i:i + n] for i in range(len(norm) - n + 1)) if len(norm) >= n else frozenset({norm})
 
@@ -116,93 +114,9 @@ def novelty(new: frozenset[str]) -> float:
     return NOVELTY * min(1.0, weight)
 
 
-class Vectors(NamedTuple):
-    """Sparse rows in CSR layout: row i's columns are ``indices[indptr[i]:indptr[i + 1]]`` (ascending),
-    its values the same slice of ``data``; ``width`` is the vocabulary size. numpy only: importing scipy
-    cost a web worker ~15 MB."""
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
-    width: int
-
-
-EMPTY = Vectors(np.zeros(1, np.intp), np.zeros(0, np.intp), np.zeros(0), 0)
-
-
-def row_sums(indptr: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Per-row sums of flat CSR values, each row added left to right from 0.
-
-    Not ``np.add.reduceat``, which adds pairwise: the left-to-right order of a sparse dot
-    product keeps the scores bit for bit what they have always been (ties are broken on them).
-    One step per column position, each over the rows that long (a few hundred steps at most).
-    """
-    out = np.zeros(len(indptr) - 1)
-    if not len(values):
-        return out
-    rows = np.repeat(np.arange(len(out)), np.diff(indptr))
-    position = np.arange(len(values)) - indptr[rows]
-    order = np.argsort(position, kind="stable")
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(position))))
-    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
-        at = order[start:stop]
-        out[rows[at]] += values[at]
-    return out
-
-
-def tfidf(sentences: Sequence[Sentence]) -> Vectors:
-    """Rows: L2-normalized TF-IDF vectors of the sentences' character n-grams (sublinear tf).
-
-    The n-grams are those of the near-duplicate measure (SHINGLE), hashed with numpy (21 bits
-    per code point), so a story at the size limit takes milliseconds, not most of a second.
-    """
-    norms = [_NOT_WORD.sub("", unicodedata.normalize("NFKC", s.text).lower()) for s in sentences]
-    codes = np.frombuffer("\0".join(norms).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    owner = np.repeat(np.arange(len(norms)), [len(t) + 1 for t in norms])[:len(codes)]
-    sizes = np.array([SHINGLE.get(s.lang, SHINGLE["en"]) for s in sentences])
-    rows, keys = [], []
-    for size in sorted(set(SHINGLE.values())):
-        m = len(codes) - size + 1
-        if m <= 0:
-            continue
-        key = codes[:m].copy()
-        for offset in range(1, size):
-            key = (key << np.uint64(21)) | codes[offset:offset + m]
-        valid = ((owner[:m] == owner[size - 1:size - 1 + m]) & (codes[size - 1:size - 1 + m] != 0)
-                 & (sizes[owner[:m]] == size))
-        rows.append(owner[:m][valid])
-        keys.append(key[valid] * np.uint64(4) + np.uint64(size))
-    row = np.concatenate(rows).astype(np.intp) if rows else np.zeros(0, np.intp)
-    vocab, col = np.unique(np.concatenate(keys) if keys else np.zeros(0, np.uint64), return_inverse=True)
-    width = len(vocab)
-    cell, count = np.unique(row * width + col.reshape(-1).astype(np.intp), return_counts=True)  # sorted by row, column
-    row, col = np.divmod(cell, max(width, 1))
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(row, minlength=len(sentences))))).astype(np.intp)
-    df = np.bincount(col, minlength=width)
-    weight = (1 + np.log(count.astype(float))) * (np.log((1 + len(sentences)) / (1 + df)) + 1)[col]
-    lengths = np.zeros(len(sentences))
-    filled = np.flatnonzero(np.diff(indptr))
-    if len(filled):
-        lengths[filled] = np.sqrt(np.add.reduceat(weight * weight, indptr[filled]))
-    inverse = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
-    return Vectors(indptr, col, inverse[row] * weight, width)
-
-
 def position_prior(n: int) -> np.ndarray:
     """1 for the first sentence, halving after LEAD_SPAN sentences: the lead carries the news."""
     return 1.0 / (1.0 + np.arange(n) / LEAD_SPAN)
-
-
-def centrality(vectors: Vectors) -> np.ndarray:
-    """Cosine similarity of each sentence to the story's centroid, scaled to max 1.
-
-    What most sentences talk about is what the story is about (MEAD's centroid score); one
-    sparse product, where a PageRank over the sentence graph took seconds at the size limits.
-    """
-    centroid = np.bincount(vectors.indices, weights=vectors.data, minlength=vectors.width)
-    length = np.linalg.norm(centroid)
-    scores = (row_sums(vectors.indptr, vectors.data * (centroid / length)[vectors.indices]) if length > 0
-              else np.zeros(len(vectors.indptr) - 1))
-    return scores / scores.max() if scores.max() > 0 else scores
 
 
 def point_count(distinct: int) -> int:
