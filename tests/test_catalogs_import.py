@@ -217,11 +217,11 @@ def run_together(*calls):
 
 
 def test_two_workers_importing_the_same_file_do_not_collide(demo_store, catalog_dir, exported, monkeypatch):
-    from service.catalogs import importer
+    from service.catalogs import applier
 
     edit(exported, {("visit/point", POINT): KO_POINT, ("visit/title", TITLE): "이재명, 첫 일본 방문"})
     workers = [read_committed_store(str(demo_store.engine.url)) for _ in range(2)]
-    in_step(monkeypatch, importer, "_source_languages")       # after reading the rows, before writing
+    in_step(monkeypatch, applier, "_source_languages")       # after reading the rows, before writing
     errors = run_together(*(lambda w=w: import_catalog(w, catalog_dir, "ko") for w in workers))
     assert errors == [], "an upsert, not select-then-insert: no primary-key IntegrityError"
     assert served(demo_store) == {("visit/point", POINT): KO_POINT, ("visit/title", TITLE): "이재명, 첫 일본 방문"}
@@ -232,7 +232,7 @@ def test_two_workers_importing_the_same_file_do_not_collide(demo_store, catalog_
 
 
 def test_two_workers_recording_the_same_broken_file_do_not_collide(demo_store, catalog_dir, exported, monkeypatch):
-    from service.catalogs import importer
+    from service.catalogs import applier
 
     exported.write_text(BREAKAGES["syntax error"](exported.read_text(encoding="utf-8")), encoding="utf-8")
     workers = [read_committed_store(str(demo_store.engine.url)) for _ in range(2)]
@@ -244,7 +244,7 @@ def test_two_workers_recording_the_same_broken_file_do_not_collide(demo_store, c
             pass
 
     in_step(monkeypatch, SteppedClock.datetime, "now")
-    monkeypatch.setattr(importer, "dt", SteppedClock)
+    monkeypatch.setattr(applier, "dt", SteppedClock)
     errors = run_together(*(lambda w=w: import_catalog(w, catalog_dir, "ko") for w in workers))
     assert [type(e) for e in errors] == [CatalogError, CatalogError], errors
     with demo_store.reading() as session:
@@ -275,9 +275,9 @@ def test_source_language_of_an_entry_whose_field_is_gone_uses_the_shared_script_
     Japanese by ``service.text.JAPANESE_SCRIPT`` (one rule for the whole service; it knows the
     CJK compatibility ideographs, U+F900-FAFF, that the importer's own copy missed)."""
     import service.text
-    from service.catalogs import importer
+    from service.catalogs import applier
 
-    assert importer.JAPANESE_SCRIPT is service.text.JAPANESE_SCRIPT
+    assert applier.JAPANESE_SCRIPT is service.text.JAPANESE_SCRIPT
     msgid = "\uf9dc\uf9b2"                          # compatibility ideographs only
     with exported.open("a", encoding="utf-8") as handle:
         handle.write(f'\nmsgctxt "gone/quote"\nmsgid "{msgid}"\nmsgstr "사라진 인용"\n')

@@ -4,18 +4,12 @@ Stable: entries in ``template`` order, Babel's wrapping, and dates that only mov
 content does. The file is first rendered with the dates it already has; if that is byte for
 byte what is on disk nothing is written, so a re-export with nothing changed leaves the files
 (and translators' diffs) untouched. Otherwise ``PO-Revision-Date`` (and the template's
-``POT-Creation-Date``) become now.
+``POT-Creation-Date``) become now. The header is composed by ``header``.
 
-Atomic: a temporary file in the same folder, fsynced, then ``os.replace``; a reader (the
-watcher in another process, a translator's editor) sees the old file or the new one, never half.
-
-Never over a translator's save: the file is read, merged, then replaced, and a translator may
-save in between. Right before ``os.replace`` the file is compared with what was read (its
-fingerprint and its bytes); if it changed, the temporary file is dropped and the merge is done
-again from the new file, up to ``ATTEMPTS`` times, after which the export of that file fails
-with one ``file:0: reason`` line and the translator's file is left as they saved it. (The check
-and the rename are two system calls; a save landing in the microseconds between them is the
-one case this cannot see: files have no lock that editors honour.)
+Atomic, and never over a translator's save: files are replaced through ``safewrite``. A file
+that changed between its reading and its replacement is merged again from the new file, up
+to ``ATTEMPTS`` times, after which the export of that file fails with one ``file:0: reason``
+line and the translator's file is left as they saved it.
 
 Safe: a catalog that does not parse is never overwritten (the translator's unsaved work might
 be in it); the export of that language fails with ``file:line: reason`` and the others go on.
@@ -23,8 +17,6 @@ be in it); the export of that language fails with ``file:line: reason`` and the 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -35,27 +27,17 @@ from ..store import Store
 from ..store.catalogs import human_texts
 from ..store.reads import all_fields
 from . import CATALOG_LANGUAGES, CatalogError, Problem, po_path, pot_path
-from .importer import fingerprint_of
+from .header import HEADER_COMMENT, LANGUAGE_TEAMS, header_fields, stamp
 from .limits import DEFAULT_LIMITS, CatalogLimits
 from .merge import Key as MergeKey
 from .merge import is_reviewed, merge
 from .poformat import Entry, PoFile, render
 from .poreader import parse
 from .safeopen import read_whole
+from .safewrite import FileChanged, Snapshot, atomic_write
 from .template import template_entries
 
-LANGUAGE_TEAMS = {"en": "English", "ko": "Korean", "ja": "Japanese"}
-PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);", "ko": "nplurals=1; plural=0;", "ja": "nplurals=1; plural=0;"}
-HEADER_COMMENT = ["Kakehashi story text ({what}).",
-                  "Written by `kakehashi catalog export`. Translate the msgstr lines; a \"fuzzy\"",
-                  "entry is a suggestion or a text whose source changed: edit it and remove",
-                  "\"fuzzy\" to make it reviewed. Save, and the running service picks it up.", ""]
-_ORDER = ["Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
-          "Last-Translator", "Language-Team", "Language", "Plural-Forms", "MIME-Version", "Content-Type",
-          "Content-Transfer-Encoding"]
 ATTEMPTS = 3
-_FORCED = {"Language", "Plural-Forms", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
-           "POT-Creation-Date", "PO-Revision-Date"}
 
 
 @dataclass
@@ -73,71 +55,6 @@ class ExportResult:
         what = self.lang or "template"
         return (f"{self.path} ({what}): {state}; {self.entries} entries, {self.reviewed} reviewed, "
                 f"{self.fuzzy} fuzzy, {self.obsolete} obsolete")
-
-
-def stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
-
-
-def _header(existing: PoFile | None, lang: str | None, pot_date: str, revision: str) -> list[tuple[str, str]]:
-    values = {"Project-Id-Version": "Kakehashi content", "POT-Creation-Date": pot_date,
-              "PO-Revision-Date": revision, "Last-Translator": "",
-              "Language-Team": LANGUAGE_TEAMS.get(lang or "", ""), "Language": lang or "",
-              "Plural-Forms": PLURAL_FORMS.get(lang or "", ""),
-              "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit"}
-    extra = []
-    for name, value in existing.header if existing else []:
-        canonical = next((k for k in _ORDER if k.lower() == name.lower()), None)
-        if canonical is None:
-            extra.append((name, value))
-        elif canonical not in _FORCED:
-            values[canonical] = value
-    if lang is None:     # the template: msgids in English and Japanese, so "mul" (ISO 639)
-        values.pop("Plural-Forms")
-        values["Language"] = "mul"
-    return [(name, values[name]) for name in _ORDER if name in values] + extra
-
-
-class FileChanged(Exception):
-    """The file on disk is no longer the one the merge was made from."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A file as read for a merge: its bytes (None: it did not exist) and its fingerprint,
-    taken before reading so a save during the read also counts as a change."""
-    path: Path
-    fingerprint: str | None
-    data: bytes | None
-
-    def unchanged(self) -> bool:
-        if fingerprint_of(self.path) != self.fingerprint:
-            return False
-        try:
-            now = read_whole(self.path, len(self.data or b"") + 1)
-        except CatalogError:
-            return False
-        return (now[0] if now else None) == self.data    # an in-place save within one mtime tick
-
-
-def atomic_write(path: Path, data: bytes, snapshot: Snapshot | None = None) -> None:
-    """Replace ``path`` with ``data`` atomically; with ``snapshot``, only if the file is still
-    the one that was read (else ``FileChanged``, and nothing is written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        if snapshot is not None and not snapshot.unchanged():
-            raise FileChanged(str(path))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _write_stable(snapshot: Snapshot, build: Callable[[bool], bytes]) -> bool:
@@ -182,7 +99,7 @@ def _export_template(fields: list[Field], path: Path, now: dt.datetime, limits: 
 
     def build(keep_dates: bool) -> bytes:
         date = old_date if keep_dates and old_date else stamp(now)
-        header = _header(None, None, date, date)
+        header = header_fields(None, None, date, date)
         comments = [HEADER_COMMENT[0].format(what="template")] + HEADER_COMMENT[1:]
         return render(PoFile(header=header, header_comments=comments, header_fuzzy=True, entries=entries))
 
@@ -214,7 +131,7 @@ def _export_language(path: Path, lang: str, template: list[Entry], humans: Mappi
         dates = (old_pot or pot_date, old_revision or stamp(now)) if keep_dates else (pot_date, stamp(now))
         comments = (existing.header_comments if existing and existing.header_comments
                     else [HEADER_COMMENT[0].format(what=LANGUAGE_TEAMS[lang])] + HEADER_COMMENT[1:])
-        return render(PoFile(header=_header(existing, lang, *dates), header_comments=comments, entries=entries))
+        return render(PoFile(header=header_fields(existing, lang, *dates), header_comments=comments, entries=entries))
 
     written = _write_stable(snapshot, build)
     active = [e for e in entries if not e.obsolete]
