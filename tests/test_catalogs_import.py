@@ -197,6 +197,7 @@ def in_step(monkeypatch, module, name, parties=2):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(module, name, wrapper)
+    return waited
 
 
 def run_together(*calls):
@@ -232,7 +233,7 @@ def test_two_workers_importing_the_same_file_do_not_collide(demo_store, catalog_
 
 
 def test_two_workers_recording_the_same_broken_file_do_not_collide(demo_store, catalog_dir, exported, monkeypatch):
-    from service.catalogs import applier
+    from service.store import catalogs as catalog_states
 
     exported.write_text(BREAKAGES["syntax error"](exported.read_text(encoding="utf-8")), encoding="utf-8")
     workers = [read_committed_store(str(demo_store.engine.url)) for _ in range(2)]
@@ -243,10 +244,11 @@ def test_two_workers_recording_the_same_broken_file_do_not_collide(demo_store, c
         class datetime(dt.datetime):
             pass
 
-    in_step(monkeypatch, SteppedClock.datetime, "now")
-    monkeypatch.setattr(applier, "dt", SteppedClock)
+    waited = in_step(monkeypatch, SteppedClock.datetime, "now")
+    monkeypatch.setattr(catalog_states, "dt", SteppedClock)
     errors = run_together(*(lambda w=w: import_catalog(w, catalog_dir, "ko") for w in workers))
     assert [type(e) for e in errors] == [CatalogError, CatalogError], errors
+    assert len(waited) == 2, "both workers reached record_state together"
     with demo_store.reading() as session:
         state = session.get(CatalogStateRow, "ko/LC_MESSAGES/content.po")
     assert state.ok is False and "expected one string in double quotes" in state.error
