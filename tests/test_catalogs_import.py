@@ -222,9 +222,10 @@ def test_two_workers_importing_the_same_file_do_not_collide(demo_store, catalog_
 
     edit(exported, {("visit/point", POINT): KO_POINT, ("visit/title", TITLE): "이재명, 첫 일본 방문"})
     workers = [read_committed_store(str(demo_store.engine.url)) for _ in range(2)]
-    in_step(monkeypatch, applier, "_source_languages")       # after reading the rows, before writing
+    waited = in_step(monkeypatch, applier, "_source_languages")       # after reading the rows, before writing
     errors = run_together(*(lambda w=w: import_catalog(w, catalog_dir, "ko") for w in workers))
     assert errors == [], "an upsert, not select-then-insert: no primary-key IntegrityError"
+    assert len(waited) == 2, "both workers had read the rows before either wrote"
     assert served(demo_store) == {("visit/point", POINT): KO_POINT, ("visit/title", TITLE): "이재명, 첫 일본 방문"}
     with demo_store.reading() as session:
         assert session.get(CatalogStateRow, "ko/LC_MESSAGES/content.po").ok is True
