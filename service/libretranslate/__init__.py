@@ -17,7 +17,8 @@ from ..store.versions import SiteVersion
 from ..translate.memory import EngineCall, SentenceMemory
 from .backend import BackendFailed, MemoryFirstBackend, PairUnavailable, TranslationBackend, TranslationResult
 from .ratelimit import RateLimit
-from .routes import EXTENSION, create_blueprint, request_api_key, request_params
+from .requests import request_api_key, request_params
+from .routes import EXTENSION, create_blueprint
 
 if TYPE_CHECKING:                 # wiring builds the app's services; importing it here would be a cycle
     from ..wiring import Services

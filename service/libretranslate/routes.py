@@ -10,108 +10,22 @@ key's rate limit is spent; 500 when translating fails. Request texts are never l
 from __future__ import annotations
 
 import hmac
-import logging
 from typing import Any, Callable
 
-from babel import Locale
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..config import Settings
 from . import detect as detection
-from .backend import BackendFailed, PairUnavailable, TranslationBackend, TranslationResult
-from .markup import Document, parse
+from .answering import answer_html, answer_texts
+from .backend import TranslationBackend
+from .markup import parse
+from .requests import Refused, language_name, read_alternatives, read_language, read_texts, request_api_key, request_params
 
 View = Callable[..., ResponseReturnValue]
 
-log = logging.getLogger(__name__)
 
-
-class Refused(Exception):
-    """A request answered with ``{"error": message}`` and ``status``."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def language_name(code: str) -> str:
-    try:
-        return Locale.parse(code).get_display_name("en") or code
-    except (ValueError, LookupError):
-        return code
-
-
-# -- reading a request ------------------------------------------------------------------------
-def request_params() -> dict[str, Any]:
-    """The request's parameters: the JSON object, or the form and query values."""
-    cached: dict[str, Any] | None = g.get("libretranslate_params")
-    if cached is not None:
-        return cached
-    if request.is_json:
-        data = request.get_json(silent=False)
-        if not isinstance(data, dict):
-            raise Refused(400, "Invalid JSON format")
-        body = data
-    else:
-        body = {key: (values if key == "q" and len(values) > 1 else values[0])
-                for key, values in request.values.lists()}
-    g.libretranslate_params = body
-    return body
-
-
-def request_api_key() -> str | None:
-    try:
-        key = request_params().get("api_key")
-    except (Refused, HTTPException):
-        key = None
-    if not key:
-        header = request.headers.get("Authorization", "")
-        key = header[7:].strip() if header.startswith("Bearer ") else None
-    return key if isinstance(key, str) and key else None
-
-
-def _texts(body: dict[str, Any]) -> tuple[list[str], bool]:
-    """``q`` as a list, and whether it came as one (the answer then is a list too)."""
-    q = body.get("q")
-    if q is None or q == "" or q == []:
-        raise Refused(400, "Invalid request: missing q parameter")
-    if isinstance(q, str):
-        return [q if request.is_json else "\n".join(q.splitlines())], False
-    if isinstance(q, list) and all(isinstance(item, str) for item in q):
-        return ([item if request.is_json else "\n".join(item.splitlines()) for item in q]), True
-    raise Refused(400, "Invalid request: q must be a string or a list of strings")
-
-
-def _language(body: dict[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not value:
-        raise Refused(400, f"Invalid request: missing {name} parameter")
-    if not isinstance(value, str):
-        raise Refused(400, f"Invalid request: {name} must be a language code")
-    return value.strip().lower()
-
-
-def _alternatives(body: dict[str, Any], limit: int) -> int:
-    raw = body.get("alternatives", 0)
-    if isinstance(raw, bool):
-        raise Refused(400, "Invalid request: alternatives parameter is not a number")
-    try:
-        count = max(0, int(raw or 0))
-    except (TypeError, ValueError):
-        raise Refused(400, "Invalid request: alternatives parameter is not a number") from None
-    if count > limit:
-        raise Refused(400, f"Invalid request: alternatives parameter must be <= {limit}")
-    return count
-
-
-def _translatable(text: str) -> bool:
-    return any(char.isalnum() for char in text)
-
-
-# -- the blueprint ----------------------------------------------------------------------------
 EXTENSION = "kakehashi_libretranslate"
 
 
@@ -185,7 +99,7 @@ def create_blueprint(settings: Settings, limit: Callable[[View], View] = lambda 
     def detect() -> ResponseReturnValue:
         body = request_params()          # a malformed or oversized body is refused first, as LibreTranslate does
         check_key()
-        texts, _listed = _texts(body)
+        texts, _listed = read_texts(body)
         return jsonify(detection.detect(" ".join(texts)))
 
     @bp.post("/translate")
@@ -193,12 +107,12 @@ def create_blueprint(settings: Settings, limit: Callable[[View], View] = lambda 
     def translate() -> ResponseReturnValue:
         body = request_params()
         check_key()
-        texts, listed = _texts(body)
-        source, target = _language(body, "source"), _language(body, "target")
+        texts, listed = read_texts(body)
+        source, target = read_language(body, "source"), read_language(body, "target")
         text_format = body.get("format") or "text"
         if text_format not in ("text", "html"):
             raise Refused(400, f"{text_format} format is not supported")
-        alternatives = _alternatives(body, settings.mt_alternatives_limit)
+        alternatives = read_alternatives(body, settings.mt_alternatives_limit)
         if listed and len(texts) > settings.mt_batch_limit:
             raise Refused(400, f"Invalid request: request ({len(texts)}) exceeds text limit "
                                f"({settings.mt_batch_limit})")
@@ -229,10 +143,10 @@ def create_blueprint(settings: Settings, limit: Callable[[View], View] = lambda 
                 raise Refused(400, f"{language_name(target)} ({target}) is not available as a target language "
                                    f"from {language_name(lang)} ({lang})")
             if documents is not None:
-                _translate_html(current_backend(), documents, indexes, lang, target, translated, provenance)
+                answer_html(current_backend(), documents, indexes, lang, target, translated, provenance)
             else:
-                _translate_text(current_backend(), texts, indexes, lang, target, alternatives, translated, others,
-                                provenance)
+                answer_texts(current_backend(), texts, indexes, lang, target, alternatives, translated, others,
+                             provenance)
         result: dict[str, Any] = {"translatedText": translated if listed else translated[0]}
         if source == "auto":
             result["detectedLanguage"] = detected if listed else detected[0]
@@ -242,44 +156,3 @@ def create_blueprint(settings: Settings, limit: Callable[[View], View] = lambda 
         return jsonify(result)
 
     return bp
-
-
-def _call(backend: TranslationBackend, texts: list[str], source: str, target: str,
-          alternatives: int) -> list[TranslationResult]:
-    try:
-        return backend.translate(texts, source, target, alternatives)
-    except PairUnavailable:
-        raise Refused(400, f"{language_name(target)} ({target}) is not available as a target language "
-                           f"from {language_name(source)} ({source})") from None
-    except BackendFailed as error:
-        log.error("translation %s-%s failed: %s", source, target, error)
-        raise Refused(500, f"Cannot translate text: {error}") from None
-
-
-def _translate_text(backend: TranslationBackend, texts: list[str], indexes: list[int], source: str, target: str,
-                    alternatives: int, translated: list[str], others: list[list[str]], provenance: list[str]) -> None:
-    wanted = [i for i in indexes if _translatable(texts[i])]
-    if not wanted:
-        return
-    results = _call(backend, [texts[i] for i in wanted], source, target, alternatives)
-    for i, result in zip(wanted, results, strict=True):
-        translated[i] = result.text
-        others[i] = list(result.alternatives)
-        provenance[i] = result.provenance
-
-
-def _translate_html(backend: TranslationBackend, documents: list[Document], indexes: list[int], source: str, target: str,
-                    translated: list[str], provenance: list[str]) -> None:
-    nodes = [(i, node) for i in indexes for node in documents[i].texts()]
-    results = _call(backend, [node for _i, node in nodes], source, target, 0) if nodes else []
-    cursor = 0
-    for i in indexes:
-        count = len(documents[i].nodes)
-        mine = results[cursor:cursor + count]
-        translated[i] = documents[i].render([r.text for r in mine])
-        if mine:
-            kinds = {r.provenance for r in mine}
-            provenance[i] = kinds.pop() if len(kinds) == 1 else "machine"
-        cursor += count
-
-
