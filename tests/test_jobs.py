@@ -3,6 +3,7 @@ worker itself runs in-process here (``drain``) and as real processes in test_wor
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -174,21 +175,31 @@ def test_a_failing_pair_fails_its_job_with_a_reason_while_the_other_pairs_are_st
         app.extensions["kakehashi"].store.dispose()
 
 
-def test_a_sweep_leaves_a_job_that_failed_for_good_until_the_story_or_the_models_change(settings, install_models,
-                                                                                       auth, monkeypatch):
-    """A job with no retry left is not enqueued again by every sweep to fail the same way; an edit
-    of its story, new models, or `kakehashi jobs retry` (test above) make it worth another try."""
+@contextmanager
+def runtime_with_a_corrupt_model(settings, install_models, monkeypatch, retries: int):
+    """The demo store with models installed, and a worker runtime whose every translation fails."""
     app = make_app(settings)
     install_models(app)
-    runtime = WorkerRuntime(settings.with_overrides(queue_retries=0))
+    runtime = WorkerRuntime(settings.with_overrides(queue_retries=retries))
 
     def broken(source, target, texts, progress=None):
         raise RuntimeError("the model file is corrupt (simulated)")
 
     monkeypatch.setattr(runtime.translators, "translate", broken)
+    try:
+        yield app, runtime
+    finally:
+        runtime.close()
+        app.extensions["kakehashi"].store.dispose()
+
+
+def test_a_sweep_leaves_a_job_that_failed_for_good_until_the_story_or_the_models_change(settings, install_models,
+                                                                                       auth, monkeypatch):
+    """A job with no retry left is not enqueued again by every sweep to fail the same way; an edit
+    of its story, new models, or `kakehashi jobs retry` (test above) make it worth another try."""
     monkeypatch.setattr(runtime_module, "JUST_ENDED_SECONDS", 0)   # not the race guard's test (see below)
     key = f"translate:{DEMO_ID}"
-    try:
+    with runtime_with_a_corrupt_model(settings, install_models, monkeypatch, retries=0) as (app, runtime):
         assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [key]
         drain(runtime)
         with runtime.store.reading() as session:
@@ -206,32 +217,18 @@ def test_a_sweep_leaves_a_job_that_failed_for_good_until_the_story_or_the_models
         with runtime.store.transaction() as session:
             bump_site(session, engines=True)       # what publishing a changed set of models does
         assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [key], "new models"
-    finally:
-        runtime.close()
-        app.extensions["kakehashi"].store.dispose()
 
 
 def test_a_sweep_does_not_start_a_second_chain_for_a_job_that_just_ended(settings, install_models, monkeypatch):
     """Between the end of a failed job's body and Huey scheduling its retry, the story is neither
     queued nor in flight; a sweep in that moment started a second chain of attempts."""
-    app = make_app(settings)
-    install_models(app)
-    runtime = WorkerRuntime(settings.with_overrides(queue_retries=2))
-
-    def broken(source, target, texts, progress=None):
-        raise RuntimeError("the model file is corrupt (simulated)")
-
-    monkeypatch.setattr(runtime.translators, "translate", broken)
-    try:
+    with runtime_with_a_corrupt_model(settings, install_models, monkeypatch, retries=2) as (_app, runtime):
         with pytest.raises(Exception, match="corrupt"):
             runtime.translate_story(DEMO_ID)                 # the body ran and failed ...
         monkeypatch.setattr(runtime.jobs, "pending_story_ids", set)   # ... its retry not scheduled yet
         assert runtime.sweep() is True and runtime.jobs.pending() == [], "left to the job's own retry"
         monkeypatch.setattr(runtime_module, "JUST_ENDED_SECONDS", 0)
         assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [f"translate:{DEMO_ID}"]
-    finally:
-        runtime.close()
-        app.extensions["kakehashi"].store.dispose()
 
 
 def test_cli_commands_enqueue_after_commit(settings, mt_packages):
