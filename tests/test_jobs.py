@@ -17,7 +17,6 @@ from service.localize import NoTranslations, Resolver, is_pending
 from service.store.versions import bump_site
 from service.store.workers import job_failures
 from service.translate.engine import Device
-from service.worker import runtime as runtime_module
 from service.worker.device import DeviceError, choose_device
 from service.worker.runtime import WorkerRuntime
 
@@ -197,9 +196,9 @@ def test_a_sweep_leaves_a_job_that_failed_for_good_until_the_story_or_the_models
                                                                                        auth, monkeypatch):
     """A job with no retry left is not enqueued again by every sweep to fail the same way; an edit
     of its story, new models, or `kakehashi jobs retry` (test above) make it worth another try."""
-    monkeypatch.setattr(runtime_module, "JUST_ENDED_SECONDS", 0)   # not the race guard's test (see below)
     key = f"translate:{DEMO_ID}"
     with runtime_with_a_corrupt_model(settings, install_models, monkeypatch, retries=0) as (app, runtime):
+        runtime.in_flight.just_ended = 0        # not the race guard's test (see below)
         assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [key]
         drain(runtime)
         with runtime.store.reading() as session:
@@ -227,7 +226,7 @@ def test_a_sweep_does_not_start_a_second_chain_for_a_job_that_just_ended(setting
             runtime.translate_story(DEMO_ID)                 # the body ran and failed ...
         monkeypatch.setattr(runtime.jobs, "pending_story_ids", set)   # ... its retry not scheduled yet
         assert runtime.sweep() is True and runtime.jobs.pending() == [], "left to the job's own retry"
-        monkeypatch.setattr(runtime_module, "JUST_ENDED_SECONDS", 0)
+        runtime.in_flight.just_ended = 0
         assert runtime.sweep() is True and [job.key for job in runtime.jobs.pending()] == [f"translate:{DEMO_ID}"]
 
 

@@ -18,9 +18,6 @@ import os
 import secrets
 import socket
 import threading
-import time
-from contextlib import contextmanager
-from typing import Iterator
 
 from ..config import Settings
 from ..jobs.client import JobClient
@@ -36,13 +33,10 @@ from ..translate.engine import CPU, Device
 from ..translate.fill import fill_missing
 from ..translate.memory import translators_call
 from ..translate.registry import Translators
+from .inflight import InFlight
 
 log = logging.getLogger(__name__)
 NOT_READY_RETRY_SECONDS = 2.0
-# A story whose job ended this recently counts as busy for the sweep: between the end of a job's
-# body and Huey putting its retry on the schedule, the story is neither in flight nor queued,
-# and a sweep then started a second chain of attempts for it.
-JUST_ENDED_SECONDS = 10.0
 _NEVER = object()                # no models folder signature published yet
 
 
@@ -68,9 +62,7 @@ class WorkerRuntime:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._lock = threading.Lock()
-        self._in_flight: set[str] = set()
-        self._ended: dict[str, float] = {}      # story id -> when its last job here ended (monotonic)
+        self.in_flight = InFlight()
         self._published: object = _NEVER    # the models folder signature last published to the store
         # Saved catalogs are imported here, in a real thread of the worker tier: web processes run
         # on gevent, where a long import would stall every request of the process.
@@ -83,7 +75,7 @@ class WorkerRuntime:
     def translate_story(self, story_id: str) -> None:
         if not self.store.is_initialized():
             raise StoreNotReady("the store is not initialized yet; run: kakehashi init")
-        with self._tracking(story_id):
+        with self.in_flight.tracking(story_id):
             self.translators.refresh(force=False)
             report = fill_missing(self.store, self.translators, story_ids=[story_id])
         if report.done:
@@ -118,7 +110,7 @@ class WorkerRuntime:
                 failed = given_up(session, TRANSLATE) if missing else set()
             # the queue first, then this process: a job taken off the queue meanwhile is in flight
             waiting = self.jobs.pending_story_ids() if missing else set()
-            todo = sorted(missing - waiting - failed - self._busy())
+            todo = sorted(missing - waiting - failed - self.in_flight.busy())
         except Exception as error:  # noqa: BLE001 - store or queue down: the next sweep retries
             log.warning("sweep failed (%s); trying again in %.0f s", error, NOT_READY_RETRY_SECONDS)
             return False
@@ -130,24 +122,6 @@ class WorkerRuntime:
             log.info("sweep: %d of %d stories missing translations enqueued", enqueued, len(todo))
             return enqueued == len(todo)
         return True
-
-    @contextmanager
-    def _tracking(self, story_id: str) -> Iterator[None]:
-        with self._lock:
-            self._in_flight.add(story_id)
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._in_flight.discard(story_id)
-                self._ended[story_id] = time.monotonic()
-
-    def _busy(self) -> set[str]:
-        """Stories a job of this process is translating, or ended within JUST_ENDED_SECONDS."""
-        horizon = time.monotonic() - JUST_ENDED_SECONDS
-        with self._lock:
-            self._ended = {story_id: at for story_id, at in self._ended.items() if at > horizon}
-            return self._in_flight | set(self._ended)
 
     # -- failures, as users see them ---------------------------------------------------------
     def _on_error(self, _signal: str, task: Task, error: BaseException) -> None:
