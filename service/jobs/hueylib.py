@@ -8,7 +8,8 @@ PostgreSQL, and one imported already is left alone. Redis is not hidden: the ``r
 installed to be used, and Huey binds its client class when the module loads.
 
 Every module imports Huey's names from here (ruff's banned-api says so), so the first import of
-Huey in a process is this one.
+Huey in a process is this one. It runs while the package is imported, before a process starts
+any thread, so no other import can see psycopg hidden for that moment.
 """
 from __future__ import annotations
 
