@@ -14,15 +14,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-from .catalogs import po_path, state_key
+from .catalogs import PROBLEMS_KEPT, relative_key, story_path
 from .cursor import Cursor
 from .domain import Field, source_hash
 from .reading import LocalizedItem, localize_fields, resolver_for
 from .store import Store, reads
-from .store.coverage import catalog_states, fuzzy_keys, totals
+from .store.catalogs import broken_states, state_counts
+from .store.coverage import fuzzy_keys, totals
 from .store.translations import current_engines
 
-COUNTS = ("fields", "native", "human", "machine", "source", "fuzzy")
+COUNTS = ("fields", "native", "human", "machine", "source", "untranslated", "fuzzy")
 
 
 def _zero() -> dict[str, int]:
@@ -37,12 +38,16 @@ def coverage_report(store: Store, translations_dir: Path, langs: Iterable[str], 
     langs = list(langs)
     with store.reading() as session:
         current = current_engines(session)
-        states = catalog_states(session)
         report_totals = {}
+        broken_files = []
         for lang in langs:
-            ok = states.get(state_key(translations_dir, po_path(translations_dir, lang)))
-            report_totals[lang] = {**totals(session, lang, current),
-                                   "catalog": "missing" if ok is None else "ok" if ok else "broken"}
+            states = state_counts(session, f"{lang}/")
+            counted = totals(session, lang, current)
+            report_totals[lang] = {**counted, "untranslated": counted["source"] - counted["native"],
+                                   "catalog": "broken" if states["broken"] else "ok" if states["ok"] else "missing",
+                                   "broken_files": states["broken"]}
+            broken_files += [{"file": row.path, "lang": lang, "error": row.error}
+                             for row in broken_states(session, PROBLEMS_KEPT, f"{lang}/")]
         stamps = reads.newest(session, limit + 1, cursor.position if cursor else None)
         shown = stamps[:limit]
         fields = reads.fields_of(session, [s.id for s in shown])
@@ -55,13 +60,17 @@ def coverage_report(store: Store, translations_dir: Path, langs: Iterable[str], 
     for stamp in shown:
         row: dict[str, Any] = {"id": stamp.id, "published": stamp.published.isoformat(), "languages": {}}
         for lang in langs:
-            row["languages"][lang] = _counts(fields[stamp.id], lang, localized[lang], fuzzy[lang])
+            counts: dict[str, Any] = _counts(fields[stamp.id], lang, localized[lang], fuzzy[lang])
+            wanted = counts["fields"] > counts["native"]
+            counts["file"] = relative_key(translations_dir, story_path(translations_dir, lang, stamp.id,
+                                                                       stamp.published)) if wanted else None
+            row["languages"][lang] = counts
         if title_lang is not None:
             title = next((f for f in fields[stamp.id] if f.role == "title"), None)
             row["title"] = localized[title_lang][(title.story_id, title.position)].localized.as_json() if title else None
         rows.append(row)
     following = Cursor(*shown[-1].position) if len(stamps) > limit else None
-    return {"languages": report_totals, "stories": rows, "next": following}
+    return {"languages": report_totals, "stories": rows, "next": following, "broken_files": broken_files}
 
 
 def _counts(fields: list[Field], lang: str, localized: dict[tuple[str, int], LocalizedItem],
@@ -72,6 +81,7 @@ def _counts(fields: list[Field], lang: str, localized: dict[tuple[str, int], Loc
         counts["fields"] += 1
         counts[provenance] += 1
         counts["native"] += field.source_lang == lang
+        counts["untranslated"] += provenance == "source" and field.source_lang != lang
         counts["fuzzy"] += (provenance != "human" and field.source_lang != lang
                             and (field.context, source_hash(field.source_lang, field.source_text)) in fuzzy)
     return counts

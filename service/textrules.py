@@ -36,6 +36,13 @@ def text_pattern(also_forbidden: str = "") -> str:
     return f"^{allowed}[^{FORBIDDEN}{also_forbidden}{BLANK}]{allowed}$"
 
 
+def forbidden_character(text: str) -> str | None:
+    """The first character of ``text`` the rule refuses, or None: for callers (the catalog
+    importer) that word their own message around it."""
+    found = _FORBIDDEN.search(text)
+    return found.group() if found else None
+
+
 def problem(text: str) -> str | None:
     """Why ``text`` cannot be stored, or None when it can."""
     found = _FORBIDDEN.search(text)

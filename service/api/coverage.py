@@ -40,15 +40,36 @@ class CoverageCountsOut(BaseModel):
     human: int = Count
     machine: int = Count
     source: int = Count
+    untranslated: int = Field(ge=0, description="fields in another language served as source: nobody and no "
+                                                "model has translated them yet (counted in source)")
     fuzzy: int = Field(ge=0, description="fields not served as human whose catalog entry is fuzzy (a machine "
                                          "suggestion or a changed source waiting for review)")
 
 
 class LanguageCoverageOut(CoverageCountsOut):
-    """All stories' counts in one language, and the state of its catalog."""
+    """All stories' counts in one language, and the state of its catalog files."""
 
     catalog: Literal["ok", "missing", "broken"] = Field(
-        description="state of translations/<lang>/LC_MESSAGES/content.po")
+        description="ok: every file of translations/<lang>/ was accepted at its last import; broken: some were "
+                    "rejected; missing: none imported yet")
+    broken_files: int = Field(ge=0, description="how many of the language's files were rejected at their last import")
+
+
+class StoryLanguageCoverageOut(CoverageCountsOut):
+    """One story's counts in one language, and its file."""
+
+    file: str | None = Field(description="the story's catalog file for this language, relative to the catalogs "
+                                         "folder (null when it has nothing to translate into it)")
+
+
+class BrokenFileOut(BaseModel):
+    """A file rejected at its last import: where and why, never its contents."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str
+    lang: ReadingLang
+    error: str | None = Field(description="the first problem, `file:line: reason`")
 
 
 class StoryCoverageOut(BaseModel):
@@ -58,7 +79,7 @@ class StoryCoverageOut(BaseModel):
     published: dt.date
     title: LocalizedFieldOut | None = Field(
         default=None, description="the story's title localized in ?lang=; only present with ?lang=")
-    languages: dict[ReadingLang, CoverageCountsOut]
+    languages: dict[ReadingLang, StoryLanguageCoverageOut]
 
 
 class CoverageOut(BaseModel):
@@ -69,6 +90,7 @@ class CoverageOut(BaseModel):
     languages: dict[ReadingLang, LanguageCoverageOut]
     stories: list[StoryCoverageOut]
     next: str | None = Field(description="the next page of story rows (newest first), null on the last")
+    broken_files: list[BrokenFileOut] = Field(description="the first rejected files (at most 20 per language)")
 
 
 @coverage_api.get("/coverage")

@@ -3,8 +3,8 @@
 Always small, whatever is on disk. Without a token it says only how things are (status, the
 store, installed pairs, and how many catalogs are ok or broken): a probe or a stranger learns
 no file names and no messages. With ``Authorization: Bearer <a token from
-KAKEHASHI_API_TOKENS>`` each catalog's details are added (file, first problem as a short
-``file:line: reason``, counts); a wrong token is a 401, so a typo is not mistaken for health.
+KAKEHASHI_API_TOKENS>`` the first broken catalog files' details are added (file, first
+problem as a short ``file:line: reason``, counts); a wrong token is a 401, so a typo is not mistaken for health.
 """
 from __future__ import annotations
 
@@ -29,18 +29,18 @@ def health_report() -> tuple[dict[str, Any], int]:
     detailed = _authorized()
     store_ok = svc.store.is_reachable()
     initialized = store_ok and svc.store.is_initialized()
-    catalogs = svc.catalog_watcher.status() if initialized else []
-    broken = sum(not c["ok"] for c in catalogs)
+    catalogs = svc.catalog_watcher.status() if initialized else {"ok": 0, "broken": 0, "files": []}
+    broken = catalogs["broken"]
     report: dict[str, Any] = {
         "status": "ok" if initialized else "unavailable",
         "store": {"reachable": store_ok, "initialized": initialized,
                   "backend": svc.store.engine.dialect.name},
         "models": svc.reading.models() if initialized else {"installed": [], "pivots": []},
-        "catalogs": {"ok": len(catalogs) - broken, "broken": broken},
+        "catalogs": {"ok": catalogs["ok"], "broken": broken},
         "queue": queue_report(svc.settings, svc.store, svc.jobs, initialized),
     }
     if detailed:
-        report["catalogs"] = {**report["catalogs"], "files": catalogs}
+        report["catalogs"] = {**report["catalogs"], "files": catalogs["files"]}
     if initialized and (broken or not report["queue"]["ok"]):
         report["status"] = "degraded"
     return report, 200 if initialized else 503

@@ -1,4 +1,5 @@
-"""Checks on a reviewed msgstr against its msgid: what must survive translation.
+"""What a catalog file must say to be imported: its header names its folder's language and
+UTF-8, and each reviewed msgstr keeps what must survive translation.
 
 Which failures reject the file and which only warn, and why:
 - a URL or an @handle of the source missing from the translation is an **error**: they are
@@ -16,6 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from . import Problem
+from .pofile import PoFile
 
 URL = re.compile(r"""(?:https?://|www\.)[^\s<>"'()（）「」、。]+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s<>"'()（）「」、。]+""",
                  re.IGNORECASE)
@@ -65,3 +69,21 @@ def check_translation(msgid: str, msgstr: str) -> list[Finding]:
     for token in _missing(PLACEHOLDER.findall(msgid), PLACEHOLDER.findall(msgstr)):
         findings.append(Finding(False, f"placeholder {token} is missing from the translation"))
     return findings
+
+
+def header_problems(po: PoFile, path: str, lang: str) -> list[Problem]:
+    """The header must say the language of the file's folder, and UTF-8."""
+    if not po.header_line:
+        return [Problem(path, 1, f'no header entry (msgid ""); it must say "Language: {lang}"')]
+    language = po.header_value("Language")
+    problems = []
+    if not language:
+        problems.append(Problem(path, po.header_line, f'header has no Language; expected "{lang}"'))
+    elif language.replace("-", "_").split("_")[0].lower() != lang:
+        problems.append(Problem(path, po.header_value_line("Language"),
+                                f'Language is "{language}" but the file is in the "{lang}" folder'))
+    content_type = po.header_value("Content-Type") or ""
+    if "charset=" in content_type.lower() and "charset=utf-8" not in content_type.lower().replace(" ", ""):
+        problems.append(Problem(path, po.header_value_line("Content-Type"),
+                                f'charset must be UTF-8, the header says "{content_type}"'))
+    return problems

@@ -1,72 +1,137 @@
-"""Write ``content.pot`` and merge every ``<lang>/LC_MESSAGES/content.po``, atomically and stably.
+"""Write each story's catalog files, touching only the stories that changed since they were written.
 
-Stable: entries in ``template`` order, Babel's wrapping, and dates that only move when the
-content does. The file is first rendered with the dates it already has; if that is byte for
-byte what is on disk nothing is written, so a re-export with nothing changed leaves the files
-(and translators' diffs) untouched. Otherwise ``PO-Revision-Date`` (and the template's
-``POT-Creation-Date``) become now. The header is composed by ``header``.
+For each story and language (and its ``.pot``) the store remembers what was last written
+(``CatalogFileRow``: path, story version, engines generation, suggestion setting, the file's
+fingerprint). A file is rendered again only when one of these moved, or its file on disk is
+not the one written (a translator saved it, deleted it), or a translator's work elsewhere gave
+it a new suggestion (``stale``). So an export after one story changed reads one query of
+stamps and one ``lstat`` per file, and renders one story; a full first export streams the
+archive ``BATCH`` stories at a time, so memory does not grow with it.
 
-Atomic, and never over a translator's save: files are replaced through ``safewrite``. A file
-that changed between its reading and its replacement is merged again from the new file, up
-to ``ATTEMPTS`` times, after which the export of that file fails with one ``file:0: reason``
-line and the translator's file is left as they saved it.
+Stable: entries in template order, Babel's wrapping, and dates that only move when the content
+does. A file is first rendered with the dates it already has; if that is byte for byte what is
+on disk nothing is written (bytes and mtime kept). Otherwise ``PO-Revision-Date`` becomes now.
 
-Safe: a catalog that does not parse is never overwritten (the translator's unsaved work might
-be in it); the export of that language fails with ``file:line: reason`` and the others go on.
+Atomic, and never over a translator's save: files are replaced through ``safefile``. A file
+that changed between its reading and its replacement is merged again from the new file, up to
+``ATTEMPTS`` times, after which that file fails with one ``file:0: reason`` line.
+
+Safe: a file that does not parse is never overwritten (the translator's unsaved work might be
+in it); that file fails with ``file:line: reason`` and the others go on.
+
+A file written from what the store already holds (the file on disk was the one last written or
+imported) is recorded as imported, so the watcher does not read 30,000 files after a first
+export; a file that held a translator's unimported save is merged, written, and left for the
+watcher to import with every check.
+
+Deleted stories: their files go away when nothing in them is unimported (the store keeps every
+human translation, so a story stored again gets them back); a file holding a translator's
+unimported save is left and reported. A story whose publication month changed moves folder.
+A legacy single ``content.po`` is imported, split into the stories' files (fuzzy flags,
+previous msgids and comments kept) and renamed ``content.po.pre-split``.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable
 
-from ..domain import Field
+from ..domain import Field, source_hash
 from ..localize import MachineTranslations
 from ..store import Store
-from ..store.catalogs import human_texts
-from ..store.reads import all_fields
-from . import CATALOG_LANGUAGES, CatalogError, Problem, po_path, pot_path
-from .header import HEADER_COMMENT, LANGUAGE_TEAMS, header_fields, stamp
-from .limits import DEFAULT_LIMITS, CatalogLimits
-from .merge import Key as MergeKey
-from .merge import is_reviewed, merge
-from .poformat import Entry, PoFile, render
-from .poreader import parse
-from .safeopen import read_whole
-from .safewrite import FileChanged, Snapshot, atomic_write
-from .template import template_entries
+from ..store.catalogs import (
+    ExportMark,
+    ExportStamp,
+    catalog_files,
+    catalog_states,
+    engines_generation,
+    export_stamps,
+    forget_files,
+    forget_state,
+    human_texts,
+    record_files,
+    record_states,
+    replace_story_fuzzy,
+    story_ids,
+    translations_elsewhere,
+)
+from ..store.reads import fields_of
+from . import (
+    CATALOG_LANGUAGES,
+    DEFAULT_LIMITS,
+    MAX_FILE_BYTES,
+    TEMPLATES,
+    CatalogError,
+    CatalogLimits,
+    Problem,
+    legacy_path,
+    relative_key,
+    story_path,
+)
+from .merge import is_reviewed, merge, template_entries
+from .parse import parse
+from .pofile import HEADER_COMMENT, LANGUAGE_TEAMS, Entry, PoFile, header_fields, render, stamp
+from .safefile import FileChanged, Snapshot, atomic_write, file_fingerprint, read_whole
 
 ATTEMPTS = 3
+BATCH = 100                     # stories rendered per store read
+PRE_SPLIT = ".pre-split"        # the suffix a split legacy catalog is kept under
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass
-class ExportResult:
+class ExportReport:
+    """What an export did: files written, found unchanged, not even rendered, removed."""
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)        # deleted stories' files with unimported saves
+    split: list[str] = field(default_factory=list)       # legacy catalogs split into story files
+    entries: int = 0
+    reviewed: int = 0
+    fuzzy: int = 0
+    obsolete: int = 0
+
+    def lines(self, limit: int = 20) -> list[str]:
+        out = [f"{path}: written" for path in self.written[:limit]]
+        if len(self.written) > limit:
+            out.append(f"... and {len(self.written) - limit} more written")
+        out += [f"{path}: split into one file per story, kept as {path}{PRE_SPLIT}" for path in self.split]
+        out += [f"{path}: removed (its story was deleted; its reviewed translations stay in the store)"
+                for path in self.removed[:limit]]
+        out += [f"{path}: left in place: its story was deleted but the file has changes not yet imported"
+                for path in self.kept]
+        out.append(f"{len(self.written)} file(s) written, {self.unchanged} unchanged, {self.skipped} not changed "
+                   f"since the last export, {len(self.removed)} removed; rendered entries: {self.entries} "
+                   f"({self.reviewed} reviewed, {self.fuzzy} fuzzy, {self.obsolete} obsolete)")
+        return out
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One file to render: a story in one language (``TEMPLATES``: its template)."""
+    stamp: ExportStamp
+    lang: str
     path: Path
-    lang: str | None
-    written: bool
-    entries: int
-    reviewed: int
-    fuzzy: int
-    obsolete: int
-
-    def summary(self) -> str:
-        state = "written" if self.written else "unchanged"
-        what = self.lang or "template"
-        return (f"{self.path} ({what}): {state}; {self.entries} entries, {self.reviewed} reviewed, "
-                f"{self.fuzzy} fuzzy, {self.obsolete} obsolete")
+    key: str
+    mark: ExportMark | None
 
 
-def _write_stable(snapshot: Snapshot, build: Callable[[bool], bytes]) -> bool:
-    """``build(keep_dates)`` renders the file; write only when the content really changed."""
-    if snapshot.data is not None and build(True) == snapshot.data:
-        return False
-    atomic_write(snapshot.path, build(False), snapshot)
-    return True
+def _needs_render(target: _Target, engines: int, suggestions: bool) -> bool:
+    mark = target.mark
+    if mark is None or mark.stale or mark.path != target.key or mark.story_version != target.stamp.version:
+        return True
+    if suggestions and target.lang != TEMPLATES and (not mark.suggestions or mark.engines_generation != engines):
+        return True
+    return file_fingerprint(target.path) != mark.fingerprint
 
 
-def _read_existing(path: Path, limits: CatalogLimits = DEFAULT_LIMITS) -> tuple[Snapshot, PoFile | None]:
-    """The file as it is, read safely (``safeopen``: a symlink, FIFO or oversized file is
+def _read_existing(path: Path, limits: CatalogLimits) -> tuple[Snapshot, PoFile | None]:
+    """The file as it is, read safely (``safefile``: a symlink, FIFO or oversized file is
     refused with ``CatalogError`` and left alone)."""
     found = read_whole(path, limits.max_bytes)
     if found is None:
@@ -75,7 +140,7 @@ def _read_existing(path: Path, limits: CatalogLimits = DEFAULT_LIMITS) -> tuple[
     return Snapshot(path, fingerprint, data), parse(data, str(path), limits)
 
 
-def _retrying(path: Path, attempt: Callable[[], ExportResult]) -> ExportResult:
+def _retrying(path: Path, attempt: Callable[[], "_Rendered"]) -> "_Rendered":
     """Run one file's read-merge-write again while the file keeps changing under it."""
     for _ in range(ATTEMPTS):
         try:
@@ -86,82 +151,245 @@ def _retrying(path: Path, attempt: Callable[[], ExportResult]) -> ExportResult:
                                               "someone saving it?); left as it is, export again")])
 
 
-def export_template(fields: list[Field], translations_dir: Path, now: dt.datetime,
-                    limits: CatalogLimits = DEFAULT_LIMITS) -> ExportResult:
-    path = pot_path(translations_dir)
-    return _retrying(path, lambda: _export_template(fields, path, now, limits))
+@dataclass(frozen=True)
+class _Rendered:
+    written: bool
+    before: str | None          # the fingerprint of the file that was merged (None: there was none)
+    after: str
+    entries: list[Entry]
 
 
-def _export_template(fields: list[Field], path: Path, now: dt.datetime, limits: CatalogLimits) -> ExportResult:
-    snapshot, existing = _read_existing(path, limits)
-    entries = template_entries(fields, None)
-    old_date = existing.header_value("POT-Creation-Date") if existing else None
-
-    def build(keep_dates: bool) -> bytes:
-        date = old_date if keep_dates and old_date else stamp(now)
-        header = header_fields(None, None, date, date)
-        comments = [HEADER_COMMENT[0].format(what="template")] + HEADER_COMMENT[1:]
-        return render(PoFile(header=header, header_comments=comments, header_fuzzy=True, entries=entries))
-
-    written = _write_stable(snapshot, build)
-    return ExportResult(path, None, written, len(entries), 0, 0, 0)
+def _fit(entries: list[Entry], build: Callable[[list[Entry]], bytes]) -> bytes:
+    """The file's bytes, under ``MAX_FILE_BYTES``: obsolete entries (the store keeps reviewed
+    ones) go first, oldest-sorted last, when a story's history would make the file too big."""
+    data = build(entries)
+    obsolete = [e for e in entries if e.obsolete]
+    while len(data) > MAX_FILE_BYTES and obsolete:
+        drop = obsolete.pop()
+        entries = [e for e in entries if e is not drop]
+        data = build(entries)
+    return data
 
 
-def export_language(fields: list[Field], translations_dir: Path, lang: str, humans: Mapping[MergeKey, str],
-                    machine: MachineTranslations | None, now: dt.datetime, pot_date: str,
-                    limits: CatalogLimits = DEFAULT_LIMITS) -> ExportResult:
-    path = po_path(translations_dir, lang)
-    template = template_entries(fields, lang)
-    suggestions = None
-    if machine is not None:
-        wanted = {(e.source_lang, e.msgid) for e in template if e.source_lang is not None}
-        suggestions = dict(machine.lookup(lang, wanted)) if wanted else {}
-    return _retrying(path, lambda: _export_language(path, lang, template, humans, suggestions, now, pot_date, limits))
-
-
-def _export_language(path: Path, lang: str, template: list[Entry], humans: Mapping[MergeKey, str],
-                     suggestions: Mapping[tuple[str, str], tuple[str, str]] | None,
-                     now: dt.datetime, pot_date: str, limits: CatalogLimits) -> ExportResult:
-    snapshot, existing = _read_existing(path, limits)
-    entries = merge(template, existing.entries if existing else [], humans, suggestions)
+def _write(target: _Target, template: list[Entry], humans: dict[tuple[str | None, str], str],
+           memory: dict[tuple[str, str], tuple[str, str]], machine: dict[tuple[str, str], tuple[str, str]] | None,
+           now: dt.datetime, limits: CatalogLimits, moved_from: Path | None,
+           carried: list[Entry] | None) -> _Rendered:
+    snapshot, existing = _read_existing(target.path, limits)
+    source = existing
+    if existing is None and moved_from is not None:
+        source = _read_existing(moved_from, limits)[1]
+    old_entries = (source.entries if source else []) + (carried or [])
+    if target.lang == TEMPLATES:
+        entries = template
+    else:
+        entries = merge(template, old_entries, humans, machine, memory)
 
     def build(keep_dates: bool) -> bytes:
-        old_pot = existing.header_value("POT-Creation-Date") if existing else None
-        old_revision = existing.header_value("PO-Revision-Date") if existing else None
-        dates = (old_pot or pot_date, old_revision or stamp(now)) if keep_dates else (pot_date, stamp(now))
-        comments = (existing.header_comments if existing and existing.header_comments
-                    else [HEADER_COMMENT[0].format(what=LANGUAGE_TEAMS[lang])] + HEADER_COMMENT[1:])
-        return render(PoFile(header=header_fields(existing, lang, *dates), header_comments=comments, entries=entries))
+        old_pot = source.header_value("POT-Creation-Date") if source else None
+        old_revision = source.header_value("PO-Revision-Date") if source else None
+        if target.lang == TEMPLATES:
+            date = old_pot if keep_dates and old_pot else stamp(now)
+            comments = [HEADER_COMMENT[0].format(what=f"template of story {target.stamp.id}")] + HEADER_COMMENT[1:]
+            return _fit(entries, lambda kept: render(PoFile(header=header_fields(None, None, date, date),
+                                                            header_comments=comments, header_fuzzy=True,
+                                                            entries=kept)))
+        dates = (old_pot or stamp(now), old_revision or stamp(now)) if keep_dates else (old_pot or stamp(now), stamp(now))
+        comments = (source.header_comments if source and source.header_comments else
+                    [HEADER_COMMENT[0].format(what=f"{LANGUAGE_TEAMS[target.lang]}, story {target.stamp.id}")]
+                    + HEADER_COMMENT[1:])
+        return _fit(entries, lambda kept: render(PoFile(header=header_fields(source, target.lang, *dates),
+                                                        header_comments=comments, entries=kept)))
 
-    written = _write_stable(snapshot, build)
-    active = [e for e in entries if not e.obsolete]
-    return ExportResult(path, lang, written, len(active), sum(is_reviewed(e) for e in active),
-                        sum(e.fuzzy for e in active), len(entries) - len(active))
+    written = False
+    if snapshot.data is None or build(True) != snapshot.data:
+        atomic_write(target.path, build(False), snapshot)
+        written = True
+    after = file_fingerprint(target.path) or ""
+    return _Rendered(written, snapshot.fingerprint, after, entries)
+
+
+class _Export:
+    """One run of ``export_catalogs``: the report, and what is recorded after each batch."""
+
+    def __init__(self, store: Store, translations_dir: Path, langs: list[str], machine: MachineTranslations | None,
+                 now: dt.datetime, limits: CatalogLimits):
+        self.store, self.dir, self.langs, self.machine = store, Path(translations_dir), langs, machine
+        self.now, self.limits = now, limits
+        self.report = ExportReport()
+        self.problems: list[Problem] = []
+        self.carried: dict[tuple[str, str], list[Entry]] = {}     # legacy entries, by (lang, story id)
+
+    def run(self, since: dt.date | None, progress: Progress | None) -> ExportReport:
+        split = self._import_legacy()
+        with self.store.reading() as session:
+            stamps = export_stamps(session, None if split else since)
+            known = story_ids(session)
+            engines = engines_generation(session)
+            marks = catalog_files(session, [*self.langs, TEMPLATES])
+        targets = []
+        for stamp_ in stamps:
+            for lang in [*self.langs, TEMPLATES]:
+                path = story_path(self.dir, lang, stamp_.id, stamp_.published)
+                targets.append(_Target(stamp_, lang, path, relative_key(self.dir, path), marks.get((lang, stamp_.id))))
+        wanted = [t for t in targets
+                  if (t.lang, t.stamp.id) in self.carried or _needs_render(t, engines, self.machine is not None)]
+        self.report.skipped = len(targets) - len(wanted)
+        for start in range(0, len(wanted), BATCH * (len(self.langs) + 1)):
+            self._batch(wanted[start:start + BATCH * (len(self.langs) + 1)], engines)
+            if progress is not None:
+                progress(min(start + BATCH * (len(self.langs) + 1), len(wanted)), len(wanted))
+        self._remove_deleted({key: mark for key, mark in marks.items() if key[1] not in known})
+        for path in split:
+            os.replace(path, path.with_name(path.name + PRE_SPLIT))
+            self.report.split.append(relative_key(self.dir, path))
+        legacy_pot = legacy_path(self.dir, TEMPLATES)
+        if split and legacy_pot.is_file() and not legacy_pot.is_symlink():
+            legacy_pot.unlink()
+        if self.problems:
+            raise CatalogError(self.problems)
+        return self.report
+
+    def _import_legacy(self) -> list[Path]:
+        """Each language's old single ``content.po``: imported (all of it or nothing, with every
+        check), then its entries carried into the stories' files. A broken one stops that
+        language's split with its ``file:line``; the file stays as it is."""
+        from .importer import import_file  # the import runs first: nothing of it may be lost
+
+        split = []
+        for lang in self.langs:
+            path = legacy_path(self.dir, lang)
+            if not path.is_file() or path.is_symlink():
+                continue
+            try:
+                import_file(self.store, self.dir, path, limits=self.limits)
+                found = read_whole(path, self.limits.max_bytes)
+                po = parse(found[0], str(path), self.limits) if found else PoFile()
+            except CatalogError as error:
+                self.problems += error.problems
+                continue
+            for entry in po.entries:
+                story_id = (entry.context or "").rpartition("/")[0]
+                self.carried.setdefault((lang, story_id), []).append(entry)
+            split.append(path)
+        return split
+
+    def _batch(self, targets: list[_Target], engines: int) -> None:
+        ids = sorted({t.stamp.id for t in targets})
+        with self.store.reading() as session:
+            fields = fields_of(session, ids)
+            humans = {lang: human_texts(session, lang, ids) for lang in self.langs}
+            hashes = {f.source_hash for flist in fields.values() for f in flist}
+            elsewhere = {lang: translations_elsewhere(session, lang, hashes, ids) for lang in self.langs}
+            states = {row.path: (row.fingerprint, row.ok) for row in
+                      catalog_states(session, [t.key for t in targets])}
+        recorded, imported, fuzzy = [], [], {}
+        for target in targets:
+            story_fields = fields[target.stamp.id]
+            try:
+                rendered = self._render(target, story_fields, humans, elsewhere)
+            except CatalogError as error:
+                self.problems += error.problems
+                continue
+            self._count(target, rendered)
+            recorded.append({"lang": target.lang, "story_id": target.stamp.id, "path": target.key,
+                             "story_version": target.stamp.version, "engines_generation": engines,
+                             "suggestions": self.machine is not None or bool(target.mark and target.mark.suggestions),
+                             "fingerprint": rendered.after, "stale": False, "written_at": self.now})
+            if target.lang != TEMPLATES and self._in_sync(target, rendered, states):
+                imported.append((target.key, rendered.after))
+                fuzzy[(target.lang, target.stamp.id)] = _fuzzy_keys(rendered.entries, story_fields)
+        moved = [t for t in targets if t.mark is not None and t.mark.path != t.key]
+        with self.store.transaction() as session:
+            record_files(session, recorded)
+            record_states(session, imported)
+            for (lang, story_id), keys in fuzzy.items():
+                replace_story_fuzzy(session, lang, [story_id], keys)
+            forget_state(session, [t.mark.path for t in moved if t.mark is not None])
+
+    def _render(self, target: _Target, story_fields: list[Field], humans: dict[str, dict[tuple[str | None, str], str]],
+                elsewhere: dict[str, dict[str, tuple[str, str]]]) -> _Rendered:
+        lang = target.lang
+        template = template_entries(story_fields, None if lang == TEMPLATES else lang)
+        story_humans = humans.get(lang, {})
+        memory: dict[tuple[str, str], tuple[str, str]] = {}
+        machine = None
+        if lang != TEMPLATES:
+            for entry in template:
+                assert entry.source_lang is not None
+                found = elsewhere[lang].get(source_hash(entry.source_lang, entry.msgid))
+                if found:
+                    memory[(entry.source_lang, entry.msgid)] = found
+            if self.machine is not None:
+                wanted = {(e.source_lang, e.msgid) for e in template if e.source_lang is not None}
+                machine = dict(self.machine.lookup(lang, wanted)) if wanted else {}
+        moved_from = self.dir / target.mark.path if target.mark and target.mark.path != target.key else None
+        rendered = _retrying(target.path, lambda: _write(target, template, story_humans, memory, machine, self.now,
+                                                         self.limits, moved_from, self.carried.get((lang, target.stamp.id))))
+        if moved_from is not None and moved_from.is_file() and not moved_from.is_symlink():
+            moved_from.unlink()
+        return rendered
+
+    def _in_sync(self, target: _Target, rendered: _Rendered, states: dict[str, tuple[str, bool]]) -> bool:
+        """Was everything in the merged file already in the store? Then the file written is
+        what an import would make of it, and is recorded as imported."""
+        if (target.lang, target.stamp.id) in self.carried or (target.mark and target.mark.path != target.key):
+            return False
+        before = rendered.before
+        if before is None:
+            return True
+        if target.mark is not None and before == target.mark.fingerprint:
+            return True
+        state = states.get(target.key)
+        return state is not None and state == (before, True)
+
+    def _count(self, target: _Target, rendered: _Rendered) -> None:
+        active = [e for e in rendered.entries if not e.obsolete]
+        self.report.entries += len(active)
+        self.report.reviewed += sum(is_reviewed(e) for e in active)
+        self.report.fuzzy += sum(e.fuzzy for e in active)
+        self.report.obsolete += len(rendered.entries) - len(active)
+        if rendered.written:
+            self.report.written.append(target.key)
+        else:
+            self.report.unchanged += 1
+
+    def _remove_deleted(self, gone: dict[tuple[str, str], ExportMark]) -> None:
+        if not gone:
+            return
+        with self.store.reading() as session:
+            states = {row.path: (row.fingerprint, row.ok) for row in
+                      catalog_states(session, [mark.path for mark in gone.values()])}
+        forgotten = []
+        for key, mark in sorted(gone.items()):
+            path = self.dir / mark.path
+            now = file_fingerprint(path)
+            if now is not None and now != mark.fingerprint and states.get(mark.path) != (now, True):
+                self.report.kept.append(mark.path)
+                continue
+            if now is not None:
+                path.unlink()
+                self.report.removed.append(mark.path)
+            forgotten.append(key)
+        with self.store.transaction() as session:
+            forget_files(session, forgotten)
+            forget_state(session, [gone[key].path for key in forgotten])
+
+
+def _fuzzy_keys(entries: Iterable[Entry], fields: list[Field]) -> set[tuple[str, str]]:
+    langs = {(f.context, f.source_text): f.source_lang for f in fields}
+    return {(e.context or "", source_hash(langs[(e.context or "", e.msgid)], e.msgid))
+            for e in entries if e.fuzzy and not e.obsolete and (e.context or "", e.msgid) in langs}
 
 
 def export_catalogs(store: Store, translations_dir: Path, langs: Iterable[str] = CATALOG_LANGUAGES,
-                    machine: MachineTranslations | None = None,
-                    now: dt.datetime | None = None, limits: CatalogLimits = DEFAULT_LIMITS) -> list[ExportResult]:
-    """Write the template and merge each language's catalog. ``machine`` (the resolver's machine
-    lookup) adds suggestions to empty entries. Languages whose file is broken are skipped and
-    reported together at the end as one ``CatalogError``; the others are written."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    with store.reading() as session:
-        fields = all_fields(session)
-        humans = {lang: human_texts(session, lang) for lang in langs}
-    results, problems = [], []
-    try:
-        results.append(export_template(fields, translations_dir, now, limits))
-    except CatalogError as error:
-        problems += error.problems
-    pot = _read_existing(pot_path(translations_dir), limits)[1] if not problems else None
-    pot_date = (pot.header_value("POT-Creation-Date") if pot else None) or stamp(now)
-    for lang in langs:
-        try:
-            results.append(export_language(fields, translations_dir, lang, humans[lang], machine, now, pot_date,
-                                           limits))
-        except CatalogError as error:
-            problems += error.problems
-    if problems:
-        raise CatalogError(problems)
-    return results
+                    machine: MachineTranslations | None = None, now: dt.datetime | None = None,
+                    limits: CatalogLimits = DEFAULT_LIMITS, since: dt.date | None = None,
+                    progress: Progress | None = None) -> ExportReport:
+    """Write the files of every story (published on or after ``since``) that changed since its
+    files were written, in ``langs`` and the templates. ``machine`` (the resolver's machine
+    lookup) adds suggestions to empty entries. Files that cannot be written (broken, or saved
+    over and over meanwhile) are reported together at the end as one ``CatalogError``; the
+    others are written."""
+    run = _Export(store, translations_dir, list(langs), machine, now or dt.datetime.now(dt.timezone.utc), limits)
+    return run.run(since, progress)

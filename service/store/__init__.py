@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from .memory import SentenceMemoryRow
 from .models import (
                      Base,
+                     CatalogFileRow,
                      CatalogFuzzyRow,
                      CatalogStateRow,
                      FieldRow,
@@ -19,4 +20,4 @@ from .models import (
 from .session import Store, make_store
 
 __all__ = ["Session", "Store", "make_store", "Base", "StoryRow", "SnippetRow", "FieldRow", "MachineTranslationRow",
-           "HumanTranslationRow", "CatalogStateRow", "CatalogFuzzyRow", "SentenceMemoryRow"]
+           "HumanTranslationRow", "CatalogStateRow", "CatalogFileRow", "CatalogFuzzyRow", "SentenceMemoryRow"]

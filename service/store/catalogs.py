@@ -1,5 +1,6 @@
-"""Queries of the translators' side: human translations by catalog key, and each catalog file's
-recorded state (last fingerprint checked, ok or the first problem).
+"""Queries of the translators' side: human translations by catalog key, each catalog file's
+recorded state (last fingerprint checked, ok or the first problem), and what export last wrote
+for each story and language.
 
 Keys are ``(msgctxt, msgid)``. Rows are read as plain tuples so a large import accumulates
 nothing in the session.
@@ -7,29 +8,147 @@ nothing in the session.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from ..domain import FIELD_ROLES, field_context
 from .chunking import chunks
-from .models import CatalogStateRow, HumanTranslationRow
+from .models import CatalogFileRow, CatalogFuzzyRow, CatalogStateRow, FieldRow, HumanTranslationRow, SiteStateRow, StoryRow
 from .upsert import upsert
 from .versions import bump_site
 
 Key = tuple[str, str]
 
 
-def human_texts(session: Session, lang: str) -> dict[tuple[str | None, str], str]:
-    """Every stored human translation into ``lang``, by key (a catalog entry's msgctxt may be
-    absent, so the key type allows it; a stored row always has one)."""
-    rows = session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.lang == lang))
-    return {(r.context, r.source_text): r.text for r in rows}
+def human_texts(session: Session, lang: str, story_ids: Iterable[str] | None = None) -> dict[tuple[str | None, str], str]:
+    """The stored human translations into ``lang`` (of some stories' fields, or all), by key (a
+    catalog entry's msgctxt may be absent, so the key type allows it; a stored row always has one)."""
+    query = select(HumanTranslationRow.context, HumanTranslationRow.source_text,
+                   HumanTranslationRow.text).where(HumanTranslationRow.lang == lang)
+    if story_ids is None:
+        return {(context, source): text for context, source, text in session.execute(query)}
+    found: dict[tuple[str | None, str], str] = {}
+    for part in chunks(story_contexts(story_ids)):
+        for context, source, text in session.execute(query.where(HumanTranslationRow.context.in_(part))):
+            found[(context, source)] = text
+    return found
 
 
-def count_humans(session: Session, lang: str) -> int:
-    return session.scalar(select(func.count()).select_from(HumanTranslationRow)
-                          .where(HumanTranslationRow.lang == lang)) or 0
+def story_contexts(story_ids: Iterable[str]) -> list[str]:
+    """Every msgctxt a story's fields can have: its rows are found through the primary key."""
+    return [field_context(story_id, role) for story_id in sorted(set(story_ids)) for role in FIELD_ROLES]
+
+
+def translations_elsewhere(session: Session, lang: str, source_hashes: Iterable[str],
+                           story_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """For each source text (by hash), a translator's text for it in a story other than
+    ``story_ids``: (text, that story's id), the most recently imported first."""
+    own = set(story_ids)
+    found: dict[str, tuple[str, str]] = {}
+    for part in chunks(sorted(set(source_hashes))):
+        rows = session.execute(select(HumanTranslationRow.source_hash, HumanTranslationRow.context,
+                                      HumanTranslationRow.text)
+                               .where(HumanTranslationRow.lang == lang, HumanTranslationRow.source_hash.in_(part),
+                                      HumanTranslationRow.text != "")
+                               .order_by(HumanTranslationRow.imported_at.desc(), HumanTranslationRow.context))
+        for digest, context, text in rows:
+            story_id = context.rpartition("/")[0]
+            if story_id not in own and digest not in found:
+                found[digest] = (text, story_id)
+    return found
+
+
+def stories_with_texts(session: Session, source_hashes: Iterable[str]) -> set[str]:
+    """Stories having a field with one of these source texts."""
+    found: set[str] = set()
+    for part in chunks(sorted(set(source_hashes))):
+        found.update(session.scalars(select(FieldRow.story_id).where(FieldRow.source_hash.in_(part))))
+    return found
+
+
+# --- what export wrote ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportStamp:
+    """A story as export sees it: where its files go and which version they must show."""
+    id: str
+    published: dt.date
+    version: int
+
+
+def export_stamps(session: Session, since: dt.date | None = None) -> list[ExportStamp]:
+    """Every story (published on or after ``since``), newest first."""
+    query = select(StoryRow.id, StoryRow.published, StoryRow.version).order_by(StoryRow.published.desc(),
+                                                                               StoryRow.id.desc())
+    if since is not None:
+        query = query.where(StoryRow.published >= since)
+    return [ExportStamp(*row) for row in session.execute(query)]
+
+
+def story_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(StoryRow.id)))
+
+
+def engines_generation(session: Session) -> int:
+    return session.scalar(select(SiteStateRow.engines_generation).where(SiteStateRow.id == 1)) or 0
+
+
+@dataclass(frozen=True)
+class ExportMark:
+    """What export last wrote for one story in one language (``CatalogFileRow``, as a plain tuple)."""
+    path: str
+    story_version: int
+    engines_generation: int
+    suggestions: bool
+    fingerprint: str
+    stale: bool
+
+
+def catalog_files(session: Session, langs: Iterable[str]) -> dict[tuple[str, str], ExportMark]:
+    """What export last wrote, by (lang, story id)."""
+    query = select(CatalogFileRow.lang, CatalogFileRow.story_id, CatalogFileRow.path, CatalogFileRow.story_version,
+                   CatalogFileRow.engines_generation, CatalogFileRow.suggestions, CatalogFileRow.fingerprint,
+                   CatalogFileRow.stale).where(CatalogFileRow.lang.in_(list(langs)))
+    return {(row[0], row[1]): ExportMark(row[2], row[3], row[4], bool(row[5]), row[6], bool(row[7]))
+            for row in session.execute(query)}
+
+
+def record_files(session: Session, rows: list[dict[str, Any]]) -> None:
+    upsert(session, CatalogFileRow, rows)
+
+
+def forget_files(session: Session, keys: Iterable[tuple[str, str]]) -> None:
+    for part in chunks(sorted(set(keys))):
+        session.execute(delete(CatalogFileRow).where(tuple_(CatalogFileRow.lang, CatalogFileRow.story_id).in_(part)))
+
+
+def mark_stale(session: Session, lang: str, story_ids: Iterable[str]) -> None:
+    """These stories' files in ``lang`` must be rendered again at the next export (a suggestion
+    they could offer changed) though the stories themselves did not change."""
+    for part in chunks(sorted(set(story_ids))):
+        session.execute(update(CatalogFileRow).where(CatalogFileRow.lang == lang, CatalogFileRow.story_id.in_(part))
+                        .values(stale=True))
+
+
+def replace_story_fuzzy(session: Session, lang: str, story_ids: Iterable[str], keys: Iterable[tuple[str, str]]) -> None:
+    """The catalog files of these stories in ``lang`` now have exactly these fuzzy
+    (msgctxt, source hash) entries."""
+    for part in chunks(story_contexts(story_ids)):
+        session.execute(delete(CatalogFuzzyRow).where(CatalogFuzzyRow.lang == lang, CatalogFuzzyRow.context.in_(part)))
+    rows = [{"lang": lang, "context": context, "source_hash": digest} for context, digest in sorted(set(keys))]
+    upsert(session, CatalogFuzzyRow, rows)
+
+
+def count_humans(session: Session, lang: str, story_ids: Iterable[str]) -> int:
+    """How many human translations into ``lang`` these stories' fields have."""
+    total = 0
+    for part in chunks(story_contexts(story_ids)):
+        total += session.scalar(select(func.count()).select_from(HumanTranslationRow)
+                                .where(HumanTranslationRow.lang == lang, HumanTranslationRow.context.in_(part))) or 0
+    return total
 
 
 def humans_by_key(session: Session, lang: str, keys: Iterable[Key]) -> dict[Key, tuple[str, str]]:
@@ -67,6 +186,17 @@ def record_state(session: Session, key: str, fingerprint: str | None, ok: bool, 
     bump_site(session)    # coverage shows each catalog's state and fuzzy entries
 
 
+def record_states(session: Session, states: list[tuple[str, str]]) -> None:
+    """Many files found ok at once, as (path, fingerprint): export records the files it wrote
+    from what the store holds, so the watcher does not import them again."""
+    moment = dt.datetime.now(dt.timezone.utc)
+    for part in chunks(states):
+        upsert(session, CatalogStateRow, [{"path": path, "fingerprint": fingerprint, "ok": True, "error": None,
+                                           "details": None, "checked_at": moment} for path, fingerprint in part])
+    if states:
+        bump_site(session)
+
+
 def catalog_state(session: Session, key: str) -> CatalogStateRow | None:
     return session.get(CatalogStateRow, key)
 
@@ -79,5 +209,37 @@ def forget_failed_state(session: Session, key: str) -> None:
 
 
 def catalog_states(session: Session, keys: Iterable[str]) -> list[CatalogStateRow]:
-    return list(session.scalars(select(CatalogStateRow).where(CatalogStateRow.path.in_(list(keys)))
-                                .order_by(CatalogStateRow.path)))
+    found: list[CatalogStateRow] = []
+    for part in chunks(sorted(set(keys))):
+        found += session.scalars(select(CatalogStateRow).where(CatalogStateRow.path.in_(part)))
+    return sorted(found, key=lambda row: row.path)
+
+
+def state_fingerprints(session: Session) -> dict[str, tuple[str, bool]]:
+    """Every recorded file's (fingerprint, ok), by path: what the watcher compares with at start."""
+    return {path: (fingerprint, bool(ok)) for path, fingerprint, ok in
+            session.execute(select(CatalogStateRow.path, CatalogStateRow.fingerprint, CatalogStateRow.ok))}
+
+
+def state_counts(session: Session, prefix: str | None = None) -> dict[str, int]:
+    """How many recorded files (under ``prefix``) are ok and how many broken."""
+    counts = {"ok": 0, "broken": 0}
+    query = select(CatalogStateRow.ok, func.count()).group_by(CatalogStateRow.ok)
+    if prefix is not None:
+        query = query.where(CatalogStateRow.path.startswith(prefix, autoescape=True))
+    for ok, number in session.execute(query):
+        counts["ok" if ok else "broken"] += number
+    return counts
+
+
+def broken_states(session: Session, limit: int, prefix: str | None = None) -> list[CatalogStateRow]:
+    """The first ``limit`` broken files (by path; under ``prefix`` only)."""
+    query = select(CatalogStateRow).where(CatalogStateRow.ok.is_(False))
+    if prefix is not None:
+        query = query.where(CatalogStateRow.path.startswith(prefix, autoescape=True))
+    return list(session.scalars(query.order_by(CatalogStateRow.path).limit(limit)))
+
+
+def forget_state(session: Session, keys: Iterable[str]) -> None:
+    for part in chunks(sorted(set(keys))):
+        session.execute(delete(CatalogStateRow).where(CatalogStateRow.path.in_(part)))

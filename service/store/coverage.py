@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Exists
 
 from .chunking import chunks
-from .models import CatalogFuzzyRow, CatalogStateRow, FieldRow, HumanTranslationRow, MachineTranslationRow
+from .models import CatalogFuzzyRow, FieldRow, HumanTranslationRow, MachineTranslationRow
 
 Pair = tuple[str, str]
 _CONTEXT = FieldRow.story_id + "/" + FieldRow.role
@@ -76,8 +76,3 @@ def replace_fuzzy(session: Session, lang: str, keys: Iterable[tuple[str, str]]) 
     rows = [{"lang": lang, "context": context, "source_hash": digest} for context, digest in sorted(set(keys))]
     for chunk in chunks(rows):
         session.execute(insert(CatalogFuzzyRow), chunk)
-
-
-def catalog_states(session: Session) -> dict[str, bool]:
-    """Each imported catalog's path (relative to the catalogs folder) and whether it was accepted."""
-    return {path: bool(ok) for path, ok in session.execute(select(CatalogStateRow.path, CatalogStateRow.ok))}

@@ -87,6 +87,7 @@ class HumanTranslationRow(Base):
     """
 
     __tablename__ = "human_translations"
+    __table_args__ = (Index("ix_human_translations_lang_hash", "lang", "source_hash"),)
 
     lang: Mapped[str] = mapped_column(String(8), primary_key=True)
     context: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -117,6 +118,26 @@ class CatalogStateRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class CatalogFileRow(Base):
+    """What ``export`` last wrote for one story in one language (``templates`` for the .pot):
+    where, from which story version, engines generation and suggestion setting, and the file's
+    fingerprint after writing. An export renders a file again only when one of these moved
+    (or ``stale`` was set: a translator translated the same text in another story, which this
+    file may now offer as a suggestion), so one changed story costs one story's work."""
+
+    __tablename__ = "catalog_files"
+
+    lang: Mapped[str] = mapped_column(String(16), primary_key=True)
+    story_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    path: Mapped[str] = mapped_column(String(500))
+    story_version: Mapped[int] = mapped_column(Integer)
+    engines_generation: Mapped[int] = mapped_column(Integer)
+    suggestions: Mapped[bool]
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    stale: Mapped[bool] = mapped_column(default=False, server_default="0")
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class SiteStateRow(Base):

@@ -1,19 +1,30 @@
-"""Open a catalog file without trusting the file system: the one way catalog files are read.
+"""Open and replace catalog files without trusting the file system: the one way they are read
+and written.
 
-A ``content.po`` is written by translators' tools, so it may be anything: a symlink to a
+Reading: a catalog is written by translators' tools, so it may be anything: a symlink to a
 secret (``/etc/passwd``), a FIFO (a plain ``open`` blocks until a writer appears), a device,
 or a 50 MB file of junk. So each path component below the catalogs folder is opened with
-``O_NOFOLLOW`` relative to its parent (a symlinked ``ko/`` or ``LC_MESSAGES/`` is refused
-too), with ``O_NONBLOCK`` so even opening a FIFO returns at once, and the open file is then
-checked with ``fstat``: a regular file, no larger than ``max_bytes``. Nothing is read before
-those checks pass, and what is checked is the very file that is then read (no race between
-a check and an open). The catalogs folder itself is the operator's setting and may be a link.
+``O_NOFOLLOW`` relative to its parent (a symlinked ``ko/`` or month folder is refused too),
+with ``O_NONBLOCK`` so even opening a FIFO returns at once, and the open file is then checked
+with ``fstat``: a regular file, no larger than ``max_bytes``. Nothing is read before those
+checks pass, and what is checked is the very file that is then read (no race between a check
+and an open). The catalogs folder itself is the operator's setting and may be a link.
+
+Writing: a temporary file in the same folder, fsynced, then ``os.replace``; a reader (the
+watcher in another process, a translator's editor) sees the old file or the new one, never
+half. And never over a translator's save: right before ``os.replace`` the file is compared
+with what was read (its fingerprint and its bytes); if it changed, the temporary file is
+dropped and ``FileChanged`` raised, and ``export`` merges again from the new file. (The check
+and the rename are two system calls; a save landing in the microseconds between them is the
+one case this cannot see: files have no lock that editors honour.)
 """
 from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -105,4 +116,47 @@ def read_whole(path: Path, max_bytes: int) -> tuple[bytes, str] | None:
     except CatalogError:
         if not os.path.lexists(path):
             return None
+        raise
+
+
+
+class FileChanged(Exception):
+    """The file on disk is no longer the one the merge was made from."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file as read for a merge: its bytes (None: it did not exist) and its fingerprint,
+    taken before reading so a save during the read also counts as a change."""
+    path: Path
+    fingerprint: str | None
+    data: bytes | None
+
+    def unchanged(self) -> bool:
+        if file_fingerprint(self.path) != self.fingerprint:
+            return False
+        try:
+            now = read_whole(self.path, len(self.data or b"") + 1)
+        except CatalogError:
+            return False
+        return (now[0] if now else None) == self.data    # an in-place save within one mtime tick
+
+
+def atomic_write(path: Path, data: bytes, snapshot: Snapshot | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically; with ``snapshot``, only if the file is still
+    the one that was read (else ``FileChanged``, and nothing is written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        if snapshot is not None and not snapshot.unchanged():
+            raise FileChanged(str(path))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
         raise

@@ -1,4 +1,4 @@
-"""The ``.po`` model (entries, file) and a stable writer; ``poreader`` is the strict reader.
+"""The ``.po`` model (entries, file) and a stable writer; ``parse`` is the strict reader.
 
 Why not only Babel's ``read_po``/``write_po``? Measured with Babel 2.18:
 - ``read_po`` accepts an unterminated string (``msgstr "abc``) and silently merges duplicate
@@ -19,6 +19,7 @@ entries are refused: story text has none, so one can only be a mistake.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from babel.messages.pofile import normalize
@@ -116,3 +117,42 @@ def render(po: PoFile) -> bytes:
     for entry in [e for e in po.entries if not e.obsolete] + [e for e in po.entries if e.obsolete]:
         out += _entry_lines(entry) + [""]
     return "\n".join(out).encode("utf-8")
+
+
+LANGUAGE_TEAMS = {"en": "English", "ko": "Korean", "ja": "Japanese"}
+PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);", "ko": "nplurals=1; plural=0;", "ja": "nplurals=1; plural=0;"}
+HEADER_COMMENT = ["Kakehashi story text ({what}).",
+                  "Written by `kakehashi catalog export`. Translate the msgstr lines; a \"fuzzy\"",
+                  "entry is a suggestion or a text whose source changed: edit it and remove",
+                  "\"fuzzy\" to make it reviewed. Save, and the running service picks it up.", ""]
+_ORDER = ["Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+          "Last-Translator", "Language-Team", "Language", "Plural-Forms", "MIME-Version", "Content-Type",
+          "Content-Transfer-Encoding"]
+_FORCED = {"Language", "Plural-Forms", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+           "POT-Creation-Date", "PO-Revision-Date"}
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A header date as gettext writes it: UTC, to the minute."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def header_fields(existing: PoFile | None, lang: str | None, pot_date: str, revision: str) -> list[tuple[str, str]]:
+    """The header of ``lang``'s catalog (``None``: the template), keeping what ``existing`` says
+    outside the fields the service owns."""
+    values = {"Project-Id-Version": "Kakehashi content", "POT-Creation-Date": pot_date,
+              "PO-Revision-Date": revision, "Last-Translator": "",
+              "Language-Team": LANGUAGE_TEAMS.get(lang or "", ""), "Language": lang or "",
+              "Plural-Forms": PLURAL_FORMS.get(lang or "", ""),
+              "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit"}
+    extra = []
+    for name, value in existing.header if existing else []:
+        canonical = next((k for k in _ORDER if k.lower() == name.lower()), None)
+        if canonical is None:
+            extra.append((name, value))
+        elif canonical not in _FORCED:
+            values[canonical] = value
+    if lang is None:     # the template: msgids in English and Japanese, so "mul" (ISO 639)
+        values.pop("Plural-Forms")
+        values["Language"] = "mul"
+    return [(name, values[name]) for name in _ORDER if name in values] + extra
