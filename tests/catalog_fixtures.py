@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 
-from service.catalogs import po_path
+from service.catalogs import TEMPLATES, story_path
 from service.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, Store, StoryRow, make_store
 
@@ -29,7 +29,11 @@ def msgfmt_check(path: Path) -> None:
 def put_story(store: Store, story_id: str, fields: list[tuple], published: dt.date = dt.date(2025, 8, 23)) -> None:
     """Replace a story's fields; each field is (role, source lang, text[, snippet index[, attribution]])."""
     with store.transaction() as session:
-        row = session.get(StoryRow, story_id) or StoryRow(id=story_id)
+        row = session.get(StoryRow, story_id)
+        if row is None:
+            row = StoryRow(id=story_id, version=1)
+        else:
+            row.version += 1          # as every real write does: export renders the story again
         row.published, row.title = published, None
         session.add(row)
         session.flush()
@@ -96,5 +100,17 @@ def demo_store(catalog_store) -> Store:
     return catalog_store
 
 
+DEMO_DATE = dt.date(2025, 8, 23)
+
+
+def story_file(directory: Path, lang: str, story_id: str = "visit", published: dt.date = DEMO_DATE) -> Path:
+    """A story's catalog file for ``lang`` (``TEMPLATES``: its template)."""
+    return story_path(directory, lang, story_id, published)
+
+
+def story_template(directory: Path, story_id: str = "visit", published: dt.date = DEMO_DATE) -> Path:
+    return story_path(directory, TEMPLATES, story_id, published)
+
+
 def ko_po(directory: Path) -> Path:
-    return po_path(directory, "ko")
+    return story_file(directory, "ko")

@@ -1,15 +1,27 @@
-"""``export``: real files, checked with msgfmt and read back with polib as a translator's tool would."""
+"""``export``: one real file per story and language, checked with msgfmt and read back with polib
+and Babel as a translator's tool would; only what changed is written."""
 from __future__ import annotations
 
 import datetime as dt
 
 import polib
 import pytest
+from babel.messages.pofile import read_po
 
-from catalog_fixtures import DEMO_FIELDS, FakeMachine, drop_story, ko_po, msgfmt_check, put_story
-from service.catalogs import CatalogError, po_path, pot_path
+from catalog_fixtures import (
+    DEMO_FIELDS,
+    FakeMachine,
+    drop_story,
+    ko_po,
+    msgfmt_check,
+    put_story,
+    story_file,
+    story_template,
+)
+from service.catalogs import CatalogError
+from service.catalogs import export as export_module
 from service.catalogs.export import export_catalogs
-from service.catalogs.importer import import_catalog
+from service.catalogs.importer import import_file
 from service.store.translations import StoredHumanTranslations
 
 DAY1 = dt.datetime(2025, 9, 1, 9, 30, tzinfo=dt.timezone.utc)
@@ -19,10 +31,12 @@ POINT = DEMO_FIELDS[1][2]
 
 
 def export(store, directory, now=DAY1, **kwargs):
-    results = export_catalogs(store, directory, now=now, **kwargs)
-    for result in results:
-        msgfmt_check(result.path)
-    return results
+    report = export_catalogs(store, directory, now=now, **kwargs)
+    for path in sorted(directory.rglob("*.po")) + sorted(directory.rglob("*.pot")):
+        msgfmt_check(path)
+        with open(path, "rb") as handle:
+            read_po(handle, abort_invalid=True)          # Babel reads back what polib reads below
+    return report
 
 
 def translate(path, context, msgid, text, fuzzy=False):
@@ -32,54 +46,102 @@ def translate(path, context, msgid, text, fuzzy=False):
     entry.msgstr = text
     if not fuzzy and "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
+    if fuzzy and "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
     po.save()
 
 
-def test_export_writes_template_and_every_language(demo_store, catalog_dir):
+def import_ko(store, directory, story_id="visit"):
+    return import_file(store, directory, story_file(directory, "ko", story_id))
+
+
+def test_export_writes_one_file_per_story_and_language(demo_store, catalog_dir):
     export(demo_store, catalog_dir)
-    pot = polib.pofile(str(pot_path(catalog_dir)))
+    pot = polib.pofile(str(story_template(catalog_dir)))
     assert len(pot) == len(DEMO_FIELDS)
+    assert story_template(catalog_dir).relative_to(catalog_dir).as_posix() == "templates/content/2025-08/visit.pot"
     ko = polib.pofile(str(ko_po(catalog_dir)))
+    assert ko_po(catalog_dir).relative_to(catalog_dir).as_posix() == "ko/LC_MESSAGES/content/2025-08/visit.po"
     assert ko.metadata["Language"] == "ko" and ko.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
     assert "charset=UTF-8" in ko.metadata["Content-Type"]
     assert [e.msgctxt for e in ko] == ["visit/title", "visit/point", "visit/point", "visit/quote", "visit/heading"]
     assert ko[0].occurrences == [("stories/visit", "0")]
-    en = polib.pofile(str(po_path(catalog_dir, "en")))
+    en = polib.pofile(str(story_file(catalog_dir, "en")))
     assert [e.msgid for e in en] == [DEMO_FIELDS[3][2]], "en needs only the Japanese-source fields"
     assert en.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
-    ja = polib.pofile(str(po_path(catalog_dir, "ja")))
+    ja = polib.pofile(str(story_file(catalog_dir, "ja")))
     assert len(ja) == 4 and all(e.msgid != DEMO_FIELDS[3][2] for e in ja)
     assert ja.metadata["Language"] == "ja"
+    relative = {p.relative_to(catalog_dir / lang).as_posix() for lang in ("en", "ko", "ja")
+                for p in (catalog_dir / lang).rglob("*.po")}
+    assert relative == {"LC_MESSAGES/content/2025-08/visit.po"}, "every language has the same relative paths"
 
 
-def test_reexport_with_nothing_changed_is_byte_identical(demo_store, catalog_dir):
+def test_a_story_with_nothing_to_translate_into_a_language_has_no_file_there(catalog_store, catalog_dir):
+    put_story(catalog_store, "english", [("title", "en", "Only English"), ("point", "en", "One point.", 1)])
+    export(catalog_store, catalog_dir)
+    assert not story_file(catalog_dir, "en", "english").exists()
+    assert story_file(catalog_dir, "ko", "english").exists() and story_file(catalog_dir, "ja", "english").exists()
+    assert not export(catalog_store, catalog_dir).written
+
+
+def test_reexport_with_nothing_changed_touches_nothing(demo_store, catalog_dir):
     export(demo_store, catalog_dir)
     translate(ko_po(catalog_dir), "visit/title", TITLE, "이재명, 일본 첫 공식 방문")
+    import_ko(demo_store, catalog_dir)
     export(demo_store, catalog_dir, now=DAY2)           # normalizes the translator's save once
     files = sorted(catalog_dir.rglob("*.po*"))
-    before = {path: path.read_bytes() for path in files}
-    results = export(demo_store, catalog_dir, now=DAY2 + dt.timedelta(days=5))
-    assert not any(r.written for r in results)
-    assert {path: path.read_bytes() for path in files} == before
-    assert b"2025-09-07" not in b"".join(before.values())
+    before = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in files}
+    report = export(demo_store, catalog_dir, now=DAY2 + dt.timedelta(days=5))
+    assert not report.written and report.skipped == 4 and report.unchanged == 0, "not even rendered"
+    assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in files} == before
+    assert b"2025-09-07" not in b"".join(data for data, _ in before.values())
+
+
+def test_one_changed_story_rewrites_only_its_files(demo_store, catalog_dir):
+    for n in range(5):
+        put_story(demo_store, f"other-{n}", [("title", "en", f"Other story {n}"), ("point", "ja", f"要点{n}。", 1)])
+    export(demo_store, catalog_dir)
+    stamps = {p: p.stat().st_mtime_ns for p in catalog_dir.rglob("*.po*")}
+    put_story(demo_store, "other-3", [("title", "en", "Other story 3, edited"), ("point", "ja", "要点3。", 1)])
+    report = export(demo_store, catalog_dir, now=DAY2)
+    assert sorted(report.written) == ["ja/LC_MESSAGES/content/2025-08/other-3.po",
+                                      "ko/LC_MESSAGES/content/2025-08/other-3.po",
+                                      "templates/content/2025-08/other-3.pot"]
+    assert report.unchanged == 1, "en: its only entry (the Japanese point) did not change"
+    assert report.skipped == 6 * 4 - 4
+    changed = {p for p in catalog_dir.rglob("*.po*") if p.stat().st_mtime_ns != stamps[p]}
+    assert {p.name for p in changed} == {"other-3.po", "other-3.pot"}
+
+
+def test_since_limits_the_work_to_recent_stories(catalog_store, catalog_dir):
+    put_story(catalog_store, "old", [("title", "en", "Old story")], published=dt.date(2024, 1, 5))
+    put_story(catalog_store, "new", [("title", "en", "New story")], published=dt.date(2025, 8, 30))
+    report = export(catalog_store, catalog_dir, since=dt.date(2025, 8, 1))
+    assert all("/2025-08/new." in path for path in report.written)
+    assert not story_file(catalog_dir, "ko", "old", dt.date(2024, 1, 5)).exists()
+    export(catalog_store, catalog_dir)
+    assert story_file(catalog_dir, "ko", "old", dt.date(2024, 1, 5)).exists()
 
 
 def test_dates_move_only_when_content_changes(demo_store, catalog_dir):
     export(demo_store, catalog_dir, now=DAY1)
+    put_story(demo_store, "visit", DEMO_FIELDS)          # a new version, the same text
     export(demo_store, catalog_dir, now=DAY2)
     assert polib.pofile(str(ko_po(catalog_dir))).metadata["PO-Revision-Date"] == "2025-09-01 09:30+0000"
-    put_story(demo_store, "second", [("title", "ja", "二つ目の記事")])
-    results = {r.lang: r for r in export(demo_store, catalog_dir, now=DAY2)}
-    assert results["ko"].written and results["en"].written and not results["ja"].written
+    put_story(demo_store, "visit", [("title", "en", TITLE + " again", 0), *DEMO_FIELDS[1:]])
+    report = export(demo_store, catalog_dir, now=DAY2)
+    assert "ko/LC_MESSAGES/content/2025-08/visit.po" in report.written
+    assert "en/LC_MESSAGES/content/2025-08/visit.po" not in report.written
     ko = polib.pofile(str(ko_po(catalog_dir)))
     assert ko.metadata["PO-Revision-Date"] == "2025-09-02 09:30+0000"
-    assert polib.pofile(str(pot_path(catalog_dir))).metadata["POT-Creation-Date"] == "2025-09-02 09:30+0000"
+    assert polib.pofile(str(story_template(catalog_dir))).metadata["POT-Creation-Date"] == "2025-09-02 09:30+0000"
 
 
 def test_source_edit_keeps_old_translation_fuzzy_with_previous_msgid(demo_store, catalog_dir):
     export(demo_store, catalog_dir)
     translate(ko_po(catalog_dir), "visit/point", POINT, "이 대통령은 8월 25일 워싱턴에서 트럼프를 만나기 전 도쿄를 첫 방문지로 택했다.")
-    import_catalog(demo_store, catalog_dir, "ko")
+    import_ko(demo_store, catalog_dir)
     edited = POINT.replace("August 25", "Monday, August 25")
     put_story(demo_store, "visit", [DEMO_FIELDS[0], ("point", "en", edited, 1), *DEMO_FIELDS[2:]])
     human = StoredHumanTranslations(demo_store)
@@ -100,19 +162,64 @@ def test_source_edit_keeps_old_translation_fuzzy_with_previous_msgid(demo_store,
 
 
 def test_removed_field_becomes_obsolete_and_comes_back(demo_store, catalog_dir):
+    export(demo_store, catalog_dir)
+    heading = DEMO_FIELDS[4][2]
+    translate(ko_po(catalog_dir), "visit/heading", heading, "협력 재확인")
+    put_story(demo_store, "visit", DEMO_FIELDS[:4])
+    export(demo_store, catalog_dir, now=DAY2)
+    po = polib.pofile(str(ko_po(catalog_dir)))
+    assert po.find(heading, msgctxt="visit/heading") is None
+    assert [(e.msgid, e.msgstr) for e in po.obsolete_entries()] == [(heading, "협력 재확인")]
+    put_story(demo_store, "visit", DEMO_FIELDS)
+    export(demo_store, catalog_dir, now=DAY2)
+    po = polib.pofile(str(ko_po(catalog_dir)))
+    assert po.find(heading, msgctxt="visit/heading").msgstr == "협력 재확인"
+    assert not po.obsolete_entries()
+
+
+def test_a_deleted_story_s_file_goes_away_and_its_translations_come_back(demo_store, catalog_dir):
     put_story(demo_store, "other", [("title", "en", "Another story"), ("point", "en", "Only point.", 1)])
     export(demo_store, catalog_dir)
-    translate(ko_po(catalog_dir), "other/title", "Another story", "다른 기사")
+    translate(story_file(catalog_dir, "ko", "other"), "other/title", "Another story", "다른 기사")
+    import_ko(demo_store, catalog_dir, "other")
     drop_story(demo_store, "other")
-    export(demo_store, catalog_dir, now=DAY2)
-    po = polib.pofile(str(ko_po(catalog_dir)))
-    assert po.find("Another story", msgctxt="other/title") is None
-    assert [(e.msgid, e.msgstr) for e in po.obsolete_entries()] == [("Another story", "다른 기사")]
+    report = export(demo_store, catalog_dir, now=DAY2)
+    assert sorted(report.removed) == ["ja/LC_MESSAGES/content/2025-08/other.po",
+                                      "ko/LC_MESSAGES/content/2025-08/other.po", "templates/content/2025-08/other.pot"]
+    assert not story_file(catalog_dir, "ko", "other").exists() and not story_file(catalog_dir, "ja", "other").exists()
     put_story(demo_store, "other", [("title", "en", "Another story"), ("point", "en", "Only point.", 1)])
     export(demo_store, catalog_dir, now=DAY2)
-    po = polib.pofile(str(ko_po(catalog_dir)))
-    assert po.find("Another story", msgctxt="other/title").msgstr == "다른 기사"
-    assert not po.obsolete_entries()
+    entry = polib.pofile(str(story_file(catalog_dir, "ko", "other"))).find("Another story", msgctxt="other/title")
+    assert entry.msgstr == "다른 기사" and not entry.fuzzy, "the store kept the translator's work"
+
+
+def test_a_deleted_story_s_file_with_unimported_work_is_left_and_reported(demo_store, catalog_dir):
+    put_story(demo_store, "other", [("title", "en", "Another story")])
+    export(demo_store, catalog_dir)
+    path = story_file(catalog_dir, "ko", "other")
+    translate(path, "other/title", "Another story", "아직 가져오지 않은 번역")
+    drop_story(demo_store, "other")
+    report = export(demo_store, catalog_dir, now=DAY2)
+    assert report.kept == ["ko/LC_MESSAGES/content/2025-08/other.po"]
+    assert "아직 가져오지 않은 번역" in path.read_text(encoding="utf-8")
+    assert any("left in place" in line for line in report.lines())
+    with pytest.raises(CatalogError, match="there is no story other"):
+        import_file(demo_store, catalog_dir, path)
+
+
+def test_a_story_whose_month_changed_moves_folder_with_its_work(demo_store, catalog_dir):
+    export(demo_store, catalog_dir)
+    translate(ko_po(catalog_dir), "visit/title", TITLE, "이재명, 일본 방문")
+    import_ko(demo_store, catalog_dir)
+    translate(ko_po(catalog_dir), "visit/point", POINT, "아직 가져오지 않은 번역", fuzzy=True)
+    put_story(demo_store, "visit", DEMO_FIELDS, published=dt.date(2025, 9, 1))
+    export(demo_store, catalog_dir, now=DAY2)
+    moved = story_file(catalog_dir, "ko", "visit", dt.date(2025, 9, 1))
+    assert not ko_po(catalog_dir).exists() and moved.exists()
+    po = polib.pofile(str(moved))
+    assert po.find(TITLE, msgctxt="visit/title").msgstr == "이재명, 일본 방문"
+    assert po.find(POINT, msgctxt="visit/point").msgstr == "아직 가져오지 않은 번역"
+    assert import_file(demo_store, catalog_dir, moved).fuzzy == 1
 
 
 def test_machine_suggestions_are_fuzzy_and_name_the_engine(demo_store, catalog_dir):
@@ -126,14 +233,29 @@ def test_machine_suggestions_are_fuzzy_and_name_the_engine(demo_store, catalog_d
     assert "machine translation by argos:en-ko:1.1, not reviewed" in title.comment
     assert po.find(POINT, msgctxt="visit/point").msgstr == ""
     untouched = FakeMachine({("ko", "en", TITLE): ("다른 제안", "argos:en-ko:2.0")})
+    put_story(demo_store, "visit", DEMO_FIELDS)
     export(demo_store, catalog_dir, machine=untouched)
     assert polib.pofile(str(ko_po(catalog_dir))).find(TITLE, msgctxt="visit/title").msgstr == "이재명, 일본 첫 방문"
+
+
+def test_a_translators_work_elsewhere_is_suggested_first(demo_store, catalog_dir):
+    put_story(demo_store, "again", [("title", "en", "Another title"), ("heading", "en", DEMO_FIELDS[4][2], 1)])
+    machine = FakeMachine({("ko", "en", DEMO_FIELDS[4][2]): ("기계 번역", "argos:en-ko:1.1")})
+    export(demo_store, catalog_dir, machine=machine)
+    translate(ko_po(catalog_dir), "visit/heading", DEMO_FIELDS[4][2], "협력과 지역 안보 재확인")
+    import_ko(demo_store, catalog_dir)
+    report = export(demo_store, catalog_dir, now=DAY2, machine=machine)
+    assert "ko/LC_MESSAGES/content/2025-08/again.po" in report.written, "the other story's file is refreshed"
+    entry = polib.pofile(str(story_file(catalog_dir, "ko", "again"))).find(DEMO_FIELDS[4][2], msgctxt="again/heading")
+    assert entry.fuzzy and entry.msgstr == "협력과 지역 안보 재확인"
+    assert "translator's text from story visit, not reviewed here" in entry.comment
+    assert "machine translation" not in entry.comment
 
 
 def test_store_translations_come_back_when_the_file_is_lost(demo_store, catalog_dir):
     export(demo_store, catalog_dir)
     translate(ko_po(catalog_dir), "visit/title", TITLE, "이재명, 일본 방문")
-    import_catalog(demo_store, catalog_dir, "ko")
+    import_ko(demo_store, catalog_dir)
     ko_po(catalog_dir).unlink()
     export(demo_store, catalog_dir)
     entry = polib.pofile(str(ko_po(catalog_dir))).find(TITLE, msgctxt="visit/title")
@@ -144,26 +266,40 @@ def test_a_broken_catalog_is_never_overwritten(demo_store, catalog_dir):
     export(demo_store, catalog_dir)
     broken = ko_po(catalog_dir).read_bytes() + b'\nmsgctxt "visit/point"\nmsgid "unfinished\n'
     ko_po(catalog_dir).write_bytes(broken)
-    put_story(demo_store, "second", [("title", "en", "Second story")])
+    put_story(demo_store, "visit", [("title", "en", TITLE + " (updated)", 0), *DEMO_FIELDS[1:]])
     with pytest.raises(CatalogError) as caught:
         export_catalogs(demo_store, catalog_dir, now=DAY2)
     assert str(caught.value).startswith(f"{ko_po(catalog_dir)}:")
     assert ko_po(catalog_dir).read_bytes() == broken
-    assert b"Second story" in po_path(catalog_dir, "ja").read_bytes(), "the other languages are still exported"
+    assert b"(updated)" in story_file(catalog_dir, "ja").read_bytes(), "the other languages are still exported"
+
+
+def test_a_file_stays_under_one_mebibyte(demo_store, catalog_dir, monkeypatch):
+    export(demo_store, catalog_dir)
+    po = polib.pofile(str(ko_po(catalog_dir)))
+    for n in range(40):                      # a long history of reviewed, since-replaced texts
+        po.append(polib.POEntry(msgctxt="visit/point", msgid=f"An old point {n}. " + "x" * 400,
+                                msgstr=f"옛 요점 {n}. " + "가" * 400, obsolete=True))
+    po.save()
+    monkeypatch.setattr(export_module, "MAX_FILE_BYTES", 12_000)
+    put_story(demo_store, "visit", DEMO_FIELDS)
+    export(demo_store, catalog_dir, now=DAY2)
+    assert ko_po(catalog_dir).stat().st_size <= 12_000
+    assert polib.pofile(str(ko_po(catalog_dir))).find(TITLE, msgctxt="visit/title") is not None
 
 
 def test_identical_text_in_one_story_is_one_entry_listing_both_uses(catalog_store, catalog_dir):
     put_story(catalog_store, "dup", [("title", "en", "Same words", 0), ("heading", "en", "Part", 2),
                                      ("heading", "en", "Part", 5)])
     export(catalog_store, catalog_dir)
-    entries = [e for e in polib.pofile(str(ko_po(catalog_dir))) if e.msgid == "Part"]
+    entries = [e for e in polib.pofile(str(story_file(catalog_dir, "ko", "dup"))) if e.msgid == "Part"]
     assert len(entries) == 1 and entries[0].occurrences == [("stories/dup", "2"), ("stories/dup", "5")]
 
 
 def test_lost_file_and_changed_source_get_the_stored_translation_as_fuzzy(demo_store, catalog_dir):
     export(demo_store, catalog_dir)
     translate(ko_po(catalog_dir), "visit/title", TITLE, "이재명, 첫 일본 방문")
-    import_catalog(demo_store, catalog_dir, "ko")
+    import_ko(demo_store, catalog_dir)
     ko_po(catalog_dir).unlink()
     new_title = TITLE + " this week"
     put_story(demo_store, "visit", [("title", "en", new_title, 0), *DEMO_FIELDS[1:]])
@@ -176,7 +312,7 @@ def test_lost_file_and_changed_source_get_the_stored_translation_as_fuzzy(demo_s
     for obsolete in po.obsolete_entries():         # the translator purges #~ entries
         po.remove(obsolete)
     po.save()
-    import_catalog(demo_store, catalog_dir, "ko")
+    import_ko(demo_store, catalog_dir)
     export(demo_store, catalog_dir, now=DAY2)
     assert not polib.pofile(str(ko_po(catalog_dir))).obsolete_entries(), "a purge sticks"
     put_story(demo_store, "visit", DEMO_FIELDS)     # ...and the store still brings the original back
@@ -188,9 +324,7 @@ def test_lost_file_and_changed_source_get_the_stored_translation_as_fuzzy(demo_s
 def save_during_merge(monkeypatch, path, saves):
     """A translator saves ``path`` while an export is between reading it and replacing it:
     ``saves`` are done one per read of that file, right after the export read it."""
-    from service.catalogs import export as module
-
-    original = module._read_existing
+    original = export_module.read_existing
     pending = list(saves)
 
     def read_then_someone_saves(read_path, *args):
@@ -199,25 +333,25 @@ def save_during_merge(monkeypatch, path, saves):
             pending.pop(0)()
         return result
 
-    monkeypatch.setattr(module, "_read_existing", read_then_someone_saves)
+    monkeypatch.setattr(export_module, "read_existing", read_then_someone_saves)
     return pending
 
 
 def test_a_save_during_export_is_merged_not_overwritten(demo_store, catalog_dir, monkeypatch):
     export(demo_store, catalog_dir)
-    put_story(demo_store, "second", [("title", "en", "Second story")])     # so the export writes
+    put_story(demo_store, "visit", [*DEMO_FIELDS, ("heading", "en", "A new part", 9)])     # so the export writes
     path = ko_po(catalog_dir)
     pending = save_during_merge(monkeypatch, path, [lambda: translate(path, "visit/title", TITLE, "저장 중의 번역")])
-    results = {r.lang: r for r in export(demo_store, catalog_dir, now=DAY2)}
-    assert not pending and results["ko"].written
+    report = export(demo_store, catalog_dir, now=DAY2)
+    assert not pending and "ko/LC_MESSAGES/content/2025-08/visit.po" in report.written
     po = polib.pofile(str(path))
     assert po.find(TITLE, msgctxt="visit/title").msgstr == "저장 중의 번역", "the translator's save is kept"
-    assert po.find("Second story", msgctxt="second/title") is not None, "and the export is merged into it"
+    assert po.find("A new part", msgctxt="visit/heading") is not None, "and the export is merged into it"
 
 
 def test_a_file_that_keeps_changing_is_left_alone_with_one_line(demo_store, catalog_dir, monkeypatch):
     export(demo_store, catalog_dir)
-    put_story(demo_store, "second", [("title", "en", "Second story")])
+    put_story(demo_store, "visit", [*DEMO_FIELDS, ("heading", "en", "A new part", 9)])
     path = ko_po(catalog_dir)
     saves = [lambda n=n: translate(path, "visit/title", TITLE, f"번역 {n}") for n in range(10)]
     pending = save_during_merge(monkeypatch, path, saves)
@@ -228,6 +362,6 @@ def test_a_file_that_keeps_changing_is_left_alone_with_one_line(demo_store, cata
     assert len(pending) == 7
     po = polib.pofile(str(path))
     assert po.find(TITLE, msgctxt="visit/title").msgstr == "번역 2", "the last save is what is on disk"
-    assert po.find("Second story", msgctxt="second/title") is None
+    assert po.find("A new part", msgctxt="visit/heading") is None
     assert not list(catalog_dir.rglob("*.tmp")), "no temporary file is left behind"
-    assert b"Second story" in po_path(catalog_dir, "ja").read_bytes(), "the other languages are still exported"
+    assert b"A new part" in story_file(catalog_dir, "ja").read_bytes(), "the other languages are still exported"

@@ -55,7 +55,7 @@ from ..store.catalogs import (
     record_states,
     replace_story_fuzzy,
     story_ids,
-    translations_elsewhere,
+    translations_by_text,
 )
 from ..store.reads import fields_of
 from . import (
@@ -127,10 +127,10 @@ def _needs_render(target: _Target, engines: int, suggestions: bool) -> bool:
         return True
     if suggestions and target.lang != TEMPLATES and (not mark.suggestions or mark.engines_generation != engines):
         return True
-    return file_fingerprint(target.path) != mark.fingerprint
+    return (file_fingerprint(target.path) or "") != mark.fingerprint
 
 
-def _read_existing(path: Path, limits: CatalogLimits) -> tuple[Snapshot, PoFile | None]:
+def read_existing(path: Path, limits: CatalogLimits) -> tuple[Snapshot, PoFile | None]:
     """The file as it is, read safely (``safefile``: a symlink, FIFO or oversized file is
     refused with ``CatalogError`` and left alone)."""
     found = read_whole(path, limits.max_bytes)
@@ -175,10 +175,10 @@ def _write(target: _Target, template: list[Entry], humans: dict[tuple[str | None
            memory: dict[tuple[str, str], tuple[str, str]], machine: dict[tuple[str, str], tuple[str, str]] | None,
            now: dt.datetime, limits: CatalogLimits, moved_from: Path | None,
            carried: list[Entry] | None) -> _Rendered:
-    snapshot, existing = _read_existing(target.path, limits)
+    snapshot, existing = read_existing(target.path, limits)
     source = existing
     if existing is None and moved_from is not None:
-        source = _read_existing(moved_from, limits)[1]
+        source = read_existing(moved_from, limits)[1]
     old_entries = (source.entries if source else []) + (carried or [])
     if target.lang == TEMPLATES:
         entries = template
@@ -201,6 +201,8 @@ def _write(target: _Target, template: list[Entry], humans: dict[tuple[str | None
         return _fit(entries, lambda kept: render(PoFile(header=header_fields(source, target.lang, *dates),
                                                         header_comments=comments, entries=kept)))
 
+    if snapshot.data is None and not entries:
+        return _Rendered(False, None, "", [])      # nothing to translate into this language: no file
     written = False
     if snapshot.data is None or build(True) != snapshot.data:
         atomic_write(target.path, build(False), snapshot)
@@ -280,7 +282,7 @@ class _Export:
             fields = fields_of(session, ids)
             humans = {lang: human_texts(session, lang, ids) for lang in self.langs}
             hashes = {f.source_hash for flist in fields.values() for f in flist}
-            elsewhere = {lang: translations_elsewhere(session, lang, hashes, ids) for lang in self.langs}
+            elsewhere = {lang: translations_by_text(session, lang, hashes) for lang in self.langs}
             states = {row.path: (row.fingerprint, row.ok) for row in
                       catalog_states(session, [t.key for t in targets])}
         recorded, imported, fuzzy = [], [], {}
@@ -296,7 +298,7 @@ class _Export:
                              "story_version": target.stamp.version, "engines_generation": engines,
                              "suggestions": self.machine is not None or bool(target.mark and target.mark.suggestions),
                              "fingerprint": rendered.after, "stale": False, "written_at": self.now})
-            if target.lang != TEMPLATES and self._in_sync(target, rendered, states):
+            if target.lang != TEMPLATES and rendered.after and self._in_sync(target, rendered, states):
                 imported.append((target.key, rendered.after))
                 fuzzy[(target.lang, target.stamp.id)] = _fuzzy_keys(rendered.entries, story_fields)
         moved = [t for t in targets if t.mark is not None and t.mark.path != t.key]
@@ -308,7 +310,7 @@ class _Export:
             forget_state(session, [t.mark.path for t in moved if t.mark is not None])
 
     def _render(self, target: _Target, story_fields: list[Field], humans: dict[str, dict[tuple[str | None, str], str]],
-                elsewhere: dict[str, dict[str, tuple[str, str]]]) -> _Rendered:
+                elsewhere: dict[str, dict[str, list[tuple[str, str]]]]) -> _Rendered:
         lang = target.lang
         template = template_entries(story_fields, None if lang == TEMPLATES else lang)
         story_humans = humans.get(lang, {})
@@ -317,7 +319,8 @@ class _Export:
         if lang != TEMPLATES:
             for entry in template:
                 assert entry.source_lang is not None
-                found = elsewhere[lang].get(source_hash(entry.source_lang, entry.msgid))
+                candidates = elsewhere[lang].get(source_hash(entry.source_lang, entry.msgid), [])
+                found = next((c for c in candidates if c[1] != target.stamp.id), None)
                 if found:
                     memory[(entry.source_lang, entry.msgid)] = found
             if self.machine is not None:

@@ -71,9 +71,9 @@ def template_entries(fields: Iterable[Field], lang: str | None) -> list[Entry]:
 
 
 MACHINE_COMMENT = "machine translation by {engine}, not reviewed"
-MEMORY_COMMENT = "a translator's translation of the same text in story {story}, not reviewed here"
+MEMORY_COMMENT = "translator's text from story {story}, not reviewed here"
 _MACHINE_PREFIX = "machine translation by "
-_MEMORY_PREFIX = "a translator's translation of the same text in story "
+_MEMORY_PREFIX = "translator's text from story "
 _SUGGESTION_PREFIXES = (_MACHINE_PREFIX, _MEMORY_PREFIX)
 SIMILARITY_CUTOFF = 0.6
 
@@ -198,12 +198,13 @@ def merge(template: list[Entry], existing: list[Entry], humans: Mapping[Key, str
     result = []
     for new in template:
         entry = merged[new.key]
-        if not entry.msgstr and new.source_lang is not None:
+        if new.source_lang is not None and (not entry.msgstr or is_machine_suggestion(entry)):
             source = (new.source_lang, new.msgid)
-            if memory and source in memory:
+            if memory and source in memory:      # a translator's words replace any earlier suggestion
                 text, story = memory[source]
-                entry = _suggest(new, entry, text, MEMORY_COMMENT.format(story=story))
-            elif machine and source in machine:
+                entry = _suggest(new, Entry(msgid=new.msgid, user_comments=entry.user_comments), text,
+                                 MEMORY_COMMENT.format(story=story))
+            elif machine and source in machine and not entry.msgstr:
                 text, engine = machine[source]
                 entry = _suggest(new, entry, text, MACHINE_COMMENT.format(engine=engine))
         result.append(entry)

@@ -42,12 +42,11 @@ def story_contexts(story_ids: Iterable[str]) -> list[str]:
     return [field_context(story_id, role) for story_id in sorted(set(story_ids)) for role in FIELD_ROLES]
 
 
-def translations_elsewhere(session: Session, lang: str, source_hashes: Iterable[str],
-                           story_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """For each source text (by hash), a translator's text for it in a story other than
-    ``story_ids``: (text, that story's id), the most recently imported first."""
-    own = set(story_ids)
-    found: dict[str, tuple[str, str]] = {}
+def translations_by_text(session: Session, lang: str, source_hashes: Iterable[str],
+                         per_text: int = 3) -> dict[str, list[tuple[str, str]]]:
+    """For each source text (by hash), translators' texts for it in any story: up to
+    ``per_text`` (text, story id) pairs, the most recently imported first."""
+    found: dict[str, list[tuple[str, str]]] = {}
     for part in chunks(sorted(set(source_hashes))):
         rows = session.execute(select(HumanTranslationRow.source_hash, HumanTranslationRow.context,
                                       HumanTranslationRow.text)
@@ -55,9 +54,9 @@ def translations_elsewhere(session: Session, lang: str, source_hashes: Iterable[
                                       HumanTranslationRow.text != "")
                                .order_by(HumanTranslationRow.imported_at.desc(), HumanTranslationRow.context))
         for digest, context, text in rows:
-            story_id = context.rpartition("/")[0]
-            if story_id not in own and digest not in found:
-                found[digest] = (text, story_id)
+            candidates = found.setdefault(digest, [])
+            if len(candidates) < per_text:
+                candidates.append((text, context.rpartition("/")[0]))
     return found
 
 
