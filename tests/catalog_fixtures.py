@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import delete
 
 from service.catalogs import TEMPLATES, story_path
+from service.catalogs.importer import import_file
 from service.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, Store, StoryRow, make_store
 
@@ -114,3 +115,8 @@ def story_template(directory: Path, story_id: str = "visit", published: dt.date 
 
 def ko_po(directory: Path) -> Path:
     return story_file(directory, "ko")
+
+
+def import_catalog(store: Store, directory: Path, lang: str, story_id: str = "visit", **kwargs):
+    """Import one story's file for ``lang``, as the watcher and ``catalog import`` do."""
+    return import_file(store, directory, story_file(directory, lang, story_id), **kwargs)

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 
 from catalog_fixtures import msgfmt_check
 from conftest import DEMO_ID, TOKEN
-from service.catalogs import po_path, pot_path
+from service.catalogs import pot_path
 from service.store import HumanTranslationRow
 
 
 def ko_catalog(app):
-    return po_path(app.config["KAKEHASHI"].translations_dir, "ko")
+    return story_file(app.config["KAKEHASHI"].translations_dir, "ko")
 
 
 def watch(app) -> list:
@@ -52,7 +52,7 @@ def test_cli_export_import_and_api_shows_human(app, runner, client):
     assert result.exit_code == 0, result.output
     assert "ko/LC_MESSAGES/content.po (ko): written" in result.output
     directory = app.config["KAKEHASHI"].translations_dir
-    for path in [pot_path(directory)] + [po_path(directory, lang) for lang in ("en", "ko", "ja")]:
+    for path in [pot_path(directory)] + [story_file(directory, lang) for lang in ("en", "ko", "ja")]:
         msgfmt_check(path)
     again = runner.invoke(args=["catalog", "export"])
     assert "written" not in again.output and again.output.count("unchanged") == 4
@@ -171,7 +171,7 @@ def test_live_reload_under_a_running_server(live_server, settings, start_worker)
     app = create_app(settings)
     assert app.test_cli_runner().invoke(args=["catalog", "export", "--lang", "ko"]).exit_code == 0
     app.extensions["kakehashi"].store.engine.dispose()
-    path = po_path(settings.translations_dir, "ko")
+    path = story_file(settings.translations_dir, "ko")
     done = translate_first_points(path, how_many=1, text="살아있는 번역")
     url = f"{live_server.url}/api/v1/stories/{DEMO_ID}?lang=ko"
 

@@ -14,11 +14,10 @@ import polib
 import pytest
 from sqlalchemy import func, select, text
 
-from catalog_fixtures import msgfmt_check
+from catalog_fixtures import import_catalog, msgfmt_check, story_file
 from conftest import DEMO_ID, TOKEN, make_app
-from service.catalogs import CatalogError, po_path
+from service.catalogs import CatalogError
 from service.catalogs.export import export_catalogs
-from service.catalogs.importer import import_catalog
 from service.catalogs.limits import CatalogLimits
 from service.catalogs.poformat import PoFile, render
 from service.store import Base, HumanTranslationRow
@@ -37,7 +36,7 @@ def svc(app):
 
 
 def ko_catalog(app):
-    return po_path(app.config["KAKEHASHI"].translations_dir, "ko")
+    return story_file(app.config["KAKEHASHI"].translations_dir, "ko")
 
 
 def watch(app) -> list:
@@ -337,7 +336,7 @@ def test_healthz_shows_catalog_details_only_with_a_token(app, runner, client):
 def test_healthz_stays_small_with_every_catalog_broken(app, client):
     directory = app.config["KAKEHASHI"].translations_dir
     for lang in ("en", "ko", "ja"):
-        path = po_path(directory, lang)
+        path = story_file(directory, lang)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"".join(b'msgid "%d' % n + b"\xe2\x80\x94" * 3000 + b'"\n' for n in range(500)))
     watch(app)
@@ -395,7 +394,7 @@ def peak_import(store, directory) -> tuple:
 def test_a_large_valid_catalog_is_imported_streaming_in_bounded_memory(catalog_store, catalog_dir, tmp_path):
     """Five times the file, about the same peak: the file is never held whole (which alone
     would add its size to the peak)."""
-    path = po_path(catalog_dir, "ko")
+    path = story_file(catalog_dir, "ko")
     path.parent.mkdir(parents=True)
     small_size = big_catalog(path, 1000)
     small, small_peak = peak_import(catalog_store, catalog_dir)
@@ -410,7 +409,7 @@ def test_a_large_valid_catalog_is_imported_streaming_in_bounded_memory(catalog_s
 
 
 def test_readers_only_ever_see_a_completed_import(catalog_store, catalog_dir):
-    path = po_path(catalog_dir, "ko")
+    path = story_file(catalog_dir, "ko")
     path.parent.mkdir(parents=True)
     big_catalog(path, 3000, text_chars=300)
     seen = set()

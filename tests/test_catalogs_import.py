@@ -8,18 +8,18 @@ import threading
 import polib
 import pytest
 from babel.messages.pofile import read_po, write_po
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 
-from catalog_fixtures import DEMO_FIELDS, FakeMachine, ko_po, put_story
-from service.catalogs import CatalogError, po_path
+from catalog_fixtures import DEMO_FIELDS, FakeMachine, import_catalog, ko_po, put_story, story_file
+from service.catalogs import CatalogError
 from service.catalogs.export import export_catalogs
-from service.catalogs.importer import import_catalog
 from service.domain import source_hash
 from service.store import CatalogStateRow, HumanTranslationRow, Store
 from service.store.translations import StoredHumanTranslations
 
 TITLE, POINT, URL_POINT, QUOTE, HEADING = (f[2] for f in DEMO_FIELDS)
 KO_POINT = "이 대통령은 8월 25일 워싱턴에서 트럼프를 만나기 전 도쿄를 첫 방문지로 택했다."
+KEY = "ko/LC_MESSAGES/content/2025-08/visit.po"
 KO_URL_POINT = "회담은 안보 협력에 집중됐다. 보도는 https://apnews.com/article/lee-japan 참조."
 
 
@@ -137,8 +137,8 @@ def test_broken_file_is_rejected_whole_with_file_and_line(demo_store, catalog_di
             "missing URL": "회담은"}[case] in line, f"line {problem.line} is {line!r}"
     assert human_rows(demo_store) == before, "nothing of a rejected file is taken, nothing is lost"
     with demo_store.reading() as session:
-        state = session.get(CatalogStateRow, "ko/LC_MESSAGES/content.po")
-    assert state.ok is False and state.error == f"ko/LC_MESSAGES/content.po:{problem.line}: {problem.reason}", \
+        state = session.get(CatalogStateRow, KEY)
+    assert state.ok is False and state.error == f"{KEY}:{problem.line}: {problem.reason}", \
         "the state (shown on /healthz) names the file relative to the catalogs folder"
     assert str(catalog_dir) not in str(state.details)
 
@@ -146,28 +146,31 @@ def test_broken_file_is_rejected_whole_with_file_and_line(demo_store, catalog_di
 def test_missing_handle_is_an_error_and_missing_number_a_warning(catalog_store, catalog_dir):
     put_story(catalog_store, "s", [("quote", "en", "Thanks @shigeruishiba for 3 hours of talks", 0)])
     export_catalogs(catalog_store, catalog_dir)
-    path = ko_po(catalog_dir)
+    path = story_file(catalog_dir, "ko", "s")
     edit(path, {("s/quote", "Thanks @shigeruishiba for 3 hours of talks"): "세 시간 회담에 감사드립니다"})
     with pytest.raises(CatalogError, match="handle @shigeruishiba is missing"):
-        import_catalog(catalog_store, catalog_dir, "ko")
+        import_catalog(catalog_store, catalog_dir, "ko", "s")
     edit(path, {("s/quote", "Thanks @shigeruishiba for 3 hours of talks"): "@shigeruishiba 세 시간 회담에 감사"})
-    report = import_catalog(catalog_store, catalog_dir, "ko")
+    report = import_catalog(catalog_store, catalog_dir, "ko", "s")
     assert report.added == 1 and [w.reason for w in report.warnings] == ["number 3 is missing from the translation"]
 
 
 def test_dry_run_changes_nothing(demo_store, catalog_dir, exported):
+    with demo_store.reading() as session:
+        exported_state = session.get(CatalogStateRow, KEY).fingerprint
     edit(exported, {("visit/title", TITLE): "제목"})
     report = import_catalog(demo_store, catalog_dir, "ko", dry_run=True)
     assert report.added == 1 and "(dry run)" in report.summary()
     assert human_rows(demo_store) == []
     with demo_store.reading() as session:
-        assert session.scalar(select(func.count()).select_from(CatalogStateRow)) == 0
+        state = session.get(CatalogStateRow, KEY)
+    assert state.fingerprint == exported_state, "the export's record, not the edited file's"
 
 
 def test_japanese_and_english_catalogs(demo_store, catalog_dir):
     export_catalogs(demo_store, catalog_dir)
-    edit(po_path(catalog_dir, "en"), {("visit/quote", QUOTE): "We welcomed President Lee. pic.twitter.com/DVFAgKVJgA"})
-    edit(po_path(catalog_dir, "ja"), {("visit/title", TITLE): "李在明氏、初の本格的な訪日"})
+    edit(story_file(catalog_dir, "en"), {("visit/quote", QUOTE): "We welcomed President Lee. pic.twitter.com/DVFAgKVJgA"})
+    edit(story_file(catalog_dir, "ja"), {("visit/title", TITLE): "李在明氏、初の本格的な訪日"})
     assert import_catalog(demo_store, catalog_dir, "en").added == 1
     assert import_catalog(demo_store, catalog_dir, "ja").added == 1
     assert served(demo_store, "ja") == {("visit/title", TITLE): "李在明氏、初の本格的な訪日"}
@@ -218,17 +221,17 @@ def run_together(*calls):
 
 
 def test_two_workers_importing_the_same_file_do_not_collide(demo_store, catalog_dir, exported, monkeypatch):
-    from service.catalogs import applier
+    from service.catalogs import importer
 
     edit(exported, {("visit/point", POINT): KO_POINT, ("visit/title", TITLE): "이재명, 첫 일본 방문"})
     workers = [read_committed_store(str(demo_store.engine.url)) for _ in range(2)]
-    waited = in_step(monkeypatch, applier, "_source_languages")       # after reading the rows, before writing
+    waited = in_step(monkeypatch, importer, "_source_languages")       # after reading the rows, before writing
     errors = run_together(*(lambda w=w: import_catalog(w, catalog_dir, "ko") for w in workers))
     assert errors == [], "an upsert, not select-then-insert: no primary-key IntegrityError"
     assert len(waited) == 2, "both workers had read the rows before either wrote"
     assert served(demo_store) == {("visit/point", POINT): KO_POINT, ("visit/title", TITLE): "이재명, 첫 일본 방문"}
     with demo_store.reading() as session:
-        assert session.get(CatalogStateRow, "ko/LC_MESSAGES/content.po").ok is True
+        assert session.get(CatalogStateRow, KEY).ok is True
     for worker in workers:
         worker.dispose()
 
@@ -251,7 +254,7 @@ def test_two_workers_recording_the_same_broken_file_do_not_collide(demo_store, c
     assert [type(e) for e in errors] == [CatalogError, CatalogError], errors
     assert len(waited) == 2, "both workers reached record_state together"
     with demo_store.reading() as session:
-        state = session.get(CatalogStateRow, "ko/LC_MESSAGES/content.po")
+        state = session.get(CatalogStateRow, KEY)
     assert state.ok is False and "expected one string in double quotes" in state.error
     for worker in workers:
         worker.dispose()
@@ -274,17 +277,54 @@ def test_upsert_inserts_then_updates_by_primary_key(catalog_store, monkeypatch, 
 
 def test_source_language_of_an_entry_whose_field_is_gone_uses_the_shared_script_rule(demo_store, catalog_dir,
                                                                                     exported):
-    """A reviewed entry for a story the store no longer has is kept, keyed by its text's language:
+    """A reviewed entry whose field the story no longer has is kept, keyed by its text's language:
     Japanese by ``service.text.JAPANESE_SCRIPT`` (one rule for the whole service; it knows the
     CJK compatibility ideographs, U+F900-FAFF, that the importer's own copy missed)."""
     import service.text
-    from service.catalogs import applier
+    from service.catalogs import importer
 
-    assert applier.JAPANESE_SCRIPT is service.text.JAPANESE_SCRIPT
+    assert importer.JAPANESE_SCRIPT is service.text.JAPANESE_SCRIPT
     msgid = "\uf9dc\uf9b2"                          # compatibility ideographs only
     with exported.open("a", encoding="utf-8") as handle:
-        handle.write(f'\nmsgctxt "gone/quote"\nmsgid "{msgid}"\nmsgstr "사라진 인용"\n')
+        handle.write(f'\nmsgctxt "visit/quote"\nmsgid "{msgid}"\nmsgstr "사라진 인용"\n')
     assert import_catalog(demo_store, catalog_dir, "ko").added == 1
     with demo_store.reading() as session:
-        row = session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.context == "gone/quote")).one()
+        row = session.scalars(select(HumanTranslationRow).where(HumanTranslationRow.source_text == msgid)).one()
     assert row.source_hash == source_hash("ja", msgid)
+
+
+def test_an_entry_of_another_story_is_refused_with_its_line(demo_store, catalog_dir, exported):
+    put_story(demo_store, "other", [("title", "en", "Another story")])
+    with exported.open("a", encoding="utf-8") as handle:
+        handle.write('\nmsgctxt "other/title"\nmsgid "Another story"\nmsgstr "남의 기사"\n')
+    with pytest.raises(CatalogError) as caught:
+        import_catalog(demo_store, catalog_dir, "ko")
+    assert "is not a text of story visit" in caught.value.first.reason and caught.value.first.line > 0
+    assert human_rows(demo_store) == [], "one story's file never writes another story's text"
+
+
+@pytest.mark.parametrize("where", ["ko/LC_MESSAGES/content/visit.po", "ko/LC_MESSAGES/content/2025-08/Visit Copy.po",
+                                   "ko/LC_MESSAGES/content/2025-08/deep/visit.po"])
+def test_a_file_outside_the_layout_is_reported_and_not_imported(demo_store, catalog_dir, exported, where):
+    from service.catalogs.importer import import_file
+
+    stray = catalog_dir / where
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(exported.read_bytes())
+    with pytest.raises(CatalogError, match="not a file of the catalogs' layout"):
+        import_file(demo_store, catalog_dir, stray)
+    with demo_store.reading() as session:
+        assert session.get(CatalogStateRow, where).ok is False
+    assert human_rows(demo_store) == []
+
+
+def test_a_file_in_the_wrong_month_says_where_it_belongs(demo_store, catalog_dir, exported):
+    from service.catalogs.importer import import_file
+
+    wrong = catalog_dir / "ko/LC_MESSAGES/content/2024-01/visit.po"
+    wrong.parent.mkdir(parents=True)
+    edit(exported, {("visit/title", TITLE): "제목"})
+    wrong.write_bytes(exported.read_bytes())
+    with pytest.raises(CatalogError, match="published in 2025-08, so its file is content/2025-08/visit.po"):
+        import_file(demo_store, catalog_dir, wrong)
+    assert human_rows(demo_store) == []

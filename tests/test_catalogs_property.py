@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from catalog_fixtures import FakeMachine, msgfmt_check, put_story
-from service.catalogs import CatalogError, po_path
+from catalog_fixtures import FakeMachine, import_catalog, msgfmt_check, put_story, story_file
+from service.catalogs import CatalogError
 from service.catalogs.export import export_catalogs
-from service.catalogs.importer import import_catalog
 from service.store import Base, HumanTranslationRow, make_store
 from service.store.translations import StoredHumanTranslations
 
@@ -32,7 +31,7 @@ class CatalogLife(RuleBasedStateMachine):
         self.store = make_store(f"sqlite:///{self.tmp}/db.sqlite3")
         Base.metadata.create_all(self.store.engine)
         self.dir = self.tmp / "translations"
-        self.path = po_path(self.dir, "ko")
+        self.path = story_file(self.dir, "ko")
         self.machine = FakeMachine({("ko", "en", t): (f"기계: {t}", "argos:en-ko:1.1") for t in TEXTS})
         self.texts = list(texts)
         self.reviewed: dict[tuple[str, str], str] = {}    # what the translator last confirmed

@@ -14,7 +14,6 @@ from conftest import DEMO_ID, TOKEN, LiveServer
 from postgres_server import PostgresServer
 from queue_fixtures import wait_for
 from service import create_app
-from service.catalogs import po_path
 
 READS = 12
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
@@ -62,7 +61,7 @@ def test_no_stale_read_after_any_kind_of_change_from_either_worker(live_server, 
     app = create_app(settings)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["catalog", "export", "--lang", "ko"]).exit_code == 0
-    catalog = polib.pofile(str(po_path(settings.translations_dir, "ko")))
+    catalog = polib.pofile(str(story_file(settings.translations_dir, "ko")))
     catalog.find("Ministers agree", msgctxt=f"{DEMO_ID}/title").msgstr = "장관들 합의"
     start_worker(settings, env={"KAKEHASHI_MT_BACKGROUND": "false"})   # it watches the catalogs
     catalog.save()                              # saved, not imported: the worker's watcher takes it
