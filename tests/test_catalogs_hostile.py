@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 import tracemalloc
@@ -16,15 +17,14 @@ from sqlalchemy import func, select, text
 
 from catalog_fixtures import import_catalog, msgfmt_check, story_file
 from conftest import DEMO_ID, TOKEN, make_app
-from service.catalogs import CatalogError
+from service.catalogs import CatalogError, CatalogLimits
 from service.catalogs.export import export_catalogs
-from service.catalogs.limits import CatalogLimits
-from service.catalogs.poformat import PoFile, render
+from service.catalogs.pofile import Entry, PoFile, render
 from service.store import Base, HumanTranslationRow
 
 SECRET = "root:x:0:0:SECRET-LINE-7f3a:/root:/bin/bash"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-KEY = "ko/LC_MESSAGES/content.po"
+KEY = f"ko/LC_MESSAGES/content/2025-08/{DEMO_ID}.po"
 HEADER = [("Project-Id-Version", "Kakehashi content"), ("PO-Revision-Date", "2025-09-01 09:00+0000"),
           ("Last-Translator", ""), ("Language-Team", "Korean"), ("Language", "ko"),
           ("Plural-Forms", "nplurals=1; plural=0;"), ("MIME-Version", "1.0"),
@@ -36,7 +36,7 @@ def svc(app):
 
 
 def ko_catalog(app):
-    return story_file(app.config["KAKEHASHI"].translations_dir, "ko")
+    return story_file(app.config["KAKEHASHI"].translations_dir, "ko", DEMO_ID)
 
 
 def watch(app) -> list:
@@ -78,8 +78,6 @@ def health(client, headers=None):
 
 def catalog_text(entries: list[tuple[str, str, str]]) -> bytes:
     """A ko catalog with (msgctxt, msgid, msgstr) entries, as the tool writes them."""
-    from service.catalogs.poformat import Entry
-
     return render(PoFile(header=HEADER, entries=[Entry(msgid=i, msgstr=s, context=c) for c, i, s in entries]))
 
 
@@ -103,7 +101,7 @@ def test_a_symlink_to_a_secret_is_refused_and_nothing_of_it_leaks(app, runner, c
         assert "SECRET-LINE" not in shown and str(secret) not in shown
     details = health(client, AUTH)["catalogs"]["files"]
     assert [(c["file"], c["ok"], c["error"]) for c in details if c["lang"] == "ko"] == [
-        (KEY, False, f"{KEY}:0: content.po is a symbolic link; catalogs are read only from regular files inside "
+        (KEY, False, f"{KEY}:0: {DEMO_ID}.po is a symbolic link; catalogs are read only from regular files inside "
                      "the catalogs folder (replace the link with the file itself)")]
     assert humans(app)[(f"{DEMO_ID}/title", title)] == "방일 제목", "the last good import stays served"
     assert secret.read_text(encoding="utf-8") == SECRET + "\n"
@@ -112,16 +110,13 @@ def test_a_symlink_to_a_secret_is_refused_and_nothing_of_it_leaks(app, runner, c
 def test_a_symlinked_language_folder_is_refused_too(app, runner, tmp_path):
     path = exported(app, runner)
     outside = tmp_path / "elsewhere"
-    (outside / "LC_MESSAGES").mkdir(parents=True)
-    (outside / "LC_MESSAGES" / "content.po").write_bytes(path.read_bytes())
-    folder = path.parent.parent
-    for child in path.parent.iterdir():
-        child.unlink()
-    path.parent.rmdir()
-    folder.rmdir()
+    (outside / "2025-08").mkdir(parents=True)
+    (outside / "2025-08" / path.name).write_bytes(path.read_bytes())
+    folder = path.parent.parent                    # ko/LC_MESSAGES/content
+    shutil.rmtree(folder)
     folder.symlink_to(outside)
-    with pytest.raises(CatalogError, match=r":0: ko is a symbolic link"):
-        import_catalog(svc(app).store, app.config["KAKEHASHI"].translations_dir, "ko")
+    with pytest.raises(CatalogError, match=r":0: content is a symbolic link"):
+        import_catalog(svc(app).store, app.config["KAKEHASHI"].translations_dir, "ko", DEMO_ID)
 
 
 def test_export_leaves_a_symlinked_catalog_alone(app, runner, tmp_path):
@@ -151,7 +146,7 @@ def test_a_fixed_file_clears_its_error(app, runner, client, tmp_path):
     path.write_bytes(good)                         # the real file again
     watch(app)
     assert health(client)["status"] == "ok" and health(client)["catalogs"] == {"ok": 1, "broken": 0}
-    assert [c["ok"] for c in health(client, AUTH)["catalogs"]["files"]] == [True]
+    assert health(client, AUTH)["catalogs"]["files"] == [], "only broken files are listed"
 
     path.write_text("junk\n", encoding="utf-8")    # broken again, then removed: not broken any more
     watch(app)
@@ -213,15 +208,15 @@ def test_an_oversized_file_is_refused_before_it_is_read(app, runner, settings):
 
 def test_too_many_entries_are_refused(app, runner):
     path = exported(app, runner)
-    path.write_bytes(catalog_text([("s/point", f"point {n}", f"요점 {n}") for n in range(5)]))
+    path.write_bytes(catalog_text([(f"{DEMO_ID}/point", f"point {n}", f"요점 {n}") for n in range(5)]))
     directory = app.config["KAKEHASHI"].translations_dir
     with pytest.raises(CatalogError) as caught:
-        import_catalog(svc(app).store, directory, "ko", limits=CatalogLimits(max_entries=3))
+        import_catalog(svc(app).store, directory, "ko", DEMO_ID, limits=CatalogLimits(max_entries=3))
     lines = path.read_text(encoding="utf-8").split("\n")
     assert caught.value.first.line == lines.index('msgid "point 3"') + 1
     assert "more than 3 entries (KAKEHASHI_MAX_CATALOG_ENTRIES)" in caught.value.first.reason
     assert humans(app) == {}
-    assert import_catalog(svc(app).store, directory, "ko", limits=CatalogLimits(max_entries=5)).added == 5
+    assert import_catalog(svc(app).store, directory, "ko", DEMO_ID, limits=CatalogLimits(max_entries=5)).added == 5
 
 
 def test_a_msgstr_over_the_api_limits_is_refused(app, runner, settings):
@@ -230,12 +225,12 @@ def test_a_msgstr_over_the_api_limits_is_refused(app, runner, settings):
     directory = app.config["KAKEHASHI"].translations_dir
     path = exported(app, runner)
     limits = CatalogLimits.from_settings(settings.with_overrides(max_title_chars=10, max_snippet_chars=50))
-    path.write_bytes(catalog_text([("s/title", "Title", "가" * 20), ("s/point", "Point", "나" * 100)]))
-    assert import_catalog(svc(app).store, directory, "ko", limits=limits).added == 2, "at the limits"
-    for context, msgstr in (("s/title", "가" * 21), ("s/point", "나" * 101)):
+    path.write_bytes(catalog_text([(f"{DEMO_ID}/title", "Title", "가" * 20), (f"{DEMO_ID}/point", "Point", "나" * 100)]))
+    assert import_catalog(svc(app).store, directory, "ko", DEMO_ID, limits=limits).added == 2, "at the limits"
+    for context, msgstr in ((f"{DEMO_ID}/title", "가" * 21), (f"{DEMO_ID}/point", "나" * 101)):
         path.write_bytes(catalog_text([(context, "Text", msgstr)]))
         with pytest.raises(CatalogError) as caught:
-            import_catalog(svc(app).store, directory, "ko", limits=limits)
+            import_catalog(svc(app).store, directory, "ko", DEMO_ID, limits=limits)
         line = path.read_text(encoding="utf-8").split("\n").index(f'msgstr "{msgstr}"') + 1
         assert str(caught.value).startswith(f"{path}:{line}: msgstr is longer than {len(msgstr) - 1:,} characters")
         assert msgstr not in str(caught.value)
@@ -245,7 +240,8 @@ def test_a_msgstr_over_the_api_limits_is_refused(app, runner, settings):
 
 CONTROLS = {"NUL escaped": ('"제목\\0"', "U+0000"), "ESC escaped": ('"\\x1b[31m제목"', "U+001B"),
             "ESC raw": ('"\x1b[31m제목"', "U+001B"), "C1 raw": ('"제목\u0085"', "U+0085"),
-            "DEL raw": ('"제목\x7f"', "U+007F"), "CR escaped": ('"제목\\r"', "U+000D"),
+            "DEL raw": ('"제목\x7f"', "U+007F"), "RLO raw": ('"\u202e제목"', "U+202E"),
+            "LRI raw": ('"제목\u2066"', "U+2066"),
             "on a continuation line": ('""\n"첫 줄 "\n"\\x9b둘째"', "U+009B")}
 
 
@@ -261,11 +257,24 @@ def test_control_characters_in_msgstr_are_refused_with_file_and_line(app, runner
     line = next(n for n, raw in enumerate(text.split("\n"), 1) if code == "U+009B" and "둘째" in raw
                 or code != "U+009B" and raw.startswith("msgstr") and "제목" in raw)
     assert result.exit_code != 0
-    assert f"{path}:{line}: msgstr holds the control character {code}; only tab and newline are allowed" in result.output
+    assert f"{path}:{line}: msgstr holds the control or bidi-override character {code}, which the API refuses too" in result.output
     assert humans(app)[(f"{DEMO_ID}/title", title)] == "좋은 제목"
-    tab = text.replace(f"msgstr {quoted}", 'msgstr "제목\\t탭\\n줄"')
+    tab = text.replace(f"msgstr {quoted}", 'msgstr "제목\\t탭\\r\\n줄"')
     path.write_text(tab, encoding="utf-8")
-    assert runner.invoke(args=["catalog", "import", "--lang", "ko"]).exit_code == 0, "tab and newline are fine"
+    assert runner.invoke(args=["catalog", "import", "--lang", "ko"]).exit_code == 0, "tab and newlines (CR too, as in the API) are fine"
+
+
+def test_the_api_and_the_importer_refuse_exactly_the_same_characters():
+    """One rule (``service.textrules``): CR, LF, tab, every C0 and C1 control, DEL and every bidi
+    embedding, override and isolate, judged the same by the API's snippet check and the catalog's."""
+    from service.catalogs.parse import control_character_reason
+    from service.textrules import problem
+
+    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                 0x200E, 0x200F, 0x061C]:
+        text = f"제목{chr(code)}끝"
+        assert (problem(text) is None) == (control_character_reason(text) is None), f"U+{code:04X}"
+    assert control_character_reason("a\r\nb") is None and control_character_reason("a\u202eb") is not None
 
 
 # --- FIFOs never block ---------------------------------------------------------------------------
@@ -293,7 +302,8 @@ def test_a_fifo_in_place_of_a_catalog_never_blocks(app, runner, client):
     try:
         done, _ = finishes(lambda: watch(app))
         assert done, "the watcher returned"
-        done, error = finishes(lambda: import_catalog(svc(app).store, app.config["KAKEHASHI"].translations_dir, "ko"))
+        done, error = finishes(lambda: import_catalog(svc(app).store, app.config["KAKEHASHI"].translations_dir, "ko",
+                                                      DEMO_ID))
         assert done and isinstance(error, CatalogError) and "not a regular file" in str(error)
         done, response = finishes(lambda: client.get("/healthz", headers=AUTH))
         assert done and response.get_json()["status"] == "degraded"
@@ -322,13 +332,13 @@ def test_healthz_shows_catalog_details_only_with_a_token(app, runner, client):
     watch(app)
     public = health(client)
     assert public["status"] == "degraded" and public["catalogs"] == {"ok": 0, "broken": 1}
-    assert "content.po" not in json.dumps(public) and "expected" not in json.dumps(public)
+    assert DEMO_ID not in json.dumps(public) and "expected" not in json.dumps(public)
     detailed = health(client, AUTH)
     ko = next(c for c in detailed["catalogs"]["files"] if c["lang"] == "ko")
     assert ko["file"] == KEY and ko["error"].endswith("expected one string in double quotes") and ko["problems"] == 1
     wrong = client.get("/healthz", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401 and wrong.get_json()["error"]["code"] == "unauthorized"
-    assert "content.po" not in wrong.get_data(as_text=True)
+    assert DEMO_ID not in wrong.get_data(as_text=True)
     document = client.get("/api/v1/openapi.json").get_json()["paths"]["/healthz"]["get"]
     assert "Bearer" in document["description"] and "401" in document["responses"]
 
@@ -336,7 +346,7 @@ def test_healthz_shows_catalog_details_only_with_a_token(app, runner, client):
 def test_healthz_stays_small_with_every_catalog_broken(app, client):
     directory = app.config["KAKEHASHI"].translations_dir
     for lang in ("en", "ko", "ja"):
-        path = story_file(directory, lang)
+        path = story_file(directory, lang, DEMO_ID)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"".join(b'msgid "%d' % n + b"\xe2\x80\x94" * 3000 + b'"\n' for n in range(500)))
     watch(app)
@@ -377,7 +387,7 @@ def big_catalog(path, entries: int, text_chars: int = 900):
     with open(path, "wb") as handle:
         handle.write(render(PoFile(header=HEADER)))
         for n in range(entries):
-            handle.write(f'\nmsgctxt "big-{n // 5}/point"\nmsgid "Point {n} of a long story."\n'
+            handle.write(f'\nmsgctxt "visit/point"\nmsgid "Point {n} of a long story."\n'
                          f'msgstr "요점 {n} {body}"\n'.encode("utf-8"))
     return os.path.getsize(path)
 
@@ -391,24 +401,24 @@ def peak_import(store, directory) -> tuple:
         tracemalloc.stop()
 
 
-def test_a_large_valid_catalog_is_imported_streaming_in_bounded_memory(catalog_store, catalog_dir, tmp_path):
+def test_a_large_valid_catalog_is_imported_streaming_in_bounded_memory(demo_store, catalog_dir, tmp_path):
     """Five times the file, about the same peak: the file is never held whole (which alone
     would add its size to the peak)."""
     path = story_file(catalog_dir, "ko")
     path.parent.mkdir(parents=True)
     small_size = big_catalog(path, 1000)
-    small, small_peak = peak_import(catalog_store, catalog_dir)
+    small, small_peak = peak_import(demo_store, catalog_dir)
     size = big_catalog(path, 5000)
-    report, peak = peak_import(catalog_store, catalog_dir)
+    report, peak = peak_import(demo_store, catalog_dir)
     assert size > 4_500_000 and (small.added, report.added, report.unchanged) == (1000, 4000, 1000)
     assert peak - small_peak < (size - small_size) / 4, \
         f"peak {small_peak:,} -> {peak:,} bytes while the file grew {small_size:,} -> {size:,}"
-    with catalog_store.reading() as session:
+    with demo_store.reading() as session:
         assert session.scalar(select(func.count()).select_from(HumanTranslationRow)) == 5000
     msgfmt_check(path)
 
 
-def test_readers_only_ever_see_a_completed_import(catalog_store, catalog_dir):
+def test_readers_only_ever_see_a_completed_import(demo_store, catalog_dir):
     path = story_file(catalog_dir, "ko")
     path.parent.mkdir(parents=True)
     big_catalog(path, 3000, text_chars=300)
@@ -417,14 +427,14 @@ def test_readers_only_ever_see_a_completed_import(catalog_store, catalog_dir):
 
     def read_counts():
         while not done.is_set():
-            with catalog_store.reading() as session:
+            with demo_store.reading() as session:
                 seen.add(session.scalar(text("SELECT count(*) FROM human_translations")))
             time.sleep(0.005)
 
     reader = threading.Thread(target=read_counts, daemon=True)
     reader.start()
     try:
-        import_catalog(catalog_store, catalog_dir, "ko")
+        import_catalog(demo_store, catalog_dir, "ko")
     finally:
         done.set()
         reader.join(10)

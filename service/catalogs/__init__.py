@@ -82,7 +82,10 @@ class CatalogFile:
 def locate(translations_dir: Path, path: Path) -> CatalogFile:
     """Which catalog ``path`` is, or ``CatalogError`` saying why it is outside the layout."""
     path = Path(path)
-    parts = relative_key(translations_dir, path).split("/")
+    try:                    # as given first: a symlinked folder is then refused by name when opened
+        parts = list(path.relative_to(translations_dir).parts)
+    except ValueError:
+        parts = relative_key(translations_dir, path).split("/")
     if len(parts) == 3 and parts[0] in CATALOG_LANGUAGES and parts[1:] == ["LC_MESSAGES", LEGACY]:
         return CatalogFile(path, parts[0], None, None)
     if (len(parts) == 5 and parts[0] in CATALOG_LANGUAGES and parts[1:3] == ["LC_MESSAGES", DOMAIN]

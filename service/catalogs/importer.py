@@ -353,13 +353,14 @@ def _done(session: Session, key: str, fingerprint_seen: str | None) -> bool:
 
 
 def changed_files(store: Store, translations_dir: Path, langs: Iterable[str] = CATALOG_LANGUAGES) -> list[Path]:
-    """The files whose fingerprint is not the one last imported (or rejected): what an import
-    has to read. One stat per file and one query."""
+    """The files whose fingerprint is not the one last imported, and the files rejected at their
+    last check (so they are reported again): what an import has to read. One stat per file and
+    one query."""
     with store.reading() as session:
         known = state_fingerprints(session)
     changed = []
     for path, info in files_on_disk(translations_dir, tuple(langs)):
         recorded = known.get(relative_key(translations_dir, path))
-        if recorded is None or recorded[0] != fingerprint(info):
+        if recorded is None or recorded[0] != fingerprint(info) or not recorded[1]:
             changed.append(path)
     return changed

@@ -45,6 +45,7 @@ from .safefile import fingerprint
 log = logging.getLogger(__name__)
 MIN_POLL_SECONDS = 0.2
 MAX_ERROR_CHARS = 1000      # a recorded error: a file name and a clipped reason
+ERROR_SHOWN = 400           # what /healthz and the status page show of it
 
 
 class CatalogWatcher:
@@ -222,7 +223,7 @@ def describe_state(row: Any, directory: Path) -> dict[str, Any]:
     warnings = len(details.get("warnings") or []) + int(details.get("more_warnings") or 0)
     problems = len(details.get("problems") or []) + int(details.get("more") or 0)
     return {"file": row.path, "lang": row.path.split("/", 1)[0], "ok": bool(row.ok),
-            "error": clip(_relative(row.error, directory) or "") or None, "problems": problems,
+            "error": clip(_relative(row.error, directory) or "", ERROR_SHOWN) or None, "problems": problems,
             "current": fingerprint_of(directory / row.path) == row.fingerprint,
             "checked_at": row.checked_at.isoformat() if row.checked_at else None,
             "counts": details.get("counts"), "warnings": warnings}

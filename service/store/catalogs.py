@@ -151,13 +151,16 @@ def count_humans(session: Session, lang: str, story_ids: Iterable[str]) -> int:
 
 
 def humans_by_key(session: Session, lang: str, keys: Iterable[Key]) -> dict[Key, tuple[str, str]]:
-    """(text, source_hash) of the stored rows with these keys."""
+    """(text, source_hash) of the stored rows with these keys: only those rows are read, so a
+    story with thousands of entries under one msgctxt costs no more than the keys asked for."""
     wanted = set(keys)
     found: dict[Key, tuple[str, str]] = {}
-    for part in chunks(sorted({context for context, _ in wanted})):
+    for part in chunks(sorted(wanted), 200):
         query = (select(HumanTranslationRow.context, HumanTranslationRow.source_text, HumanTranslationRow.text,
                         HumanTranslationRow.source_hash)
-                 .where(HumanTranslationRow.lang == lang, HumanTranslationRow.context.in_(part)))
+                 .where(HumanTranslationRow.lang == lang,
+                        HumanTranslationRow.context.in_(sorted({context for context, _ in part})),
+                        HumanTranslationRow.source_text.in_([source for _, source in part])))
         for context, source, text, digest in session.execute(query):
             if (context, source) in wanted:
                 found[(context, source)] = (text, digest)
