@@ -53,7 +53,7 @@ def main() -> None:
     entries = write_catalog(path, args.mb)
     extra = {}
     if "limits" in inspect.signature(import_catalog).parameters:
-        from service.catalogs.limits import CatalogLimits
+        from service.catalogs import CatalogLimits
         extra["limits"] = CatalogLimits(max_bytes=(args.mb + 1) * 1024 * 1024, max_entries=entries + 1)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()

@@ -19,6 +19,8 @@ from service.store.translations import StoredHumanTranslations
 
 TITLE = DEMO_FIELDS[0][2]
 KEY = ("visit/title", TITLE)
+FILE = "ko/LC_MESSAGES/content/2025-08/visit.po"
+NO_STATUS = {"ok": 0, "broken": 0, "files": []}
 
 
 class Clock:
@@ -67,8 +69,8 @@ def test_saved_catalog_is_served_by_every_worker(workers, catalog_dir):
     assert reload(second) == [], "the other worker sees it was imported already"
     for watcher in (first, second):
         assert StoredHumanTranslations(watcher.store).lookup("ko", {KEY}) == {KEY: "이재명, 첫 일본 방문"}
-    status = {s["file"]: s for s in second.status()}
-    assert status["ko/LC_MESSAGES/content.po"]["ok"] and status["ko/LC_MESSAGES/content.po"]["current"]
+    status = second.status()
+    assert status["broken"] == 0 and status["ok"] >= 1 and status["files"] == []
     assert first._thread is None and second._thread is None, "no thread unless start() is called"
 
 
@@ -81,17 +83,17 @@ def test_broken_save_keeps_last_good_and_reports_where(workers, catalog_dir):
     clock.now += 5
     assert reload(first) == []
     assert StoredHumanTranslations(second.store).lookup("ko", {KEY}) == {KEY: "좋은 번역"}
-    broken = [s for s in second.status() if not s["ok"]]
+    broken = second.status()["files"]
     line = text.split("\n").index('msgstr "좋은 번역"') + 1
     assert [(s["file"], s["error"]) for s in broken] == [
-        ("ko/LC_MESSAGES/content.po", f"ko/LC_MESSAGES/content.po:{line}: expected one string in double quotes")], \
+        (FILE, f"{FILE}:{line}: expected one string in double quotes")], \
         "relative to the catalogs folder: /healthz does not show where the service is installed"
     save_title_text = text.replace('msgstr "좋은 번역"', 'msgstr "고친 번역"')
     ko_po(catalog_dir).write_text(save_title_text, encoding="utf-8")
     clock.now += 5
     second.maybe_reload()
     assert StoredHumanTranslations(first.store).lookup("ko", {KEY}) == {KEY: "고친 번역"}
-    assert all(s["ok"] for s in first.status())
+    assert first.status()["broken"] == 0
 
 
 def test_a_file_changing_while_read_is_left_for_the_next_poll(workers, catalog_dir, monkeypatch):
@@ -112,8 +114,7 @@ def test_a_file_changing_while_read_is_left_for_the_next_poll(workers, catalog_d
 
     monkeypatch.setattr(importer, "CatalogReader", ReadWhileWriting)
     clock.now += 5
-    assert ko_reports(first) == [] and [s["file"] for s in first.status()] == [
-        "en/LC_MESSAGES/content.po", "ja/LC_MESSAGES/content.po"]
+    assert ko_reports(first) == [] and first.status()["files"] == [], "nothing recorded for the file"
     assert StoredHumanTranslations(first.store).lookup("ko", {KEY}) == {}
     monkeypatch.undo()
     clock.now += 5
@@ -123,10 +124,10 @@ def test_a_file_changing_while_read_is_left_for_the_next_poll(workers, catalog_d
 def test_store_not_ready_does_not_break_requests(tmp_path, catalog_dir):
     settings = Settings(instance_dir=tmp_path / "i", translations_dir=catalog_dir, catalog_poll_seconds=0)
     empty = make_store(f"sqlite:///{tmp_path}/empty.sqlite3")
-    (catalog_dir / "ko" / "LC_MESSAGES").mkdir(parents=True)
+    ko_po(catalog_dir).parent.mkdir(parents=True)
     ko_po(catalog_dir).write_text('msgid ""\nmsgstr "Language: ko\\n"\n', encoding="utf-8")
     watcher = CatalogWatcher(settings, empty)
-    assert reload(watcher) == [] and watcher.status() == []
+    assert reload(watcher) == [] and watcher.status() == NO_STATUS
     empty.engine.dispose()
 
 
@@ -135,10 +136,10 @@ def test_status_never_shows_an_absolute_path(workers, catalog_dir):
     another path) is shown relative too."""
     first, _, _ = workers
     with first.store.transaction() as session:
-        record_state(session, "ko/LC_MESSAGES/content.po", "x", False,
-                     f"{catalog_dir.resolve()}/ko/LC_MESSAGES/content.po:7: expected one string in double quotes", {})
-    assert [(s["file"], s["error"]) for s in first.status()] == [
-        ("ko/LC_MESSAGES/content.po", "ko/LC_MESSAGES/content.po:7: expected one string in double quotes")]
+        record_state(session, FILE, "x", False,
+                     f"{catalog_dir.resolve()}/{FILE}:7: expected one string in double quotes", {})
+    assert [(s["file"], s["error"]) for s in first.status()["files"]] == [
+        (FILE, f"{FILE}:7: expected one string in double quotes")]
 
 
 def ko_reports(watcher) -> list:
@@ -213,6 +214,6 @@ def test_a_store_error_behind_the_status_is_logged_once(tmp_path, catalog_dir, c
     empty = make_store(f"sqlite:///{tmp_path}/empty.sqlite3")       # no tables: every read fails
     watcher = CatalogWatcher(settings, empty)
     caplog.set_level("WARNING", logger="service.catalogs.watcher")
-    assert watcher.status() == [] and watcher.status() == []
+    assert watcher.status() == NO_STATUS and watcher.status() == NO_STATUS
     assert len(caplog.records) == 1 and "catalogs' states" in caplog.records[0].getMessage()
     empty.engine.dispose()
