@@ -10,14 +10,13 @@ import polib
 import pytest
 from sqlalchemy import func, select
 
-from catalog_fixtures import msgfmt_check
+from catalog_fixtures import msgfmt_check, story_file, story_template
 from conftest import DEMO_ID, TOKEN
-from service.catalogs import pot_path
 from service.store import HumanTranslationRow
 
 
 def ko_catalog(app):
-    return story_file(app.config["KAKEHASHI"].translations_dir, "ko")
+    return story_file(app.config["KAKEHASHI"].translations_dir, "ko", DEMO_ID)
 
 
 def watch(app) -> list:
@@ -50,12 +49,12 @@ def translate_first_points(path, how_many=1, text="번역된 요점 {n}"):
 def test_cli_export_import_and_api_shows_human(app, runner, client):
     result = runner.invoke(args=["catalog", "export"])
     assert result.exit_code == 0, result.output
-    assert "ko/LC_MESSAGES/content.po (ko): written" in result.output
+    assert f"ko/LC_MESSAGES/content/2025-08/{DEMO_ID}.po: written" in result.output
     directory = app.config["KAKEHASHI"].translations_dir
-    for path in [pot_path(directory)] + [story_file(directory, lang) for lang in ("en", "ko", "ja")]:
+    for path in [story_template(directory, DEMO_ID)] + [story_file(directory, lang, DEMO_ID) for lang in ("en", "ko", "ja")]:
         msgfmt_check(path)
     again = runner.invoke(args=["catalog", "export"])
-    assert "written" not in again.output and again.output.count("unchanged") == 4
+    assert again.exit_code == 0 and "0 file(s) written, 0 unchanged, 4 not changed since the last export" in again.output
 
     done = translate_first_points(ko_catalog(app))
     dry = runner.invoke(args=["catalog", "import", "--lang", "ko", "--dry-run"])
@@ -86,7 +85,7 @@ def test_cli_rejects_a_broken_file_with_file_and_line(app, runner, client):
     health = client.get("/healthz", headers=AUTH).get_json()
     assert health["catalogs"]["broken"] == 1 and health["status"] == "degraded"
     assert [c["error"] for c in health["catalogs"]["files"] if not c["ok"]] == [
-        f"ko/LC_MESSAGES/content.po:{line}: Language is \"en\" but the file is in the \"ko\" folder"]
+        f"ko/LC_MESSAGES/content/2025-08/{DEMO_ID}.po:{line}: Language is \"en\" but the file is in the \"ko\" folder"]
     assert str(app.config["KAKEHASHI"].translations_dir) not in json.dumps(health), "no absolute paths on /healthz"
 
 
@@ -109,7 +108,9 @@ def test_coverage_api_page_and_stats_agree(app, runner, client):
     body = client.get("/api/v1/coverage?lang=ko").get_json()
     ko = body["languages"]["ko"]
     story = body["stories"][0]
-    assert story["id"] == DEMO_ID and story["languages"]["ko"] == {k: v for k, v in ko.items() if k != "catalog"}
+    per_story = {k: v for k, v in story["languages"]["ko"].items() if k != "file"}
+    assert story["id"] == DEMO_ID and per_story == {k: v for k, v in ko.items() if k not in ("catalog", "broken_files")}
+    assert story["languages"]["ko"]["file"] == f"ko/LC_MESSAGES/content/2025-08/{DEMO_ID}.po"
     assert ko["human"] == 1 and ko["human"] + ko["machine"] + ko["source"] == ko["fields"]
     assert ko["catalog"] == "ok" and story["title"]["lang"] in ("en", "ko")
     _, fields = story_fields(client)
@@ -131,7 +132,10 @@ def test_coverage_api_page_and_stats_agree(app, runner, client):
     stats = runner.invoke(args=["catalog", "stats", "--lang", "ko"])
     assert stats.exit_code == 0 and DEMO_ID[:40] in stats.output
     totals = stats.output.splitlines()[1].split()
-    assert totals[-6:] == [str(ko[n]) for n in ("fields", "native", "human", "machine", "source", "fuzzy")]
+    names = ("fields", "native", "human", "machine", "source", "untranslated", "fuzzy")
+    assert totals[2:9] == [str(ko[n]) for n in names]
+    row = next(line for line in stats.output.splitlines() if line.startswith(DEMO_ID[:40]))
+    assert row.split()[-1] == f"ko/LC_MESSAGES/content/2025-08/{DEMO_ID}.po", "the file to open"
 
 
 def test_machine_suggestions_flag_counts_fuzzy(app, runner, client, install_models):
@@ -171,7 +175,7 @@ def test_live_reload_under_a_running_server(live_server, settings, start_worker)
     app = create_app(settings)
     assert app.test_cli_runner().invoke(args=["catalog", "export", "--lang", "ko"]).exit_code == 0
     app.extensions["kakehashi"].store.engine.dispose()
-    path = story_file(settings.translations_dir, "ko")
+    path = story_file(settings.translations_dir, "ko", DEMO_ID)
     done = translate_first_points(path, how_many=1, text="살아있는 번역")
     url = f"{live_server.url}/api/v1/stories/{DEMO_ID}?lang=ko"
 
@@ -196,7 +200,7 @@ def test_live_reload_under_a_running_server(live_server, settings, start_worker)
     health = fetch_json(f"{live_server.url}/healthz", headers=AUTH)
     assert health["status"] == "degraded"
     assert [c["error"] for c in health["catalogs"]["files"] if not c["ok"]] == [
-        f"ko/LC_MESSAGES/content.po:{line}: expected one string in double quotes"]
+        f"ko/LC_MESSAGES/content/2025-08/{DEMO_ID}.po:{line}: expected one string in double quotes"]
     assert all(humans() == {"살아있는 번역"} for _ in range(8)), "the last good catalog is still served"
 
 
@@ -239,6 +243,6 @@ def test_coverage_responses_match_the_documented_models(app, runner, client):
 
     documented = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/coverage"]["get"]
     schema = documented["responses"]["200"]["content"]["application/json"]["schema"]
-    assert schema["title"] == "CoverageOut" and set(schema["required"]) == {"languages", "stories", "next"}
+    assert schema["title"] == "CoverageOut" and set(schema["required"]) == {"languages", "stories", "next", "broken_files"}
     assert "nullable" not in json.dumps(documented), "OpenAPI 3.1 is JSON Schema: null is a type, not nullable"
 

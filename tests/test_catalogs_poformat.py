@@ -9,8 +9,8 @@ import pytest
 
 from catalog_fixtures import MSGFMT, msgfmt_check
 from service.catalogs import CatalogError
-from service.catalogs.pofile import Entry, PoFile, render
 from service.catalogs.parse import parse
+from service.catalogs.pofile import Entry, PoFile, render
 
 LONG = ("South Korea President Lee Jae-Myung embarked on his first full visit to Japan since taking office, "
         "selecting \"Tokyo\" as the first stop before heading to Washington")

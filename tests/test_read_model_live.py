@@ -10,6 +10,7 @@ import urllib.request
 import polib
 import pytest
 
+from catalog_fixtures import story_file
 from conftest import DEMO_ID, TOKEN, LiveServer
 from postgres_server import PostgresServer
 from queue_fixtures import wait_for
@@ -61,7 +62,7 @@ def test_no_stale_read_after_any_kind_of_change_from_either_worker(live_server, 
     app = create_app(settings)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["catalog", "export", "--lang", "ko"]).exit_code == 0
-    catalog = polib.pofile(str(story_file(settings.translations_dir, "ko")))
+    catalog = polib.pofile(str(story_file(settings.translations_dir, "ko", DEMO_ID)))
     catalog.find("Ministers agree", msgctxt=f"{DEMO_ID}/title").msgstr = "장관들 합의"
     start_worker(settings, env={"KAKEHASHI_MT_BACKGROUND": "false"})   # it watches the catalogs
     catalog.save()                              # saved, not imported: the worker's watcher takes it
