@@ -133,7 +133,7 @@ def test_coverage_api_page_and_stats_agree(app, runner, client):
     assert stats.exit_code == 0 and DEMO_ID[:40] in stats.output
     totals = stats.output.splitlines()[1].split()
     names = ("fields", "native", "human", "machine", "source", "untranslated", "fuzzy")
-    assert totals[2:9] == [str(ko[n]) for n in names]
+    assert totals[3:10] == [str(ko[n]) for n in names]
     row = next(line for line in stats.output.splitlines() if line.startswith(DEMO_ID[:40]))
     assert row.split()[-1] == f"ko/LC_MESSAGES/content/2025-08/{DEMO_ID}.po", "the file to open"
 
