@@ -174,12 +174,13 @@ def _fit(entries: list[Entry], build: Callable[[list[Entry]], bytes]) -> bytes:
 def _write(target: _Target, template: list[Entry], humans: dict[tuple[str | None, str], str],
            memory: dict[tuple[str, str], tuple[str, str]], machine: dict[tuple[str, str], tuple[str, str]] | None,
            now: dt.datetime, limits: CatalogLimits, moved_from: Path | None,
-           carried: list[Entry] | None) -> _Rendered:
+           carried: PoFile | None) -> _Rendered:
     snapshot, existing = read_existing(target.path, limits)
     source = existing
     if existing is None and moved_from is not None:
         source = read_existing(moved_from, limits)[1]
-    old_entries = (source.entries if source else []) + (carried or [])
+    old_entries = (source.entries if source else []) + (carried.entries if carried else [])
+    source = source or carried           # a split legacy file's header (translator, team) carries over
     if target.lang == TEMPLATES:
         entries = template
     else:
@@ -220,7 +221,7 @@ class _Export:
         self.now, self.limits = now, limits
         self.report = ExportReport()
         self.problems: list[Problem] = []
-        self.carried: dict[tuple[str, str], list[Entry]] = {}     # legacy entries, by (lang, story id)
+        self.carried: dict[tuple[str, str], PoFile] = {}     # legacy entries, by (lang, story id)
 
     def run(self, since: dt.date | None, progress: Progress | None) -> ExportReport:
         split = self._import_legacy()
@@ -272,7 +273,9 @@ class _Export:
                 continue
             for entry in po.entries:
                 story_id = (entry.context or "").rpartition("/")[0]
-                self.carried.setdefault((lang, story_id), []).append(entry)
+                carried = self.carried.setdefault((lang, story_id), PoFile(header=po.header,
+                                                                           header_comments=po.header_comments))
+                carried.entries.append(entry)
             split.append(path)
         return split
 
