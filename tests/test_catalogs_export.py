@@ -256,10 +256,25 @@ def test_store_translations_come_back_when_the_file_is_lost(demo_store, catalog_
     export(demo_store, catalog_dir)
     translate(ko_po(catalog_dir), "visit/title", TITLE, "이재명, 일본 방문")
     import_ko(demo_store, catalog_dir)
-    ko_po(catalog_dir).unlink()
     export(demo_store, catalog_dir)
+    ko_po(catalog_dir).unlink()
+    assert not export(demo_store, catalog_dir).written, "the store's record decides: no file is looked at"
+    export(demo_store, catalog_dir, check_files=True)
     entry = polib.pofile(str(ko_po(catalog_dir))).find(TITLE, msgctxt="visit/title")
     assert entry.msgstr == "이재명, 일본 방문" and not entry.fuzzy
+
+
+def test_a_file_the_watcher_saw_deleted_is_written_again(demo_store, catalog_dir, tmp_path):
+    from service.catalogs.watcher import CatalogWatcher
+    from service.config import Settings
+
+    export(demo_store, catalog_dir)
+    watcher = CatalogWatcher(Settings(instance_dir=tmp_path / "i", translations_dir=catalog_dir), demo_store,
+                             settle_seconds=0)
+    watcher.check_now()
+    ko_po(catalog_dir).unlink()
+    watcher.check_now()
+    assert export(demo_store, catalog_dir).written == ["ko/LC_MESSAGES/content/2025-08/visit.po"]
 
 
 def test_a_broken_catalog_is_never_overwritten(demo_store, catalog_dir):

@@ -125,7 +125,7 @@ def test_export_leaves_a_symlinked_catalog_alone(app, runner, tmp_path):
     secret.write_text(SECRET + "\n", encoding="utf-8")
     path.unlink()
     path.symlink_to(secret)
-    result = runner.invoke(args=["catalog", "export", "--lang", "ko"])
+    result = runner.invoke(args=["catalog", "export", "--lang", "ko", "--check-files"])
     assert result.exit_code != 0 and "symbolic link" in result.output and "SECRET-LINE" not in result.output
     assert path.is_symlink() and secret.read_text(encoding="utf-8") == SECRET + "\n"
 
@@ -307,7 +307,8 @@ def test_a_fifo_in_place_of_a_catalog_never_blocks(app, runner, client):
         assert done and isinstance(error, CatalogError) and "not a regular file" in str(error)
         done, response = finishes(lambda: client.get("/healthz", headers=AUTH))
         assert done and response.get_json()["status"] == "degraded"
-        done, error = finishes(lambda: export_catalogs(svc(app).store, app.config["KAKEHASHI"].translations_dir, ["ko"]))
+        done, error = finishes(lambda: export_catalogs(svc(app).store, app.config["KAKEHASHI"].translations_dir, ["ko"],
+                                                       check_files=True))
         assert done and isinstance(error, CatalogError) and "not a regular file" in str(error)
     finally:
         # a writer that shows up unblocks any reader left behind, so a failing test cannot hang

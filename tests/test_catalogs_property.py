@@ -63,7 +63,7 @@ class CatalogLife(RuleBasedStateMachine):
 
     @rule(machine=st.booleans())
     def export(self, machine):
-        export_catalogs(self.store, self.dir, machine=self.machine if machine else None)
+        export_catalogs(self.store, self.dir, machine=self.machine if machine else None, check_files=True)
         assert self.path.exists()
 
     @rule()
@@ -127,7 +127,7 @@ class CatalogLife(RuleBasedStateMachine):
     def export_import_and_read(self):
         """After an export and an import, readers get every reviewed translation of current text."""
         try:
-            export_catalogs(self.store, self.dir)
+            export_catalogs(self.store, self.dir, check_files=True)
             for path in self.dir.rglob("*.po*"):
                 msgfmt_check(path)
             import_catalog(self.store, self.dir, "ko", "p")

@@ -52,10 +52,17 @@ def content_dir(translations_dir: Path, lang: str) -> Path:
     return Path(translations_dir) / lang / "LC_MESSAGES" / DOMAIN
 
 
+def story_key(lang: str, story_id: str, published: dt.date) -> str:
+    """A story's file for ``lang`` (``TEMPLATES`` for its ``.pot``), relative to the catalogs
+    folder: the name the store records it under."""
+    if lang == TEMPLATES:
+        return f"{TEMPLATES}/{DOMAIN}/{month_of(published)}/{story_id}.pot"
+    return f"{lang}/LC_MESSAGES/{DOMAIN}/{month_of(published)}/{story_id}.po"
+
+
 def story_path(translations_dir: Path, lang: str, story_id: str, published: dt.date) -> Path:
     """A story's file for ``lang`` (``TEMPLATES`` for its ``.pot``)."""
-    suffix = ".pot" if lang == TEMPLATES else ".po"
-    return content_dir(translations_dir, lang) / month_of(published) / f"{story_id}{suffix}"
+    return Path(translations_dir) / story_key(lang, story_id, published)
 
 
 def legacy_path(translations_dir: Path, lang: str) -> Path:

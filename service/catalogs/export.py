@@ -2,10 +2,12 @@
 
 For each story and language (and its ``.pot``) the store remembers what was last written
 (``CatalogFileRow``: path, story version, engines generation, suggestion setting, the file's
-fingerprint). A file is rendered again only when one of these moved, or its file on disk is
-not the one written (a translator saved it, deleted it), or a translator's work elsewhere gave
-it a new suggestion (``stale``). So an export after one story changed reads one query of
-stamps and one ``lstat`` per file, and renders one story; a full first export streams the
+fingerprint). A file is rendered again only when one of these moved, or it was marked
+``stale``: a translator's work elsewhere gave it a new suggestion, or the watcher saw the file
+deleted. (A translator's save is imported, which moves the story's version.) The database
+finds those files in one join per language, so an export after one story changed reads
+nothing about the others and renders one story; ``check_files`` also looks at every file on
+disk, for a file deleted while no worker watched. a full first export streams the
 archive ``BATCH`` stories at a time, so memory does not grow with it.
 
 Stable: entries in template order, Babel's wrapping, and dates that only move when the content
@@ -48,13 +50,15 @@ from ..store.catalogs import (
     catalog_states,
     engines_generation,
     export_stamps,
+    exports_due,
     forget_files,
     forget_state,
     human_texts,
+    orphan_files,
     record_files,
     record_states,
     replace_story_fuzzy,
-    story_ids,
+    story_count,
     translations_by_text,
 )
 from ..store.reads import fields_of
@@ -68,7 +72,7 @@ from . import (
     Problem,
     legacy_path,
     relative_key,
-    story_path,
+    story_key,
 )
 from .merge import is_reviewed, merge, template_entries
 from .parse import parse
@@ -223,26 +227,33 @@ class _Export:
         self.problems: list[Problem] = []
         self.carried: dict[tuple[str, str], PoFile] = {}     # legacy entries, by (lang, story id)
 
-    def run(self, since: dt.date | None, progress: Progress | None) -> ExportReport:
+    def run(self, since: dt.date | None, progress: Progress | None, check_files: bool) -> ExportReport:
         split = self._import_legacy()
+        langs = [*self.langs, TEMPLATES]
+        suggestions = self.machine is not None
         with self.store.reading() as session:
-            stamps = export_stamps(session, None if split else since)
-            known = story_ids(session)
             engines = engines_generation(session)
-            marks = catalog_files(session, [*self.langs, TEMPLATES])
-        targets = []
-        for stamp_ in stamps:
-            for lang in [*self.langs, TEMPLATES]:
-                path = story_path(self.dir, lang, stamp_.id, stamp_.published)
-                targets.append(_Target(stamp_, lang, path, relative_key(self.dir, path), marks.get((lang, stamp_.id))))
-        wanted = [t for t in targets
-                  if (t.lang, t.stamp.id) in self.carried or _needs_render(t, engines, self.machine is not None)]
-        self.report.skipped = len(targets) - len(wanted)
-        for start in range(0, len(wanted), BATCH * (len(self.langs) + 1)):
-            self._batch(wanted[start:start + BATCH * (len(self.langs) + 1)], engines)
+            total = story_count(session, since) * len(langs)
+            if check_files or split:       # every story's files, each looked at on disk
+                marks = catalog_files(session, langs)
+                candidates = [(stamp_, lang, marks.get((lang, stamp_.id)))
+                              for stamp_ in export_stamps(session, None if split else since) for lang in langs]
+            else:                          # the store says which files are behind
+                candidates = [(stamp_, lang, mark) for lang in langs
+                              for stamp_, mark in exports_due(session, lang, since, engines, suggestions)]
+            gone = orphan_files(session)
+        candidates.sort(key=lambda c: (c[0].published, c[0].id), reverse=True)
+        targets = [_Target(stamp_, lang, self.dir / story_key(lang, stamp_.id, stamp_.published),
+                           story_key(lang, stamp_.id, stamp_.published), mark) for stamp_, lang, mark in candidates]
+        wanted = [t for t in targets if (t.lang, t.stamp.id) in self.carried
+                  or not (check_files or split) or _needs_render(t, engines, suggestions)]
+        self.report.skipped = max(0, total - len(wanted))
+        step = BATCH * len(langs)
+        for start in range(0, len(wanted), step):
+            self._batch(wanted[start:start + step], engines)
             if progress is not None:
-                progress(min(start + BATCH * (len(self.langs) + 1), len(wanted)), len(wanted))
-        self._remove_deleted({key: mark for key, mark in marks.items() if key[1] not in known})
+                progress(min(start + step, len(wanted)), len(wanted))
+        self._remove_deleted(gone)
         for path in split:
             os.replace(path, path.with_name(path.name + PRE_SPLIT))
             self.report.split.append(relative_key(self.dir, path))
@@ -391,11 +402,13 @@ def _fuzzy_keys(entries: Iterable[Entry], fields: list[Field]) -> set[tuple[str,
 def export_catalogs(store: Store, translations_dir: Path, langs: Iterable[str] = CATALOG_LANGUAGES,
                     machine: MachineTranslations | None = None, now: dt.datetime | None = None,
                     limits: CatalogLimits = DEFAULT_LIMITS, since: dt.date | None = None,
-                    progress: Progress | None = None) -> ExportReport:
+                    progress: Progress | None = None, check_files: bool = False) -> ExportReport:
     """Write the files of every story (published on or after ``since``) that changed since its
     files were written, in ``langs`` and the templates. ``machine`` (the resolver's machine
     lookup) adds suggestions to empty entries. Files that cannot be written (broken, or saved
     over and over meanwhile) are reported together at the end as one ``CatalogError``; the
-    others are written."""
+    others are written. With ``check_files`` every story's files are looked at on disk too (a
+    file deleted while no worker watched); otherwise the store's record of what was written
+    decides, and one changed story costs one story's work."""
     run = _Export(store, translations_dir, list(langs), machine, now or dt.datetime.now(dt.timezone.utc), limits)
-    return run.run(since, progress)
+    return run.run(since, progress, check_files)

@@ -37,7 +37,7 @@ from typing import Any, Callable
 
 from ..config import Settings
 from ..store import Store
-from ..store.catalogs import broken_states, catalog_states, forget_failed_state, state_counts
+from ..store.catalogs import broken_states, catalog_states, forget_failed_state, mark_path_stale, state_counts
 from . import PROBLEMS_KEPT, CatalogError, CatalogLimits, clip, files_on_disk
 from .importer import CatalogChanged, ImportReport, fingerprint_of, import_file
 from .safefile import fingerprint
@@ -147,10 +147,11 @@ class CatalogWatcher:
         return report
 
     def _forget(self, key: str) -> None:
-        """A removed file: what was imported stays served, and its old error is cleared (a
-        file that is not there is not broken)."""
+        """A removed file: what was imported stays served, its old error is cleared (a file
+        that is not there is not broken), and the next export writes it again."""
         with self.store.transaction() as session:
             forget_failed_state(session, key)
+            mark_path_stale(session, key)
         self._seen[key] = None
 
     def _settled(self, key: str, fingerprint: str) -> bool:

@@ -34,8 +34,10 @@ def catalog_group() -> None:
               help="Fill empty entries with the stored machine translation, marked fuzzy and naming the engine.")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Only stories published on or after this date (YYYY-MM-DD).")
+@click.option("--check-files", is_flag=True,
+              help="Also look at every file on disk (one stat each): writes again a file deleted while no worker ran.")
 @with_appcontext
-def export_command(lang: str | None, machine_suggestions: bool, since: dt.datetime | None) -> None:
+def export_command(lang: str | None, machine_suggestions: bool, since: dt.datetime | None, check_files: bool) -> None:
     """Write each story's catalog files, only where something changed since they were written.
 
     New fields are added, changed source text keeps the old translation as fuzzy with the
@@ -50,7 +52,7 @@ def export_command(lang: str | None, machine_suggestions: bool, since: dt.dateti
     try:
         report = export_catalogs(svc.store, svc.settings.translations_dir, [lang] if lang else CATALOG_LANGUAGES,
                                  machine=machine, limits=CatalogLimits.from_settings(svc.settings),
-                                 since=since.date() if since else None, progress=progress)
+                                 since=since.date() if since else None, progress=progress, check_files=check_files)
     except CatalogError as error:
         raise click.ClickException(f"{error}\n(broken catalogs were left as they are; fix them and export "
                                    "again)") from None

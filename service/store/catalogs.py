@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import and_, delete, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ..domain import FIELD_ROLES, field_context
@@ -104,6 +104,53 @@ class ExportMark:
     suggestions: bool
     fingerprint: str
     stale: bool
+
+
+def _mark(row: Any) -> ExportMark | None:
+    return None if row.path is None else ExportMark(row.path, row.story_version, row.engines_generation,
+                                                    bool(row.suggestions), row.fingerprint, bool(row.stale))
+
+
+def exports_due(session: Session, lang: str, since: dt.date | None, engines: int,
+                suggestions: bool) -> list[tuple[ExportStamp, ExportMark | None]]:
+    """The stories whose file in ``lang`` must be rendered: never written, written from an older
+    version, marked stale, or (with suggestions) written before the engines changed. One join
+    in the database: nothing is read for the stories that are up to date."""
+    mark = CatalogFileRow
+    due = or_(mark.story_id.is_(None), mark.story_version != StoryRow.version, mark.stale.is_(True))
+    if suggestions:
+        due = or_(due, mark.suggestions.is_(False), mark.engines_generation != engines)
+    query = (select(StoryRow.id, StoryRow.published, StoryRow.version, mark.path, mark.story_version,
+                    mark.engines_generation, mark.suggestions, mark.fingerprint, mark.stale)
+             .outerjoin(mark, and_(mark.story_id == StoryRow.id, mark.lang == lang)).where(due)
+             .order_by(StoryRow.published.desc(), StoryRow.id.desc()))
+    if since is not None:
+        query = query.where(StoryRow.published >= since)
+    return [(ExportStamp(row.id, row.published, row.version), _mark(row)) for row in session.execute(query)]
+
+
+def story_count(session: Session, since: dt.date | None = None) -> int:
+    query = select(func.count()).select_from(StoryRow)
+    if since is not None:
+        query = query.where(StoryRow.published >= since)
+    return session.scalar(query) or 0
+
+
+def orphan_files(session: Session) -> dict[tuple[str, str], ExportMark]:
+    """What export wrote for stories that are gone, by (lang, story id)."""
+    mark = CatalogFileRow
+    query = (select(mark.lang, mark.story_id, mark.path, mark.story_version, mark.engines_generation,
+                    mark.suggestions, mark.fingerprint, mark.stale)
+             .where(~exists().where(StoryRow.id == mark.story_id)))
+    found: dict[tuple[str, str], ExportMark] = {}
+    for row in session.execute(query):
+        found[(row.lang, row.story_id)] = _mark(row) or ExportMark("", 0, 0, False, "", False)
+    return found
+
+
+def mark_path_stale(session: Session, path: str) -> None:
+    """The file written at ``path`` is gone (a translator deleted it): write it again next time."""
+    session.execute(update(CatalogFileRow).where(CatalogFileRow.path == path).values(stale=True))
 
 
 def catalog_files(session: Session, langs: Iterable[str]) -> dict[tuple[str, str], ExportMark]:
