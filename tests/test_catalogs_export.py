@@ -415,3 +415,15 @@ def test_pofilter_finds_nothing_wrong_with_our_own_text(demo_store, catalog_dir,
     verdicts = [(entry.msgctxt, note.split(":")[0]) for path in out.rglob("*.po")
                 for entry in polib.pofile(str(path)) for note in entry.tcomment.splitlines() if note.startswith("(pofilter)")]
     assert verdicts == [("visit/point", "(pofilter) sentencecount")]
+
+
+def test_weblates_discovery_maps_one_component_per_story(demo_store, catalog_dir):
+    """translation-finder is the library Weblate uses to find translation files in a repository:
+    it sees each story as one gettext component, every language by the same relative path."""
+    from translation_finder import discover
+
+    put_story(demo_store, "talks", [("title", "en", "Another story")], published=dt.date(2025, 9, 3))
+    export(demo_store, catalog_dir)
+    found = {(r.match["file_format"], r.match["filemask"]) for r in discover(str(catalog_dir))}
+    assert ("po", "*/LC_MESSAGES/content/2025-08/visit.po") in found
+    assert ("po", "*/LC_MESSAGES/content/2025-09/talks.po") in found

@@ -217,3 +217,38 @@ def test_a_store_error_behind_the_status_is_logged_once(tmp_path, catalog_dir, c
     assert watcher.status() == NO_STATUS and watcher.status() == NO_STATUS
     assert len(caplog.records) == 1 and "catalogs' states" in caplog.records[0].getMessage()
     empty.engine.dispose()
+
+
+def test_a_poll_with_nothing_changed_asks_the_store_nothing(workers, catalog_dir):
+    """Thousands of files cost a stat each per poll, and no query: only a file whose
+    fingerprint this process has not seen is looked up."""
+    from sqlalchemy import event
+
+    first, _, clock = workers
+    template = ko_po(catalog_dir).read_bytes()
+    for n in range(2000):
+        path = catalog_dir / "ko" / "LC_MESSAGES" / "content" / f"2024-{n % 12 + 1:02d}" / f"old-{n}.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(template)
+    clock.now += 5
+    first.maybe_reload()                       # the first sighting: every file is looked up (and refused)
+    statements = []
+    event.listen(first.store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    clock.now += 5
+    assert reload(first) == [] and statements == []
+    save_title(ko_po(catalog_dir), "하나만 바뀜")
+    clock.now += 5
+    assert [r.added for r in reload(first)] == [1]
+
+
+def test_a_stray_file_is_reported_and_breaks_nothing_else(workers, catalog_dir):
+    first, _, clock = workers
+    stray = catalog_dir / "ko" / "LC_MESSAGES" / "content" / "visit.po"
+    stray.write_bytes(ko_po(catalog_dir).read_bytes())
+    save_title(ko_po(catalog_dir), "제자리의 번역")
+    clock.now += 5
+    assert [r.added for r in reload(first)] == [1], "the real file is imported"
+    status = first.status()
+    assert [(s["file"], s["error"]) for s in status["files"]] == [
+        ("ko/LC_MESSAGES/content/visit.po", "ko/LC_MESSAGES/content/visit.po:0: not a file of the catalogs' layout "
+                                            "(expected <lang>/LC_MESSAGES/content/<YYYY-MM>/<story-id>.po); not imported")]
