@@ -246,3 +246,24 @@ def test_coverage_responses_match_the_documented_models(app, runner, client):
     assert schema["title"] == "CoverageOut" and set(schema["required"]) == {"languages", "stories", "next", "broken_files"}
     assert "nullable" not in json.dumps(documented), "OpenAPI 3.1 is JSON Schema: null is a type, not nullable"
 
+
+
+def test_status_page_lists_newest_first_with_files_and_broken_lines(app, runner, client, auth):
+    newer = {"id": "newer-story", "published": "2025-09-02",
+             "snippets": [{"lang": "en", "kind": "headline", "text": "A newer story about trade talks",
+                           "attribution": "Desk"},
+                          {"lang": "en", "kind": "paragraph", "text": "Talks went on. They ended late in the day.",
+                           "attribution": "Desk"}]}
+    assert client.post("/api/v1/stories", headers=auth, json=newer).status_code == 201
+    assert runner.invoke(args=["catalog", "export"]).exit_code == 0
+    path = ko_catalog(app)
+    text = path.read_text(encoding="utf-8") + '\nmsgid "SECRET-CONTENT\n'
+    path.write_text(text, encoding="utf-8")
+    watch(app)
+    html = client.get("/ko/translate").get_data(as_text=True)
+    rows = [line for line in html.splitlines() if "data-story=" in line]
+    assert [row.split('data-story="')[1].split('"')[0] for row in rows][:2] == ["newer-story", DEMO_ID]
+    assert "ko/LC_MESSAGES/content/2025-09/newer-story.po" in html
+    line = len(text.rstrip("\n").split("\n"))
+    assert f"ko/LC_MESSAGES/content/2025-08/{DEMO_ID}.po:{line}: expected one string in double quotes" in html
+    assert "SECRET-CONTENT" not in html and str(path) not in html
