@@ -252,3 +252,34 @@ def test_a_stray_file_is_reported_and_breaks_nothing_else(workers, catalog_dir):
     assert [(s["file"], s["error"]) for s in status["files"]] == [
         ("ko/LC_MESSAGES/content/visit.po", "ko/LC_MESSAGES/content/visit.po:0: not a file of the catalogs' layout "
                                             "(expected <lang>/LC_MESSAGES/content/<YYYY-MM>/<story-id>.po); not imported")]
+
+
+def test_with_file_system_events_a_poll_stats_only_what_changed(workers, catalog_dir):
+    """Once started, the watcher hears inotify (watchdog) and stats only the reported files;
+    a full scan still runs every ``full_scan_seconds``."""
+    first, _, clock = workers
+    for n in range(300):
+        path = catalog_dir / "ja" / "LC_MESSAGES" / "content" / "2024-01" / f"old-{n}.po"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+    assert first.events.start()
+    try:
+        clock.now += 5
+        first.maybe_reload()                  # the first poll scans the whole tree
+        assert first.last_scanned > 300
+        clock.now += 5
+        assert reload(first) == [] and first.last_scanned == 0, "nothing reported, nothing stat'ed"
+        save_title(ko_po(catalog_dir), "이벤트로 들어온 번역")
+        deadline = time.monotonic() + 10
+        reports: list = []
+        while not reports and time.monotonic() < deadline:
+            clock.now += 5
+            reports = reload(first)
+            time.sleep(0.05)
+        assert [r.added for r in reports] == [1] and first.last_scanned <= 2
+        first.full_scan_seconds = 0
+        clock.now += 5
+        reload(first)
+        assert first.last_scanned > 300, "the periodic full scan"
+    finally:
+        first.events.stop()
