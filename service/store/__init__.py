@@ -16,7 +16,9 @@ from .models import (
                      SnippetRow,
                      StoryRow,
 )
+from .search import SearchDocRow
 from .session import Store, make_store
 
 __all__ = ["Session", "Store", "make_store", "Base", "StoryRow", "SnippetRow", "FieldRow", "MachineTranslationRow",
-           "HumanTranslationRow", "CatalogStateRow", "CatalogFuzzyRow", "SentenceMemoryRow"]
+           "HumanTranslationRow", "CatalogStateRow", "CatalogFuzzyRow", "SentenceMemoryRow",
+           "SearchDocRow"]
