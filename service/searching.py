@@ -83,10 +83,14 @@ def locate(text: str, query: str) -> tuple[int, int] | None:
     Each base character is folded with the combining marks after it (so a half-width katakana
     and its voiced mark compose as they do in the index), white space runs count as one space.
     """
+    at = search_form(text).find(query)        # one pass in C: most fields stop here
+    if at < 0:
+        return None
+    enough = at + len(query) + 8               # map only as far as the match (and a little slack)
     folded: list[str] = []
     origin: list[tuple[int, int]] = []
     start, space = 0, True
-    while start < len(text):
+    while start < len(text) and len(folded) < enough:
         end = start + 1
         while end < len(text) and (unicodedata.combining(text[end]) or text[end] in "\uff9e\uff9f"):
             end += 1
