@@ -208,7 +208,7 @@ def measure(count: int, seconds: int, connections: int) -> dict:
             ordered = sorted(times)
             result.update(median=statistics.median(times), p99=ordered[min(len(ordered) - 1, round(0.99 * 59))],
                           slowest=ordered[-1], empty=sum(1 for v in hits.values() if v == 0),
-                          slow_queries=sorted(zip(times, QUERIES), reverse=True)[:3])
+                          slow_queries=sorted(zip(times, QUERIES, strict=True), reverse=True)[:3])
             cached = wrk_script(instance, "cached", [path_of(lang, q) for lang, q in QUERIES])
             misses = wrk_script(instance, "misses", [path_of(lang, q, limit) for limit in range(1, 101)
                                                      for lang, q in QUERIES])
