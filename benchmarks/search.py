@@ -212,7 +212,9 @@ def measure(count: int, seconds: int, connections: int) -> dict:
             cached = wrk_script(instance, "cached", [path_of(lang, q) for lang, q in QUERIES])
             misses = wrk_script(instance, "misses", [path_of(lang, q, limit) for limit in range(1, 101)
                                                      for lang, q in QUERIES])
-            load(url + "/", 1, connections, script=cached)            # warm up: every query cached once
+            for _ in range(10):          # warm up: each query cached in each web worker (new connections)
+                for lang, query in QUERIES:
+                    urllib.request.urlopen(url + path_of(lang, query), timeout=120).read()
             result["cached"] = load(url + "/", seconds, connections, script=cached)
             result["misses"] = load(url + "/", seconds, connections, script=misses)
         finally:

@@ -154,15 +154,18 @@ class Searching:
             shown = hits[:limit]
             ids = [hit.story_id for hit in shown]
             fields = reads.fields_of(session, ids, roles=index.ROLES)
-            snippets = reads.snippets_of(session, ids)
+            # snippets only where nothing the reader is served matched (rank SOURCE): they are long
+            snippets = reads.snippets_of(session, [hit.story_id for hit in shown if hit.rank == index.SOURCE])
             items = localize_fields([f for story_id in ids for f in fields[story_id]], lang, resolver_for(session))
         results = []
         for hit in shown:
             mine = [items[(f.story_id, f.position)] for f in fields[hit.story_id]]
-            title = next(item for item in mine if item.field.role == "title")
+            title = next((item for item in mine if item.field.role == "title"), None)
+            if title is None:           # every summary has a title; a story without one is not shown
+                continue
             first_point = next((item for item in mine if item.field.role == "point"), None)
             results.append(SearchResult(hit.story_id, hit.published, title, first_point,
-                                        _match(query, mine, snippets[hit.story_id])))
+                                        _match(query, mine, snippets.get(hit.story_id, []))))
         following = RankedCursor(shown[-1].rank, shown[-1].published, shown[-1].story_id) if len(hits) > limit else None
         return SearchPage(query, results, following)
 
