@@ -22,9 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Connection, Date, ForeignKey, Index, Integer, String, Text, bindparam, delete, event, insert, select, text
+from sqlalchemy import Connection, Date, ForeignKey, Index, Integer, String, Text, bindparam, delete, event, insert, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..domain import Field
@@ -102,27 +102,46 @@ def unindex(session: Session, story_ids: Iterable[str]) -> None:
 
 
 def reindex(session: Session, story_ids: Iterable[str], langs: Sequence[str] = READER_LANGUAGES) -> None:
-    """Write the documents of these stories (gone stories lose theirs), in ``session``'s
-    transaction; ``langs``: only these reading languages' documents (the sources row too when
-    all are asked for)."""
+    """Bring the documents of these stories up to date (gone stories lose theirs), in
+    ``session``'s transaction; ``langs``: only these reading languages' documents (the sources
+    row too when all are asked for). Only documents whose text changed are written: a trigram
+    index entry costs far more to rewrite than to compare (a catalog import for one language
+    touches one document of four)."""
     ids = sorted(set(story_ids))
     resolver = Resolver(human=SessionHumanTranslations(session),
                         machine=SessionMachineTranslations(session, current_engines(session)))
-    with_sources = tuple(langs) == READER_LANGUAGES
+    wanted = [*langs, SOURCES] if tuple(langs) == READER_LANGUAGES else list(langs)
     for chunk in chunks(ids):
-        wanted = [*langs, SOURCES] if with_sources else list(langs)
-        session.execute(delete(SearchDocRow).where(SearchDocRow.story_id.in_(chunk), SearchDocRow.lang.in_(wanted)))
         published = dict(session.execute(select(StoryRow.id, StoryRow.published).where(StoryRow.id.in_(chunk))).all())
         present = [story_id for story_id in chunk if story_id in published]
-        if not present:
-            continue
         fields = fields_of(session, present, roles=ROLES)
         rows = [_reader_doc(story_id, lang, published[story_id], items)
                 for lang in langs for story_id, items in _localized(fields, lang, resolver).items()]
-        if with_sources:
+        if SOURCES in wanted and present:
             rows += _source_docs(session, present, published)
-        if rows:
-            session.execute(insert(SearchDocRow), rows)
+        _write(session, chunk, wanted, rows)
+
+
+def _write(session: Session, story_ids: list[str], langs: list[str], rows: list[dict[str, Any]]) -> None:
+    """Make the stored documents of ``story_ids`` in ``langs`` exactly ``rows``, touching only
+    those that differ."""
+    stored = {(r.story_id, r.lang): r for r in session.execute(
+        select(SearchDocRow.id, SearchDocRow.story_id, SearchDocRow.lang, SearchDocRow.published, SearchDocRow.title,
+               SearchDocRow.body).where(SearchDocRow.story_id.in_(story_ids), SearchDocRow.lang.in_(langs)))}
+    new, changed = [], []
+    for row in rows:
+        old = stored.pop((row["story_id"], row["lang"]), None)
+        if old is None:
+            new.append(row)
+        elif (old.published, old.title, old.body) != (row["published"], row["title"], row["body"]):
+            changed.append({"id": old.id, "published": row["published"], "title": row["title"], "body": row["body"]})
+    gone = [old.id for old in stored.values()]
+    for chunk in chunks(gone):
+        session.execute(delete(SearchDocRow).where(SearchDocRow.id.in_(chunk)))
+    if changed:
+        session.execute(update(SearchDocRow), changed)
+    if new:
+        session.execute(insert(SearchDocRow), new)
 
 
 def _localized(fields: dict[str, list[Field]], lang: str, resolver: Resolver) -> dict[str, list[tuple[str, str]]]:
