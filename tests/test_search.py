@@ -14,8 +14,10 @@ from conftest import DEMO_ID, make_app
 from postgres_server import PostgresServer
 from service.catalogs import po_path
 from service.domain import source_hash
+from service.searching import locate
 from service.store import FieldRow, SnippetRow, StoryRow, make_store
 from service.store.migrate import upgrade
+from service.text import search_form
 from support.search import UNLIMITED, found, ids, publish, store_human, store_machine
 
 _names = itertools.count()
@@ -255,3 +257,15 @@ def test_searches_are_rate_limited_per_address(settings):
     other = client.get("/api/v1/search?lang=en&q=Lee", environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert other.status_code == 200
     app.extensions["kakehashi"].store.dispose()
+
+
+@pytest.mark.parametrize("text, query, expected", [
+    ("Prime Minister  Shigeru\tIshiba spoke", "shigeru ishiba", "Shigeru\tIshiba"),
+    ("６月のｶﾞｲﾄﾞ版", "ガイド", "ｶﾞｲﾄﾞ"),                      # half-width kana with its voiced mark
+    ("Ａｂｅ　Ｓｈｉｎｚｏ", "abe shinzo", "Ａｂｅ　Ｓｈｉｎｚｏ"),
+    ("STRASSE und Straße", "straße", "STRASSE"),               # case folding: ß is ss
+    ("no match here", "absent", None),
+])
+def test_locate_finds_the_match_in_the_readers_own_characters(text, query, expected):
+    span = locate(text, search_form(query))
+    assert (text[span[0]:span[1]] if span else None) == expected
