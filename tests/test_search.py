@@ -167,16 +167,24 @@ def test_search_syntax_is_plain_text(client, query):
     assert client.get(f"/api/v1/stories/{DEMO_ID}").status_code == 200
 
 
-def test_results_are_best_match_first_and_paginated_with_a_cursor(client, auth):
+@pytest.mark.parametrize("query", ["tide tables", "qx"])      # the trigram index, and the short path
+def test_results_are_best_match_first_and_paginated_with_a_cursor(client, auth, query):
     for n in range(5):
         story = {"id": f"tide-{n}", "published": f"2024-06-0{n + 1}",
-                 "title": "Tide tables updated" if n % 2 else f"Weather report {n}",
+                 "title": "Tide tables qx updated" if n % 2 else f"Weather report {n}",
                  "snippets": [{"lang": "en", "kind": "paragraph", "attribution": "Wire",
-                               "text": f"Coastal towns publish new tide tables. Report number {n} says so."}]}
+                               "text": f"Coastal towns publish new tide tables qx. Report number {n} says so."},
+                              {"lang": "en", "kind": "paragraph", "attribution": "Wire",
+                               "text": "Another paragraph follows here. It says nothing about the sea."}]}
         assert client.post("/api/v1/stories", json=story, headers=auth).status_code == 201
-    cards = found(client, "en", "tide tables", limit=2)
-    assert [c["id"] for c in cards] == ["tide-3", "tide-1", "tide-4", "tide-2", "tide-0"]
-    assert [c["match"]["in"] for c in cards] == ["title", "title", "point", "point", "point"]
+    source_only = dict(OTHER, id="tide-source", published="2024-07-01", title="Harbour news",
+                       snippets=[{"lang": "en", "kind": "paragraph", "attribution": "Tide tables qx",
+                                  "text": "Harbour news today. Boats came and went."}])
+    assert client.post("/api/v1/stories", json=source_only, headers=auth).status_code == 201
+    for limit in (1, 2, 20):
+        cards = found(client, "en", query, limit=limit)
+        assert [c["id"] for c in cards] == ["tide-3", "tide-1", "tide-4", "tide-2", "tide-0", "tide-source"]
+        assert [c["match"]["in"] for c in cards] == ["title", "title", "point", "point", "point", "source"]
     assert client.get("/api/v1/search?lang=en&q=tide&cursor=bm90LW91cnM").status_code == 404
 
 

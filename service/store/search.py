@@ -5,8 +5,9 @@ and quotes) and one for the sources (``src``: every snippet and its attribution)
 NFKC-normalised and case-folded (``text.search_form``), so matching is a plain substring
 test. The engines do the substring test fast: SQLite's FTS5 with the trigram tokenizer (an
 external-content table over ``search_docs``, kept in step by triggers), PostgreSQL's ``pg_trgm``
-with GIN indexes (``LIKE '%…%'``). A query shorter than a trigram cannot use either index and is
-answered by a scan of the index table (``instr`` / ``LIKE``): slower, same answers.
+with GIN indexes (``LIKE '%…%'``). A query shorter than a trigram cannot use either index: it is
+answered rank by rank, newest first, from the table itself (``_short_search``): same answers,
+fast for common words, a scan for rare ones.
 
 Kept current in the transaction of every change a reader can see: ``reindex`` runs from
 ``versions.bump_stories`` (story edits, machine translations stored, catalog imports), from
@@ -45,7 +46,8 @@ class SearchDocRow(Base):
     """One searchable document: a story as read in one language, or a story's sources."""
 
     __tablename__ = "search_docs"
-    __table_args__ = (Index("ix_search_docs_story", "story_id", "lang", unique=True),)
+    __table_args__ = (Index("ix_search_docs_story", "story_id", "lang", unique=True),
+                      Index("ix_search_docs_recent", "lang", "published", "story_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
@@ -213,24 +215,58 @@ def _escape_like(value: str) -> str:
 
 
 def _ranked_sql(dialect: str, query: str) -> tuple[str, dict[str, object]]:
-    """The per-story ranks of a normalized ``query``, for this backend, and its parameters."""
+    """The per-story ranks of a normalized ``query`` (a trigram or longer), for this backend, and
+    its parameters."""
     if dialect == "postgresql":
         return _RANKED.format(title_has="strpos(d.title, :q) > 0", source="search_docs d",
                               matches="(d.title LIKE :pattern ESCAPE '\\' OR d.body LIKE :pattern ESCAPE '\\')"), \
             {"q": query, "pattern": _escape_like(query)}
-    if len(query) >= TRIGRAM:          # a phrase: every character plain text, quotes doubled
-        return _RANKED.format(title_has="instr(d.title, :q) > 0",
-                              source="search_fts JOIN search_docs d ON d.id = search_fts.rowid",
-                              matches="search_fts MATCH :phrase"), \
-            {"q": query, "phrase": '"' + query.replace('"', '""') + '"'}
-    return _RANKED.format(title_has="instr(d.title, :q) > 0", source="search_docs d",
-                          matches="(instr(d.title, :q) > 0 OR instr(d.body, :q) > 0)"), {"q": query}
+    return _RANKED.format(title_has="instr(d.title, :q) > 0",          # a phrase: all plain text, quotes doubled
+                          source="search_fts JOIN search_docs d ON d.id = search_fts.rowid",
+                          matches="search_fts MATCH :phrase"), {"q": query, "phrase": '"' + query.replace('"', '""') + '"'}
+
+
+# Shorter than a trigram: no index can find the texts, so each rank is read newest first (the
+# ``(lang, published, story_id)`` index) and the scan stops once the page is full; a common
+# word stops after a page, a rare or absent one reads the table once per rank.
+_BY_RANK = {
+    TITLE: "d.lang = :lang AND {has}(d.title, :q) > 0",
+    SUMMARY: "d.lang = :lang AND {has}(d.body, :q) > 0 AND {has}(d.title, :q) = 0",
+    SOURCE: "d.lang = 'src' AND {has}(d.body, :q) > 0 AND NOT EXISTS (SELECT 1 FROM search_docs r WHERE "
+            "r.story_id = d.story_id AND r.lang = :lang AND ({has}(r.title, :q) > 0 OR {has}(r.body, :q) > 0))",
+}
+_NEWEST = ("SELECT d.story_id AS story_id, d.published AS published FROM search_docs d WHERE {where} {after} "
+           "ORDER BY d.published DESC, d.story_id DESC LIMIT :limit")
+
+
+def _short_search(session: Session, lang: str, query: str, limit: int,
+                  after: tuple[int, dt.date, str] | None) -> list[Hit]:
+    has = "strpos" if session.get_bind().dialect.name == "postgresql" else "instr"
+    found: list[Hit] = []
+    for rank in (TITLE, SUMMARY, SOURCE):
+        if after and rank > after[0]:
+            continue
+        within = after is not None and rank == after[0]
+        sql = _NEWEST.format(where=_BY_RANK[rank].format(has=has),
+                             after="AND (d.published, d.story_id) < (:after_published, :after_id)" if within else "")
+        statement = text(sql).bindparams(bindparam("lang", lang), bindparam("q", query),
+                                         bindparam("limit", limit - len(found)))
+        if within and after is not None:
+            statement = statement.bindparams(bindparam("after_published", after[1], type_=Date),
+                                             bindparam("after_id", after[2]))
+        typed = statement.columns(story_id=String, published=Date)
+        found += [Hit(row.story_id, row.published, rank) for row in session.execute(typed)]
+        if len(found) >= limit:
+            break
+    return found
 
 
 def search(session: Session, lang: str, query: str, limit: int,
            after: tuple[int, dt.date, str] | None = None) -> list[Hit]:
     """Up to ``limit`` stories whose ``lang`` document or sources contain ``query`` (normalized
     by the caller), best first, strictly after the keyset position ``after``."""
+    if len(query) < TRIGRAM:
+        return _short_search(session, lang, query, limit, after)
     ranked, params = _ranked_sql(session.get_bind().dialect.name, query)
     sql = _PAGE.format(ranked=ranked, after=_AFTER if after else "")
     statement = text(sql).bindparams(bindparam("lang", lang), bindparam("limit", limit))

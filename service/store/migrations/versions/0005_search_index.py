@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_search_docs_story', 'search_docs', ['story_id', 'lang'], unique=True)
+    op.create_index('ix_search_docs_recent', 'search_docs', ['lang', 'published', 'story_id'], unique=False)
     bind = op.get_bind()
     for statement in engine_ddl(bind.dialect.name):
         op.execute(statement)
@@ -42,5 +43,6 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'sqlite':
         for statement in SQLITE_DROP:
             op.execute(statement)
+    op.drop_index('ix_search_docs_recent', table_name='search_docs')
     op.drop_index('ix_search_docs_story', table_name='search_docs')
     op.drop_table('search_docs')
