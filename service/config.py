@@ -70,6 +70,10 @@ class Settings:
     mt_alternatives_limit: int = 3
     mt_rate_limit: str = "60 per minute"        # per key (or address), the `limits` notation
     mt_rate_limit_storage: str = "memory://"    # e.g. redis://host:6379 to share it between processes
+    # search (service/searching.py)
+    max_search_chars: int = 200                 # characters of a query (400 above)
+    search_rate_limit: str = "60 per minute"    # searches per client address (API and pages together)
+    search_rate_limit_storage: str = "memory://"
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -78,7 +82,8 @@ class Settings:
             object.__setattr__(self, "models_dir", self.instance_dir / "models")
         for name in ("port", "max_body_bytes", "max_snippets", "max_snippet_chars", "max_title_chars",
                      "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_max_decoding_length",
-                     "read_cache_bytes", "page_size", "max_catalog_bytes", "max_catalog_entries"):
+                     "read_cache_bytes", "page_size", "max_catalog_bytes", "max_catalog_entries",
+                     "max_search_chars"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.mt_intra_threads < 0:
@@ -91,9 +96,10 @@ class Settings:
         try:
             from limits import parse_many  # the notation of the rate-limit library
 
-            parse_many(self.mt_rate_limit)
+            for name in ("mt_rate_limit", "search_rate_limit"):
+                parse_many(getattr(self, name))
         except ValueError:
-            raise ConfigError(f"mt_rate_limit must look like '60 per minute', got {self.mt_rate_limit!r}") from None
+            raise ConfigError(f"{name} must look like '60 per minute', got {getattr(self, name)!r}") from None
         if self.mt_device not in MT_DEVICES:
             raise ConfigError(f"mt_device must be one of {', '.join(MT_DEVICES)}, got {self.mt_device!r}")
         if self.queue_url and not re.fullmatch(r"rediss?://\S+", self.queue_url):
@@ -117,7 +123,7 @@ _INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", 
                  "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_intra_threads",
                  "mt_max_decoding_length", "max_model_unpacked_bytes", "read_cache_bytes", "page_size",
                  "mt_char_limit", "mt_batch_limit", "mt_alternatives_limit", "max_catalog_bytes",
-                 "max_catalog_entries", "queue_retries", "worker_nice"}
+                 "max_catalog_entries", "queue_retries", "worker_nice", "max_search_chars"}
 _FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds", "queue_sweep_seconds", "queue_retry_seconds",
                    "worker_heartbeat_seconds", "mt_request_timeout"}
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}

@@ -43,3 +43,39 @@ class Cursor:
             raise InvalidInput("the cursor is not one this service made; follow the 'next' links",
                                code="invalid_cursor")
         return cls(published, story_id)
+
+
+
+@dataclass(frozen=True)
+class RankedCursor:
+    """A cursor of a best-first list (search): the last result's rank, date and id; the next
+    page is everything strictly after it in the ``(rank, published, id)`` descending order."""
+
+    rank: int
+    published: dt.date
+    story_id: str
+
+    @property
+    def position(self) -> tuple[int, dt.date, str]:
+        return (self.rank, self.published, self.story_id)
+
+    def encode(self) -> str:
+        raw = f"{self.rank}|{self.published.isoformat()}|{self.story_id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> "RankedCursor":
+        """The cursor a search's ``next`` link carries, or ``InvalidInput`` for anything else."""
+        invalid = InvalidInput("the cursor is not one this service made; follow the 'next' links",
+                               code="invalid_cursor")
+        if len(text) > 200:
+            raise invalid
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            rank, day, story_id = raw.split("|")
+            published = dt.date.fromisoformat(day)
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise invalid from None
+        if not re.fullmatch(r"[1-9]", rank) or not _ID.fullmatch(story_id):
+            raise invalid
+        return cls(int(rank), published, story_id)

@@ -18,6 +18,8 @@ from .jobs.client import JobClient
 from .jobs.withdrawals import SweepingCatalogWatcher
 from .localize import Resolver
 from .reading import Reading
+from .searching import Searching
+from .searchlimit import AddressLimit
 from .store import Store, make_store
 from .store.translations import StoredHumanTranslations, StoredMachineTranslations
 from .translate.registry import Translators
@@ -33,6 +35,7 @@ class Services:
     catalog_watcher: CatalogWatcher
     reading: Reading
     documents: DocumentCache
+    search: Searching
 
 
 def build_services(settings: Settings) -> Services:
@@ -42,11 +45,13 @@ def build_services(settings: Settings) -> Services:
     jobs = JobClient(settings)
     return Services(settings=settings, store=store, translators=translators, resolver=resolver, jobs=jobs,
                     catalog_watcher=SweepingCatalogWatcher(settings, store, jobs),
-                    reading=Reading(store, settings.page_size), documents=DocumentCache(settings.read_cache_bytes))
+                    reading=Reading(store, settings.page_size), documents=DocumentCache(settings.read_cache_bytes),
+                    search=Searching(store, settings.page_size, settings.max_search_chars))
 
 
 def register_services(app: Flask, settings: Settings) -> None:
     app.extensions["kakehashi"] = build_services(settings)
+    app.extensions["kakehashi_search_limit"] = AddressLimit(settings.search_rate_limit, settings.search_rate_limit_storage)
 
 
 def services() -> Services:

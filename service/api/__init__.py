@@ -6,10 +6,12 @@ from flask import Flask
 from .coverage import coverage_api
 from .errors import register_error_handlers
 from .routes import api, api_health
+from .search import search_api
 
 
 def register_api(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(coverage_api)
+    app.register_blueprint(search_api)
     register_error_handlers(app)
     app.add_url_rule("/healthz", "healthz", api_health)  # also at the root, where probes look

@@ -28,7 +28,7 @@ def error_response(status: int, code: str, message: str) -> Response:
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
                411: "length_required", 413: "body_too_large", 414: "uri_too_long", 415: "unsupported_media_type",
-               431: "headers_too_large"}
+               429: "too_many_requests", 431: "headers_too_large"}
 
 
 _DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
@@ -61,6 +61,9 @@ def register_error_handlers(app: Flask) -> None:
         response = error_response(error.code or 500, code, message)
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110 asks for it
+        for name, value in error.get_headers():
+            if name == "Retry-After":                                           # a 429 says when
+                response.headers[name] = value
         return response
 
     @app.errorhandler(Exception)

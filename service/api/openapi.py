@@ -93,10 +93,12 @@ PATHS = {
 def openapi_document() -> dict[str, Any]:
     from .coverage import OPENAPI_MODELS as coverage_models
     from .coverage import OPENAPI_PATHS as coverage_paths
+    from .search import OPENAPI_MODELS as search_models
+    from .search import OPENAPI_PATHS as search_paths
 
-    models = _MODELS + [(model, "serialization") for model in coverage_models]
+    models = _MODELS + [(model, "serialization") for model in coverage_models + search_models]
     _, definitions = models_json_schema(models, ref_template=REF)
-    paths = {**PATHS, **coverage_paths}
+    paths = {**PATHS, **coverage_paths, **search_paths}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kakehashi API", "version": "1",

@@ -17,7 +17,9 @@ from .models import (
                      SnippetRow,
                      StoryRow,
 )
+from .search import SearchDocRow
 from .session import Store, make_store
 
 __all__ = ["Session", "Store", "make_store", "Base", "StoryRow", "SnippetRow", "FieldRow", "MachineTranslationRow",
-           "HumanTranslationRow", "CatalogStateRow", "CatalogFileRow", "CatalogFuzzyRow", "SentenceMemoryRow"]
+           "HumanTranslationRow", "CatalogStateRow", "CatalogFileRow", "CatalogFuzzyRow", "SentenceMemoryRow",
+           "SearchDocRow"]

@@ -93,3 +93,16 @@ def all_fields(session: Session, story_ids: Iterable[str] | None = None) -> list
 
 def story_exists(session: Session, story_id: str) -> bool:
     return session.scalar(select(func.count()).select_from(StoryRow).where(StoryRow.id == story_id)) == 1
+
+
+def snippets_of(session: Session, story_ids: Sequence[str]) -> dict[str, list[Snippet]]:
+    """The snippets of some stories, in position order."""
+    found: dict[str, list[Snippet]] = {story_id: [] for story_id in story_ids}
+    for chunk in chunks(story_ids):
+        for r in session.execute(select(SnippetRow.story_id, SnippetRow.lang, SnippetRow.kind, SnippetRow.text,
+                                        SnippetRow.attribution, SnippetRow.url, SnippetRow.date)
+                                 .where(SnippetRow.story_id.in_(chunk))
+                                 .order_by(SnippetRow.story_id, SnippetRow.position)):
+            found[r.story_id].append(Snippet(lang=r.lang, kind=r.kind, text=r.text, attribution=r.attribution,
+                                             url=r.url, date=r.date))
+    return found

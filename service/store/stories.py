@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import Story
 from .models import FieldRow, SnippetRow, StoryRow
+from .search import reindex, unindex
 from .session import Store
 from .versions import bump_site, bump_stories
 
@@ -44,6 +45,8 @@ def insert_story(store: Store, story: Story) -> bool:
             row = StoryRow(id=story.id)
             session.add(row)
             _stage(session, story, row)
+            session.flush()
+            reindex(session, [story.id])
             bump_site(session)
     except IntegrityError:  # created by another process between our check and our insert
         return False
@@ -70,6 +73,7 @@ def remove_story(store: Store, story_id: str) -> bool:
     with store.transaction() as session:
         if session.scalar(select(StoryRow.id).where(StoryRow.id == story_id)) is None:
             return False
+        unindex(session, [story_id])
         session.execute(delete(StoryRow).where(StoryRow.id == story_id))
         bump_site(session)
     return True

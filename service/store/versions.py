@@ -37,11 +37,16 @@ def bump_ui(session: Session) -> None:
 
 
 def bump_stories(session: Session, story_ids: Iterable[str]) -> None:
-    """Stories whose documents changed (their snippets or a translation of their fields)."""
+    """Stories whose documents changed (their snippets or a translation of their fields): their
+    search documents are rewritten in the same transaction, so a search after the commit finds
+    what a reader is served."""
+    from .search import reindex  # here: search reads through reads, which imports this module
+
     ids = sorted(set(story_ids))
     for chunk in chunks(ids):
         session.execute(update(StoryRow).where(StoryRow.id.in_(chunk))
                         .values(version=StoryRow.version + 1, updated_at=now()))
+    reindex(session, ids)
     bump_site(session)
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Hashable
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..conditional import respond
 from ..config import READING_LANGUAGES
-from ..cursor import Cursor
+from ..cursor import Cursor, RankedCursor
 from ..documents import Validity
 from ..errors import DomainError, InvalidInput
+from ..searching import BadQuery
+from ..searchlimit import search_limited
 from ..wiring import services
 from .errors import page_for
 from .locale import COOKIE, LANGUAGE_NAMES, preferred_language, safe_next
@@ -111,6 +113,36 @@ def feed(lang: str) -> ResponseReturnValue:
                                updated=validity.last_modified)
 
     return serve_page(("feed", lang), validity, render, mimetype="application/atom+xml")
+
+
+@pages.get(f"/{LANG}/search")
+@search_limited
+def search(lang: str) -> ResponseReturnValue:
+    """Search in what a reader of ``lang`` is served; no ``q``: the box alone; a bad one: 400 and why."""
+    raw = request.args.get("q")
+    svc = services()
+    validity = svc.search.validity()
+    if not raw:
+        return serve_page(("search", lang, None, None), validity, lambda: render_template(
+            "search.html", lang=lang, query="", page=None, error=None, alternates=alternates("pages.search")))
+    try:
+        query = svc.search.query(raw)
+    except BadQuery as error:
+        html = render_template("search.html", lang=lang, query=raw, page=None, error=error.code, alternates={})
+        return make_response(html, 400)
+    try:
+        cursor = RankedCursor.decode(request.args["cursor"]) if "cursor" in request.args else None
+    except InvalidInput:
+        abort(404)
+
+    def render() -> str:
+        page = svc.search.search(lang, query, cursor)
+        return render_template("search.html", lang=lang, query=query, page=page, error=None,
+                               alternates=alternates("pages.search", q=query),
+                               next_url=url_for("pages.search", lang=lang, q=query, cursor=page.next.encode())
+                               if page.next else None)
+
+    return serve_page(("search", lang, query, cursor), validity, render)
 
 
 def alternates(endpoint: str, **values: Any) -> dict[str, str]:
