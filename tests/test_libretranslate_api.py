@@ -199,11 +199,17 @@ def test_malformed_bodies(lt):
         assert response.status_code == 400 and response.get_json() == {"error": "Invalid JSON format"}
 
 
-def test_a_body_over_the_limit_is_413(lt_settings, install_models):
-    app, _call = _app(lt_settings.with_overrides(max_body_bytes=1024), install_models, ("en_ko",))
-    response = app.test_client().post("/translate", json={"q": "x" * 2000, "source": "en", "target": "ko",
-                                                          "api_key": KEY})
-    assert response.status_code == 413 and set(response.get_json()) == {"error"}
+def test_the_body_limit_fits_a_full_batch_and_over_it_is_413(lt_settings, install_models):
+    """The face's body limit follows its batch and character limits, not the story API's."""
+    settings = lt_settings.with_overrides(max_body_bytes=1024)
+    app, _call = _app(settings, install_models, ("en_ko",))
+    client = app.test_client()
+    full = ["東" * settings.mt_char_limit] * settings.mt_batch_limit       # the largest valid request
+    form = client.post("/translate", data={"q": full, "source": "en", "target": "ko", "api_key": KEY})
+    assert form.status_code == 200, form.get_json()
+    response = client.post("/translate", json={"q": "x" * settings.mt_body_bytes, "source": "en", "target": "ko",
+                                                "api_key": KEY})
+    assert response.status_code == 413 and isinstance(response.get_json()["error"], str)
 
 
 def test_keys_required_by_default(lt):
