@@ -76,6 +76,11 @@ class Settings:
     mt_rate_limit_storage: str = "store"
 
     @property
+    def mt_keys(self) -> tuple[str, ...]:
+        """Every key /translate accepts: the write tokens, the MT keys and the keys with their own limit."""
+        return tuple(dict.fromkeys((*self.api_tokens, *self.mt_api_keys, *(key for key, _ in self.mt_key_rate_limits))))
+
+    @property
     def mt_request_line_bytes(self) -> int:
         """The longest request line /translate accepts: a text of ``mt_char_limit`` characters in
         the query string (deep-translator sends it there) as percent-encoded 3-byte UTF-8 (9 bytes a

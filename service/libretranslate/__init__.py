@@ -63,7 +63,7 @@ def register_libretranslate(app: Flask, backend: TranslationBackend) -> RateLimi
 
     store = app.extensions["kakehashi"].store
     limit = RateLimit(settings.mt_rate_limit, counters(settings.mt_rate_limit_storage, store),
-                      tuple(settings.api_tokens) + tuple(settings.mt_api_keys), request_api_key, cost,
+                      settings.mt_keys, request_api_key, cost,
                       dict(settings.mt_key_rate_limits))
     app.register_blueprint(create_blueprint(settings, limit))
     use_backend(app, backend)

@@ -64,7 +64,7 @@ def current_backend() -> TranslationBackend:
 def create_blueprint(settings: Settings, limit: Callable[[View], View] = lambda view: view) -> Blueprint:
     """The blueprint; ``limit`` decorates the views that cost work (/translate, /detect)."""
     bp = Blueprint("libretranslate", __name__)
-    keys = tuple(settings.api_tokens) + tuple(settings.mt_api_keys)
+    keys = settings.mt_keys
 
     def check_key() -> None:
         key = request_api_key()
