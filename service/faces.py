@@ -40,9 +40,11 @@ def method_not_allowed(error: HTTPException) -> ResponseReturnValue:
 
 
 def request_line_bytes() -> int:
-    """Bytes of the request line as the client sent it (gunicorn gives RAW_URI)."""
-    uri = request.environ.get("RAW_URI") or (quote(request.path) + ("?" + request.query_string.decode("latin-1")
-                                                                      if request.query_string else ""))
+    """Bytes of the request line as the client sent it (gunicorn's RAW_URI; rebuilt when a server
+    gives the path alone)."""
+    uri = request.environ.get("RAW_URI") or quote(request.path)
+    if request.query_string and "?" not in uri:
+        uri = f"{uri}?{request.query_string.decode('latin-1')}"
     return len(request.method) + len(uri.encode("latin-1", "replace")) + len(" HTTP/1.1") + 1
 
 
