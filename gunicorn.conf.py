@@ -15,6 +15,7 @@ import json
 import os
 
 import gevent
+import gunicorn.http.message
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.ggevent import GeventWorker
 
@@ -29,9 +30,16 @@ worker_connections = 1000
 # may take to send its request line and headers: a slowloris client is dropped after it.
 keepalive = 5
 # Requests are parsed by gunicorn before any route sees them, so these limits are answered here,
-# in the API's JSON error shape (see KakehashiWorker): request line (method, URL, version) up
-# to 4094 bytes, at most 100 header fields of at most 8190 bytes each (gunicorn's defaults).
-limit_request_line = 4094
+# in the API's JSON error shape (see KakehashiWorker): at most 100 header fields of at most 8190
+# bytes each (gunicorn's defaults), and a request line (method, URL, version) up to a backstop
+# of twice what the LibreTranslate face accepts. Below the backstop the app answers 414 itself,
+# in the shape of the face asked (service/faces.py): 4094 bytes for pages and the API, and for
+# /translate a text of KAKEHASHI_MT_CHAR_LIMIT characters in the query string, as deep-translator
+# sends it (2,500 Japanese characters are 22,500 bytes percent-encoded).
+# gunicorn caps limit_request_line at MAX_REQUEST_LINE (8190) unless it is 0, which means no
+# limit at all; the cap is raised to the backstop instead, so a request line stays bounded.
+limit_request_line = 2 * _settings.mt_request_line_bytes
+gunicorn.http.message.MAX_REQUEST_LINE = max(gunicorn.http.message.MAX_REQUEST_LINE, limit_request_line + 1)
 limit_request_fields = 100
 limit_request_field_size = 8190
 accesslog = "-"
@@ -41,7 +49,7 @@ control_socket_disable = True
 
 _LIMITS = {
     LimitRequestLine: (414, "URI Too Long", "uri_too_long",
-                       "the request line (method, URL and version) is over 4094 bytes; shorten the URL"),
+                       f"the request line (method, URL and version) is over {limit_request_line} bytes; shorten the URL"),
     LimitRequestHeaders: (431, "Request Header Fields Too Large", "headers_too_large",
                           "send at most 100 header fields of at most 8190 bytes each"),
 }

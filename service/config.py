@@ -5,6 +5,7 @@ a variable fails loudly at start, not at the first request that needs it.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -48,7 +49,7 @@ class Settings:
     queue_url: str = ""
     queue_sweep_seconds: float = 300.0
     queue_retries: int = 6
-    mt_request_timeout: float = 30.0     # how long a /translate request waits for a worker
+    mt_request_timeout: float = 15.0     # how long a /translate request waits for a worker (Weblate gives up at 20 s)
     queue_retry_seconds: float = 10.0
     worker_heartbeat_seconds: float = 5.0
     worker_nice: int = 10
@@ -65,15 +66,37 @@ class Settings:
     # the LibreTranslate-compatible face (service/libretranslate)
     mt_api_keys: tuple[str, ...] = ()           # accepted as api_key, besides api_tokens
     mt_anonymous: bool = False                  # allow /translate and /detect without a key
-    mt_char_limit: int = 5000                   # characters per text (400 above)
-    mt_batch_limit: int = 50                    # texts per request (400 above)
+    mt_char_limit: int = 2500                   # characters per text (400 above)
+    mt_batch_limit: int = 20                    # texts per request (400 above); Weblate sends 20
     mt_alternatives_limit: int = 3
     mt_rate_limit: str = "60 per minute"        # per key (or address), the `limits` notation
-    mt_rate_limit_storage: str = "memory://"    # e.g. redis://host:6379 to share it between processes
+    mt_key_rate_limits: tuple[tuple[str, str], ...] = ()   # (key, rule): a key's own limit instead
+    # where hits are counted: "store" (the store, shared by every process), redis://host:6379, or
+    # memory:// (per process: only for a single web process)
+    mt_rate_limit_storage: str = "store"
     # search (service/searching.py)
     max_search_chars: int = 200                 # characters of a query (400 above)
     search_rate_limit: str = "60 per minute"    # searches per client address (API and pages together)
     search_rate_limit_storage: str = "memory://"
+
+    @property
+    def mt_keys(self) -> tuple[str, ...]:
+        """Every key /translate accepts: the write tokens, the MT keys and the keys with their own limit."""
+        return tuple(dict.fromkeys((*self.api_tokens, *self.mt_api_keys, *(key for key, _ in self.mt_key_rate_limits))))
+
+    @property
+    def mt_request_line_bytes(self) -> int:
+        """The longest request line /translate accepts: a text of ``mt_char_limit`` characters in
+        the query string (deep-translator sends it there) as percent-encoded 3-byte UTF-8 (9 bytes a
+        character, Japanese and Korean), plus 2 KiB for the method, path, other parameters and key."""
+        return self.mt_char_limit * 9 + 2048
+
+    @property
+    def mt_body_bytes(self) -> int:
+        """The largest body the LibreTranslate face accepts: ``mt_batch_limit`` texts of
+        ``mt_char_limit`` 3-byte characters, form-encoded (9 bytes a character; JSON's ``\\uXXXX``
+        needs 6), plus 16 KiB: 20 x 2,500 gives about 466 KB."""
+        return self.mt_batch_limit * self.mt_char_limit * 9 + 16 * 1024
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -93,13 +116,25 @@ class Settings:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.mt_alternatives_limit < 0:
             raise ConfigError("mt_alternatives_limit must be 0 or more")
-        try:
-            from limits import parse_many  # the notation of the rate-limit library
+        from limits import parse_many  # the notation of the rate-limit library
 
+<<<<<<< HEAD
             for name in ("mt_rate_limit", "search_rate_limit"):
                 parse_many(getattr(self, name))
         except ValueError:
             raise ConfigError(f"{name} must look like '60 per minute', got {getattr(self, name)!r}") from None
+=======
+        for name, rule in (("mt_rate_limit", self.mt_rate_limit),
+                           *((f"mt_key_rate_limits[{key[:4]}…]", rule) for key, rule in self.mt_key_rate_limits)):
+            try:
+                parse_many(rule)
+            except ValueError:
+                raise ConfigError(f"{name} must look like '60 per minute', got {rule!r}") from None
+        if not (self.mt_rate_limit_storage == "store"
+                or re.fullmatch(r"(memory|rediss?|redis\+sentinel|redis\+cluster)://\S*", self.mt_rate_limit_storage)):
+            raise ConfigError(f"mt_rate_limit_storage must be store, memory:// or redis://host:port, "
+                              f"got {self.mt_rate_limit_storage!r}")
+>>>>>>> lt
         if self.mt_device not in MT_DEVICES:
             raise ConfigError(f"mt_device must be one of {', '.join(MT_DEVICES)}, got {self.mt_device!r}")
         if self.queue_url and not re.fullmatch(r"rediss?://\S+", self.queue_url):
@@ -146,6 +181,8 @@ def _parse(name: str, raw: str) -> Any:
         return raw.strip().lower()
     if name in ("api_tokens", "mt_api_keys"):
         return tuple(token.strip() for token in raw.split(",") if token.strip())
+    if name == "mt_key_rate_limits":
+        return _key_rate_limits(raw)
     if name in ("mt_background", "catalog_watch"):
         return raw.strip().lower() not in ("0", "false", "no", "off")
     if name == "mt_anonymous":
@@ -153,6 +190,17 @@ def _parse(name: str, raw: str) -> Any:
             raise ConfigError(f"KAKEHASHI_MT_ANONYMOUS must be true or false, got {raw!r}")
         return raw.strip().lower() in ("1", "true", "yes", "on")
     return raw
+
+
+def _key_rate_limits(raw: str) -> tuple[tuple[str, str], ...]:
+    """``{"key": "600 per minute", …}`` (JSON, since a rule may hold commas and semicolons)."""
+    try:
+        parsed = json.loads(raw) if raw.strip() else {}
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict) or not all(isinstance(v, str) for v in parsed.values()):
+        raise ConfigError('KAKEHASHI_MT_KEY_RATE_LIMITS must be a JSON object such as {"key": "600 per minute"}')
+    return tuple((str(key), rule) for key, rule in parsed.items())
 
 
 def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:

@@ -69,11 +69,15 @@ class LocalizedField:
     source_text: str
     engine: str | None = None
     pending: bool = False        # source for now: a machine translation is queued
+    reviewed_from: str | None = None     # human: an engine's text a translator accepted unchanged
 
     def as_json(self) -> dict[str, Any]:
-        return {"text": self.text, "lang": self.lang, "provenance": self.provenance,
-                "source_lang": self.source_lang, "source_text": self.source_text, "engine": self.engine,
-                "pending": self.pending}
+        found = {"text": self.text, "lang": self.lang, "provenance": self.provenance,
+                 "source_lang": self.source_lang, "source_text": self.source_text, "engine": self.engine,
+                 "pending": self.pending}
+        if self.reviewed_from:           # a translator's own words carry no such key (PRODUCT.md)
+            found["reviewed_from"] = self.reviewed_from
+        return found
 
 
 def field_context(story_id: str, role: str) -> str:

@@ -12,9 +12,12 @@ from typing import Any, Iterable, Mapping, Protocol
 
 from .domain import Field, LocalizedField
 
+# A translator's text, or (text, engine) for an engine's text a translator accepted unchanged.
+HumanText = str | tuple[str, str | None]
+
 
 class HumanTranslations(Protocol):
-    def lookup(self, lang: str, keys: Iterable[tuple[str, str]]) -> Mapping[tuple[str, str], str]:
+    def lookup(self, lang: str, keys: Iterable[tuple[str, str]]) -> Mapping[tuple[str, str], HumanText]:
         """Translators' text for (context, source text) keys in ``lang``; missing keys are absent."""
 
 
@@ -55,14 +58,15 @@ class Resolver:
                 for f, item in zip(fields, resolved, strict=True)]
 
     @staticmethod
-    def _resolve(field: Field, lang: str, human: Mapping[tuple[str, str], str],
+    def _resolve(field: Field, lang: str, human: Mapping[tuple[str, str], HumanText],
                  machine: Mapping[tuple[str, str], tuple[str, str]]) -> LocalizedField:
         if field.source_lang == lang:
             return source_field(field)
-        text = human.get((field.context, field.source_text))
+        found_human = human.get((field.context, field.source_text))
+        text, reviewed_from = (found_human, None) if found_human is None or isinstance(found_human, str) else found_human
         if text:
-            return LocalizedField(text=text, lang=lang, provenance="human",
-                                  source_lang=field.source_lang, source_text=field.source_text)
+            return LocalizedField(text=text, lang=lang, provenance="human", source_lang=field.source_lang,
+                                  source_text=field.source_text, reviewed_from=reviewed_from)
         found = machine.get((field.source_lang, field.source_text))
         if found:
             text, engine = found

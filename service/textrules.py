@@ -1,4 +1,5 @@
-"""What text the service stores: no control characters, no bidi overrides, never blank.
+"""Rules about text that several layers share: what text the service stores (no control
+characters, no bidi overrides, never blank), and what counts as a URL.
 
 One rule, kept in three equivalent forms: ``problem()`` for validators, and ``text_pattern()``,
 the same rule as a regular expression, so the OpenAPI document tells clients (and schemathesis)
@@ -10,6 +11,10 @@ exactly what is accepted.
   unclosed U+202E reverses everything after it on a page (pages also isolate each field).
 - Text that is blank after Unicode NFKC normalisation and removal of format characters (Cf,
   such as U+200B ZERO WIDTH SPACE or U+FEFF) is refused: it would make an invisible snippet.
+
+``URL`` is the one definition of a link in text: machine translation protects exactly these
+spans (``translate/protect.py``) and the catalog check demands exactly these back from a
+translator (``catalogs/checks.py``), so our own engine can never write a text the check refuses.
 """
 from __future__ import annotations
 
@@ -58,3 +63,13 @@ def is_blank(text: str) -> bool:
     """The definition BLANK is computed from: nothing left after NFKC and removing Cf."""
     normalized = unicodedata.normalize("NFKC", text)
     return not "".join(c for c in normalized if unicodedata.category(c) != "Cf").strip()
+
+
+# A URL: with a scheme (http, https), from ``www.``, or a bare ``domain.tld/path`` (a post's
+# ``pic.twitter.com/DVFAgKVJgA``). It stops at whitespace, quotes, angle brackets and Japanese
+# brackets and punctuation, and never ends on sentence punctuation or a closing bracket.
+_URL_CHAR = r"[^\s<>\"'「」『』、。（）]"
+_URL_END = r"[^\s<>\"'「」『』、。（）.,;:!?…)\]}]"
+URL_PATTERN = (rf"(?i:(?:https?://|www\.){_URL_CHAR}*{_URL_END}"
+               rf"|\b(?:[a-z0-9-]+\.)+[a-z]{{2,}}/(?:{_URL_CHAR}*{_URL_END})?)")
+URL = re.compile(URL_PATTERN)

@@ -48,3 +48,11 @@ def publish(store, translators) -> None:
     translators.refresh()
     with store.transaction() as session:
         publish_engines(session, {p.pair: p.engine for p in translators.packages()})
+
+
+@pytest.fixture(scope="session")
+def en_de_package(tmp_path_factory):
+    """An en→de package (1.0): Weblate's settings check translates "test" from English to German."""
+    from support.synthetic import build_package
+
+    return build_package(tmp_path_factory.mktemp("argos-de"), "en", "de", "1.0", seed=5)

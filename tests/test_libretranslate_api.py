@@ -199,11 +199,17 @@ def test_malformed_bodies(lt):
         assert response.status_code == 400 and response.get_json() == {"error": "Invalid JSON format"}
 
 
-def test_a_body_over_the_limit_is_413(lt_settings, install_models):
-    app, _call = _app(lt_settings.with_overrides(max_body_bytes=1024), install_models, ("en_ko",))
-    response = app.test_client().post("/translate", json={"q": "x" * 2000, "source": "en", "target": "ko",
-                                                          "api_key": KEY})
-    assert response.status_code == 413 and set(response.get_json()) == {"error"}
+def test_the_body_limit_fits_a_full_batch_and_over_it_is_413(lt_settings, install_models):
+    """The face's body limit follows its batch and character limits, not the story API's."""
+    settings = lt_settings.with_overrides(max_body_bytes=1024)
+    app, _call = _app(settings, install_models, ("en_ko",))
+    client = app.test_client()
+    full = ["東" * settings.mt_char_limit] * settings.mt_batch_limit       # the largest valid request
+    form = client.post("/translate", data={"q": full, "source": "en", "target": "ko", "api_key": KEY})
+    assert form.status_code == 200, form.get_json()
+    response = client.post("/translate", json={"q": "x" * settings.mt_body_bytes, "source": "en", "target": "ko",
+                                                "api_key": KEY})
+    assert response.status_code == 413 and isinstance(response.get_json()["error"], str)
 
 
 def test_keys_required_by_default(lt):
@@ -301,3 +307,60 @@ def test_a_memory_hit_is_served_by_a_process_that_never_imports_ctranslate2(lt_s
     assert result.returncode == 0, result.stderr
     answer, modules = result.stdout.splitlines()
     assert json.loads(answer) == expected and modules == "[]"
+
+
+def test_health_and_the_switched_off_features_answer_like_libretranslate(lt):
+    client, _call = lt
+    assert (client.get("/health").status_code, client.get("/health").get_json()) == (200, {"status": "ok"})
+    suggest = client.post("/suggest", data={"q": "Hi.", "s": "안녕.", "source": "en", "target": "ko", "api_key": KEY})
+    assert (suggest.status_code, suggest.get_json()) == (403, {"error": "Suggestions are disabled on this server."})
+    files = client.post("/translate_file", data={"source": "en", "target": "ko", "api_key": KEY})
+    assert (files.status_code, files.get_json()) == (403, {"error": "Files translation are disabled on this server."})
+
+
+def test_every_error_of_the_face_has_its_shape(lt):
+    client, _call = lt
+    settings = client.application.config["KAKEHASHI"]
+    wrong_method = client.get("/translate")
+    assert wrong_method.status_code == 405 and isinstance(wrong_method.get_json()["error"], str)
+    assert "POST" in wrong_method.headers["Allow"]
+    api_method = client.post("/api/v1/languages")
+    assert api_method.status_code == 405 and api_method.get_json()["error"]["code"] == "method_not_allowed"
+    # a text at the character limit fits in the query string; a longer request line is a 414 in this shape
+    at_limit = client.post("/translate", query_string={"q": "東" * settings.mt_char_limit, "source": "ja",
+                                                       "target": "en", "api_key": KEY})
+    assert at_limit.status_code == 200
+    too_long = client.post("/translate", query_string={"q": "東" * (settings.mt_request_line_bytes // 9 + 10),
+                                                       "source": "ja", "target": "en", "api_key": KEY})
+    assert too_long.status_code == 414 and isinstance(too_long.get_json()["error"], str)
+    api_long = client.get("/api/v1/stories", query_string={"lang": "x" * 5000})
+    assert api_long.status_code == 414 and api_long.get_json()["error"]["code"] == "uri_too_long"
+
+
+def test_placeholders_and_urls_survive_translate(lt):
+    client, _call = lt
+    texts = ["You have [X9X] new messages from %(name)s and %s.", "Hello {name}, {{ user.name }} has <b>news</b>.",
+             "See pic.twitter.com/DVFAgKVJgA for the photo.", "Read example.org/a/b today."]
+    body = client.post("/translate", json={"q": texts, "source": "en", "target": "ja", "api_key": KEY}).get_json()
+    out = body["translatedText"]
+    for token in ("[X9X]", "%(name)s", "%s"):
+        assert token in out[0], out[0]
+    for token in ("{name}", "{{ user.name }}", "<b>", "</b>"):
+        assert token in out[1], out[1]
+    assert "pic.twitter.com/DVFAgKVJgA" in out[2] and "example.org/a/b" in out[3]
+
+
+def test_rate_limit_is_counted_in_the_store_for_every_process_and_keys_have_their_own(lt_settings, install_models):
+    """Two apps on one store stand for two web processes: the hits of both count together."""
+    settings = lt_settings.with_overrides(mt_rate_limit="3 per minute", mt_key_rate_limits=(("big-key-123", "6 per minute"),))
+    one, _call = _app(settings, install_models, ("en_ko",))
+    two = make_app(settings, demo=False)                                 # the same store and models
+    use_backend(two, memory_first_backend(two.extensions["kakehashi"], translators_call(two.extensions["kakehashi"].translators)))
+    request = {"q": ["One.", "Two."], "source": "en", "target": "ko", "api_key": KEY}
+    assert one.test_client().post("/translate", json=request).status_code == 200        # 2 of 3
+    assert two.test_client().post("/translate", json=request).status_code == 429        # 4 of 3, in the other process
+    own = {**request, "api_key": "big-key-123"}                                         # a key with its own limit
+    assert [one.test_client().post("/translate", json=own).status_code,
+            two.test_client().post("/translate", json=own).status_code,
+            one.test_client().post("/translate", json=own).status_code,
+            two.test_client().post("/translate", json=own).status_code] == [200, 200, 200, 429]

@@ -112,3 +112,24 @@ def test_every_span_survives_a_pivot_and_the_n_best(translators):
     for sentence, hypotheses in zip(sentences, ranked, strict=True):
         assert len(hypotheses) == 2
         assert all(missing(hypothesis, sentence) == [] for hypothesis in hypotheses)
+
+
+def test_placeholders_are_whole_spans():
+    text = "Hi [X6X], %s and %(count)d from {name} or {{ user.name }} in <b>bold</b> and <a href=\"/x\">x</a>."
+    spans = [(span.kind, span.text) for span in find_spans(text)]
+    assert spans == [("placeholder", "[X6X]"), ("placeholder", "%s"), ("placeholder", "%(count)d"),
+                     ("placeholder", "{name}"), ("placeholder", "{{ user.name }}"), ("placeholder", "<b>"),
+                     ("placeholder", "</b>"), ("placeholder", '<a href="/x">'), ("placeholder", "</a>")]
+    assert find_spans("a < b and c > d, 50% of it") == [Span("number", "50%")]
+
+
+def test_one_url_rule_for_translation_and_the_catalog_check():
+    """What protection keeps is exactly what the catalog check demands back."""
+    from service.catalogs.checks import URL as CHECKED
+    from service.textrules import URL
+
+    assert CHECKED is URL
+    text = "See pic.twitter.com/DVFAgKVJgA, example.org/a/b and https://x.example/p?q=1. Not 3.5/10 or e.g. this."
+    assert [span.text for span in find_spans(text) if span.kind == "url"] == [
+        "pic.twitter.com/DVFAgKVJgA", "example.org/a/b", "https://x.example/p?q=1"]
+    assert URL.findall(text) == ["pic.twitter.com/DVFAgKVJgA", "example.org/a/b", "https://x.example/p?q=1"]

@@ -29,6 +29,8 @@ class LocalizedFieldOut(BaseModel):
     engine: str | None = Field(description="model that made machine text, e.g. argos:en-ko:1.1")
     pending: bool = Field(default=False, description="served as source for now: its machine translation "
                                                      "is queued for a worker")
+    reviewed_from: str | None = Field(default=None, description="only on a human field whose text a translator "
+                                                                "accepted unchanged from this engine's output")
 
 
 class PointOut(LocalizedFieldOut):

@@ -18,11 +18,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..textrules import URL  # the one URL rule, shared with translation protection
 from . import Problem
 from .pofile import PoFile
 
-URL = re.compile(r"""(?:https?://|www\.)[^\s<>"'()（）「」、。]+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s<>"'()（）「」、。]+""",
-                 re.IGNORECASE)
 HANDLE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_]{1,30}\b")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx]|\{[A-Za-z_]?\w*\}")

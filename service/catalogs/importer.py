@@ -56,6 +56,7 @@ from ..store.catalogs import (
 from ..store.reads import all_fields, story
 from ..store.versions import bump_stories
 from ..text import JAPANESE_SCRIPT
+from ..translate.memory import machine_origins
 from . import (
     CATALOG_LANGUAGES,
     DEFAULT_LIMITS,
@@ -174,7 +175,9 @@ class Applier:
             return
         batch, self.reviewed = self.reviewed, []
         rows = self._stored(key for key, _ in batch)
-        source_langs = _source_languages(self.session, self.lang, [key for key, _ in batch if key not in rows])
+        source_langs = _source_languages(self.session, self.lang, [key for key, _ in batch])
+        # machine text accepted unchanged is a reviewed machine translation (PRODUCT: reviewed_from)
+        origins = machine_origins(self.session, self.lang, [(source_langs[key], key[1], text) for key, text in batch])
         changes: list[dict[str, object]] = []
         for key, text in batch:
             row = rows.get(key)
@@ -187,7 +190,8 @@ class Applier:
                 continue
             digest = row[1] if row is not None else source_hash(source_langs[key], key[1])
             changes.append({"lang": self.lang, "context": key[0], "source_hash": digest, "source_text": key[1],
-                            "text": text, "imported_at": self.now})
+                            "text": text, "imported_at": self.now,
+                            "reviewed_from": origins.get((source_langs[key], key[1], text))})
         if self.write:
             upsert_humans(self.session, changes)
             self.touched.update(str(change["context"]) for change in changes)

@@ -1,9 +1,10 @@
 """The LibreTranslate-compatible face: ``/translate``, ``/languages``, ``/detect``,
-``/frontend/settings`` at the root, for every program that speaks LibreTranslate's API.
+``/health``, ``/frontend/settings`` (and JSON 403s for the switched-off ``/suggest`` and
+``/translate_file``) at the root, for every program that speaks LibreTranslate's API.
 
 ``register_libretranslate(app, backend)`` adds the blueprint and its per-key rate limit
-(``ratelimit``: the ``limits`` library; storage ``KAKEHASHI_MT_RATE_LIMIT_STORAGE``, in memory
-by default, Redis when set to ``redis://…``). The backend is any ``TranslationBackend``; ``memory_first_backend``
+(``ratelimit``: the ``limits`` library; hits counted in the store by default, in Redis when
+``KAKEHASHI_MT_RATE_LIMIT_STORAGE`` is ``redis://…``). The backend is any ``TranslationBackend``; ``memory_first_backend``
 builds the one the service uses, given the call that reaches the engine.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ..documents import DocumentCache
 from ..store.versions import SiteVersion
 from ..translate.memory import EngineCall, SentenceMemory
 from .backend import BackendFailed, MemoryFirstBackend, PairUnavailable, TranslationBackend, TranslationResult
-from .ratelimit import RateLimit
+from .ratelimit import RateLimit, counters
 from .requests import request_api_key, request_params
 from .routes import EXTENSION, create_blueprint
 
@@ -60,8 +61,10 @@ def register_libretranslate(app: Flask, backend: TranslationBackend) -> RateLimi
             return 1
         return max(1, len(q)) if isinstance(q, list) else 1
 
-    limit = RateLimit(settings.mt_rate_limit, settings.mt_rate_limit_storage,
-                      tuple(settings.api_tokens) + tuple(settings.mt_api_keys), request_api_key, cost)
+    store = app.extensions["kakehashi"].store
+    limit = RateLimit(settings.mt_rate_limit, counters(settings.mt_rate_limit_storage, store),
+                      settings.mt_keys, request_api_key, cost,
+                      dict(settings.mt_key_rate_limits))
     app.register_blueprint(create_blueprint(settings, limit))
     use_backend(app, backend)
     return limit

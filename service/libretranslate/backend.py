@@ -35,7 +35,7 @@ class TranslationResult:
     text: str
     alternatives: tuple[str, ...] = ()
     engine: str | None = None
-    provenance: str = "machine"           # or "human": a translator's text for exactly this source text
+    provenance: str = "machine"           # or "human": a translator's own text for exactly this source text
 
 
 class TranslationBackend(Protocol):
@@ -92,8 +92,11 @@ class MemoryFirstBackend:
             raise PairUnavailable(f"no model installed for {source}-{target}")
         human = self._human(source, target, texts)
         machine = [text for text in dict.fromkeys(texts) if text not in human]
+        # a catalog text that is an engine's output accepted unchanged is still machine text
         results: dict[str, TranslationResult] = {
-            text: TranslationResult(translated, provenance="human") for text, translated in human.items()}
+            text: TranslationResult(translated, engine=reviewed_from,
+                                    provenance="machine" if reviewed_from else "human")
+            for text, (translated, reviewed_from) in human.items()}
         if machine:
             try:
                 found = translate_texts(self.memory, source, target, machine, engine, self.engine_call,
@@ -107,7 +110,7 @@ class MemoryFirstBackend:
                            for text, translated, others in zip(machine, found.texts, alternates, strict=True))
         return [results[text] for text in texts]
 
-    def _human(self, source: str, target: str, texts: list[str]) -> dict[str, str]:
+    def _human(self, source: str, target: str, texts: list[str]) -> dict[str, tuple[str, str | None]]:
         by_hash = {source_hash(source, text.strip()): text for text in texts if text.strip()}
         with self.memory.store.reading() as session:
             found = find_human_translations(session, target, by_hash)

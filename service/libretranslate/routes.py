@@ -1,15 +1,19 @@
 """The LibreTranslate API at the root: ``POST /translate``, ``GET /languages``, ``POST /detect``,
-``GET /frontend/settings``, with LibreTranslate's request, response and error shapes.
+``GET /health``, ``GET /frontend/settings``, with LibreTranslate's request, response and error
+shapes; ``POST /suggest`` and ``POST /translate_file`` answer LibreTranslate's JSON 403 for a
+feature switched off (clients probe them).
 
 Requests are JSON or form bodies; ``q`` a string or a list (JSON list, or ``q`` repeated in a
 form). Errors are ``{"error": "..."}``: 400 for a bad request, an unsupported language or pair,
 a missing key (when keys are required), a text over ``mt_char_limit`` or a list over
-``mt_batch_limit``; 403 for a wrong key; 413 for a body over ``max_body_bytes``; 429 when the
-key's rate limit is spent; 500 when translating fails. Request texts are never logged.
+``mt_batch_limit``; 403 for a wrong key; 405 for a wrong method; 413 for a body over
+``Settings.mt_body_bytes``; 414 for a request line over ``Settings.mt_request_line_bytes``; 429
+when the key's rate limit is spent; 500 when translating fails. Request texts are never logged.
 """
 from __future__ import annotations
 
 import hmac
+import logging
 from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -27,6 +31,28 @@ View = Callable[..., ResponseReturnValue]
 
 
 EXTENSION = "kakehashi_libretranslate"
+PATHS = frozenset({"/translate", "/languages", "/detect", "/health", "/frontend/settings", "/suggest",
+                   "/translate_file"})
+log = logging.getLogger(__name__)
+
+
+def is_libretranslate_request() -> bool:
+    """Is this request for the LibreTranslate face (its errors then take LibreTranslate's shape)?"""
+    return request.path in PATHS
+
+
+def error_response(error: HTTPException) -> ResponseReturnValue:
+    """LibreTranslate's shape of an HTTP error: ``{"error": "<string>"}``."""
+    message = error.description or error.name
+    headers: dict[str, str] = {}
+    if error.code == 429:
+        message = f"Slowdown: {message}"
+        headers = {name: value for name, value in error.get_headers() if name == "Retry-After"}
+    elif error.code == 405:
+        headers = {name: value for name, value in error.get_headers() if name == "Allow"}
+    elif isinstance(error, BadRequest) and error.code == 400 and request.is_json:
+        message = "Invalid JSON format"
+    return jsonify({"error": message}), error.code or 500, headers
 
 
 def current_backend() -> TranslationBackend:
@@ -38,7 +64,7 @@ def current_backend() -> TranslationBackend:
 def create_blueprint(settings: Settings, limit: Callable[[View], View] = lambda view: view) -> Blueprint:
     """The blueprint; ``limit`` decorates the views that cost work (/translate, /detect)."""
     bp = Blueprint("libretranslate", __name__)
-    keys = tuple(settings.api_tokens) + tuple(settings.mt_api_keys)
+    keys = settings.mt_keys
 
     def check_key() -> None:
         key = request_api_key()
@@ -61,14 +87,18 @@ def create_blueprint(settings: Settings, limit: Callable[[View], View] = lambda 
 
     @bp.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
-        message = error.description or error.name
-        headers: dict[str, str] = {}
-        if error.code == 429:
-            message = f"Slowdown: {message}"
-            headers = {name: value for name, value in error.get_headers() if name == "Retry-After"}
-        elif isinstance(error, BadRequest) and error.code == 400 and request.is_json:
-            message = "Invalid JSON format"
-        return jsonify({"error": message}), error.code or 500, headers
+        return error_response(error)
+
+    @bp.errorhandler(Exception)
+    def unexpected(error: Exception) -> ResponseReturnValue:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return jsonify({"error": "Cannot translate text: the server failed; the error is logged"}), 500
+
+    @bp.before_request
+    def body_limit() -> None:
+        """Room for ``mt_batch_limit`` texts of ``mt_char_limit`` characters (the app's limit
+        is sized for stories)."""
+        request.max_content_length = settings.mt_body_bytes
 
     @bp.after_request
     def cors(response: Response) -> Response:
@@ -81,6 +111,18 @@ def create_blueprint(settings: Settings, limit: Callable[[View], View] = lambda 
     def list_languages() -> ResponseReturnValue:
         return jsonify([{"code": code, "name": language_name(code), "targets": targets}
                         for code, targets in languages().items()])
+
+    @bp.get("/health")
+    def health() -> ResponseReturnValue:
+        return jsonify({"status": "ok"})
+
+    @bp.post("/suggest")
+    def suggest() -> ResponseReturnValue:
+        raise Refused(403, "Suggestions are disabled on this server.")
+
+    @bp.post("/translate_file")
+    def translate_file() -> ResponseReturnValue:
+        raise Refused(403, "Files translation are disabled on this server.")
 
     @bp.route("/frontend/settings")
     def frontend_settings() -> ResponseReturnValue:

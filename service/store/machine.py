@@ -6,7 +6,10 @@ stories that show those texts in the same transaction.
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .chunking import chunks
 from .models import MachineTranslationRow
@@ -24,6 +27,18 @@ def stored_machine_hashes(store: Store, lang: str, engine: str, hashes: list[str
                 select(MachineTranslationRow.source_hash)
                 .where(MachineTranslationRow.target_lang == lang, MachineTranslationRow.engine == engine,
                        MachineTranslationRow.source_hash.in_(chunk))))
+    return found
+
+
+def machine_texts_any_engine(session: Session, lang: str, hashes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """source_hash -> {engine: text}: every stored machine translation into ``lang`` of those texts,
+    current or not (a translator may accept an older engine's suggestion)."""
+    found: dict[str, dict[str, str]] = {}
+    for chunk in chunks(set(hashes)):
+        for digest, engine, text in session.execute(
+                select(MachineTranslationRow.source_hash, MachineTranslationRow.engine, MachineTranslationRow.text)
+                .where(MachineTranslationRow.target_lang == lang, MachineTranslationRow.source_hash.in_(chunk))):
+            found.setdefault(digest, {})[engine] = text
     return found
 
 

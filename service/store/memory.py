@@ -50,14 +50,26 @@ def insert_sentences(session: Session, rows: list[dict[str, Any]]) -> None:
         upsert(session, SentenceMemoryRow, chunk, update_columns=())    # insert-or-ignore
 
 
-def find_human_translations(session: Session, lang: str, hashes: Iterable[str]) -> dict[str, str]:
-    """source_hash -> a translator's text in ``lang`` for that exact source text (the newest import)."""
-    found: dict[str, str] = {}
+def find_sentences_any_engine(session: Session, target_lang: str, hashes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """source_hash -> {engine: text}, every engine's remembered translation of those sentences."""
+    found: dict[str, dict[str, str]] = {}
+    for chunk in chunks(set(hashes)):
+        for digest, engine, text in session.execute(
+                select(SentenceMemoryRow.source_hash, SentenceMemoryRow.engine, SentenceMemoryRow.text)
+                .where(SentenceMemoryRow.target_lang == target_lang, SentenceMemoryRow.source_hash.in_(chunk))):
+            found.setdefault(digest, {})[engine] = text
+    return found
+
+
+def find_human_translations(session: Session, lang: str, hashes: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """source_hash -> (a translator's text in ``lang`` for that exact source text, the engine it
+    was accepted from or None), from the newest import."""
+    found: dict[str, tuple[str, str | None]] = {}
     for chunk in chunks(set(hashes)):
         rows = session.execute(
-            select(HumanTranslationRow.source_hash, HumanTranslationRow.text)
+            select(HumanTranslationRow.source_hash, HumanTranslationRow.text, HumanTranslationRow.reviewed_from)
             .where(HumanTranslationRow.lang == lang, HumanTranslationRow.source_hash.in_(chunk),
                    HumanTranslationRow.text != "")
             .order_by(HumanTranslationRow.imported_at))
-        found.update((row[0], row[1]) for row in rows)
+        found.update((row[0], (row[1], row[2])) for row in rows)
     return found

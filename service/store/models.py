@@ -80,7 +80,7 @@ class MachineTranslationRow(Base):
 
 
 class HumanTranslationRow(Base):
-    """A translator's msgstr, as last imported from ``content.po``.
+    """A translator's msgstr, as last imported from ``content.po`` (``reviewed_from``: see below).
 
     Keyed by a hash of the source text (``domain.source_hash(source_lang, msgid)``), not the text
     itself: PostgreSQL cannot index long texts, and the hash is what machine rows use too.
@@ -95,6 +95,9 @@ class HumanTranslationRow(Base):
     source_text: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # the engine whose output this text is, byte for byte, when a translator (or a tool filling the
+    # catalog through our engine) accepted machine text unchanged; None for a translator's own words
+    reviewed_from: Mapped[str | None] = mapped_column(String(200))
 
 
 class CatalogFuzzyRow(Base):

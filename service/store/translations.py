@@ -25,19 +25,22 @@ from .session import Store
 
 Pair = tuple[str, str]
 HumanKey = tuple[str, str]          # (msgctxt, source text)
+HumanText = str | tuple[str, str]   # a translator's own text, or (text, engine it was accepted from)
 MachineKey = tuple[str, str]        # (source lang, source text)
 
 
-def human_texts(session: Session, lang: str, keys: Iterable[HumanKey]) -> dict[HumanKey, str]:
-    """Reviewed text for (msgctxt, source text) keys; one query per 500 contexts."""
+def human_texts(session: Session, lang: str, keys: Iterable[HumanKey]) -> dict[HumanKey, HumanText]:
+    """Reviewed text for (msgctxt, source text) keys: a translator's own text, or (text, engine)
+    for an engine's text a translator accepted unchanged; one query per 500 contexts."""
     wanted = set(keys)
-    found: dict[HumanKey, str] = {}
+    found: dict[HumanKey, HumanText] = {}
     for chunk in chunks(sorted({context for context, _ in wanted})):
-        for context, source, text in session.execute(
-                select(HumanTranslationRow.context, HumanTranslationRow.source_text, HumanTranslationRow.text)
+        for context, source, text, reviewed_from in session.execute(
+                select(HumanTranslationRow.context, HumanTranslationRow.source_text, HumanTranslationRow.text,
+                       HumanTranslationRow.reviewed_from)
                 .where(HumanTranslationRow.lang == lang, HumanTranslationRow.context.in_(chunk))):
             if (context, source) in wanted and text:
-                found[(context, source)] = text
+                found[(context, source)] = (text, reviewed_from) if reviewed_from else text
     return found
 
 
@@ -75,7 +78,7 @@ class SessionHumanTranslations:
     def __init__(self, session: Session):
         self.session = session
 
-    def lookup(self, lang: str, keys: Iterable[HumanKey]) -> Mapping[HumanKey, str]:
+    def lookup(self, lang: str, keys: Iterable[HumanKey]) -> Mapping[HumanKey, HumanText]:
         return human_texts(self.session, lang, keys)
 
 
@@ -93,7 +96,7 @@ class StoredHumanTranslations:
     def __init__(self, store: Store):
         self.store = store
 
-    def lookup(self, lang: str, keys: Iterable[HumanKey]) -> Mapping[HumanKey, str]:
+    def lookup(self, lang: str, keys: Iterable[HumanKey]) -> Mapping[HumanKey, HumanText]:
         with self.store.reading() as session:
             return human_texts(session, lang, keys)
 

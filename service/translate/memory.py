@@ -9,16 +9,21 @@ translated once per engine. The result is still machine output of that engine.
 
 The engine is reached through an ``EngineCall``, so this module never loads a model: the fill
 passes the process's own ``Translators``, a web process passes a call that waits for a worker.
+
+``machine_origins`` answers the reverse question for catalog imports: which engine, if any,
+wrote exactly this text, so machine text a person (or a tool) accepted unchanged never passes
+as a translator's own words.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from ..domain import source_hash
-from ..store import Store
-from ..store.memory import find_sentences, insert_sentences
+from ..store import Session, Store
+from ..store.machine import machine_texts_any_engine
+from ..store.memory import find_sentences, find_sentences_any_engine, insert_sentences
 from .registry import Translators, join_texts, split_texts
 
 log = logging.getLogger(__name__)
@@ -120,3 +125,39 @@ def _alternatives(lines: list[list[str]], hypotheses: dict[str, list[str]], best
             seen.add(text)
             out.append(text)
     return out
+
+
+Origin = tuple[str, str, str]       # (source lang, source text, translated text)
+
+
+def machine_origins(session: Session, lang: str, items: Iterable[Origin]) -> dict[Origin, str]:
+    """Which engine produced exactly this text for (``lang``, source lang, source text)?
+
+    A text is machine output when it is byte-identical to a stored machine translation of that
+    source text (any engine, current or older: an exported suggestion), or to what the sentence
+    memory gives for it (any engine that remembers every sentence: ``/translate`` answers, which
+    transpolibre or Weblate write into catalogs), joined as ``translate_texts`` joins it. Items
+    with no such engine are absent. Two queries per 500 texts and sentences, whatever the count.
+    """
+    wanted = {item for item in items if item[2].strip()}
+    hashes = {item: source_hash(item[0], item[1]) for item in wanted}
+    stored = machine_texts_any_engine(session, lang, hashes.values())
+    found: dict[Origin, str] = {}
+    for item, digest in hashes.items():
+        engine = next((engine for engine, text in sorted(stored.get(digest, {}).items()) if text == item[2]), None)
+        if engine is not None:
+            found[item] = engine
+    rest = [item for item in wanted if item not in found]
+    layouts = {item: split_texts([item[1]], item[0]) for item in rest}
+    sentence_hashes = {(item[0], sentence): source_hash(item[0], sentence)
+                       for item, (_layout, unique) in layouts.items() for sentence in unique}
+    remembered = find_sentences_any_engine(session, lang, set(sentence_hashes.values()))
+    for item, (layout, unique) in layouts.items():
+        per_sentence = [remembered.get(sentence_hashes[(item[0], sentence)], {}) for sentence in unique]
+        engines = set.intersection(*(set(known) for known in per_sentence)) if per_sentence else set()
+        for engine in sorted(engines):
+            translated = {sentence: known[engine] for sentence, known in zip(unique, per_sentence, strict=True)}
+            if join_texts(layout, translated, lang) == [item[2]]:
+                found[item] = engine
+                break
+    return found

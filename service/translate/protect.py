@@ -1,4 +1,10 @@
-"""Protected spans: URLs, e-mail addresses, @handles, #hashtags and numbers survive translation.
+"""Protected spans: placeholders, URLs, e-mail addresses, @handles, #hashtags and numbers
+survive translation.
+
+Placeholders are what translation tools send in place of their own markup and what format
+strings hold: Weblate's ``[X12X]``, ``%s``/``%(name)s``, ``{name}``/``{{name}}`` and tags such
+as ``<b>`` and ``</b>`` in text mode (the words between tags are translated). URLs follow the
+one rule of ``service.textrules.URL``, which the catalog check uses too.
 
 A model may drop, garble, translate or duplicate them, so before decoding each span is replaced
 by a placeholder (``[0]``, ``[1]`` …) and after decoding ``restore`` puts the spans back:
@@ -17,22 +23,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..textrules import URL_PATTERN
+
 # Order matters: the first alternative that matches at a position wins.
-_URL = r"(?:https?://|www\.)[^\s<>\"'「」『』、。（）]+[^\s<>\"'「」『』、。（）.,;:!?)\]}]"
+_PLACEHOLDER = "|".join((
+    r"\[X\d+X ?\]",                                        # Weblate's machinery: [X12X]
+    r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>",             # a tag: <b>, </b>, <a href="…">, <br/>
+    r"%(?:\([A-Za-z_]\w*\))?[-#0+]*\d*(?:\.\d+)?[sdifrx]",   # printf: %s, %d, %(name)s, %5.2f
+    r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}|\{[A-Za-z_]?\w*\}",         # {{name}}, {name}, {0}, {}
+))
 _EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _HANDLE = r"(?<![A-Za-z0-9_@.])@[A-Za-z0-9_]{1,30}(?![A-Za-z0-9_@])"
 _HASHTAG = r"(?<![A-Za-z0-9_#&])#\w*[^\W\d_]\w*"
 # Any digit, with the ASCII letters and separators glued to it: 2025-08-23, 3.5%, 12:30, G7, 1,000, 3rd.
 _NUMBER = r"[A-Za-z]*\d(?:[\d,.:/-]*\d)?(?:[A-Za-z]+\d*)*%?"
 SPAN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in (
-    ("url", _URL), ("email", _EMAIL), ("handle", _HANDLE), ("hashtag", _HASHTAG), ("number", _NUMBER))))
+    ("placeholder", _PLACEHOLDER), ("url", URL_PATTERN), ("email", _EMAIL), ("handle", _HANDLE),
+    ("hashtag", _HASHTAG), ("number", _NUMBER))))
 PLACEHOLDER = re.compile(r"\[\s?(\d+)\s?\]")
 _FINAL_PUNCTUATION = re.compile(r"[.!?。！？」』\"')]*$")
 
 
 @dataclass(frozen=True)
 class Span:
-    kind: str           # url, email, handle, hashtag, number
+    kind: str           # placeholder, url, email, handle, hashtag, number
     text: str
 
 

@@ -2,7 +2,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from service.store import workers  # noqa: F401 - its tables join Base.metadata (autogenerate sees them)
+from service.store import ratelimits, workers  # noqa: F401 - their tables join Base.metadata (autogenerate sees them)
 from service.store.models import Base
 
 config = context.config
