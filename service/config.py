@@ -118,13 +118,7 @@ class Settings:
             raise ConfigError("mt_alternatives_limit must be 0 or more")
         from limits import parse_many  # the notation of the rate-limit library
 
-<<<<<<< HEAD
-            for name in ("mt_rate_limit", "search_rate_limit"):
-                parse_many(getattr(self, name))
-        except ValueError:
-            raise ConfigError(f"{name} must look like '60 per minute', got {getattr(self, name)!r}") from None
-=======
-        for name, rule in (("mt_rate_limit", self.mt_rate_limit),
+        for name, rule in (("mt_rate_limit", self.mt_rate_limit), ("search_rate_limit", self.search_rate_limit),
                            *((f"mt_key_rate_limits[{key[:4]}…]", rule) for key, rule in self.mt_key_rate_limits)):
             try:
                 parse_many(rule)
@@ -134,7 +128,6 @@ class Settings:
                 or re.fullmatch(r"(memory|rediss?|redis\+sentinel|redis\+cluster)://\S*", self.mt_rate_limit_storage)):
             raise ConfigError(f"mt_rate_limit_storage must be store, memory:// or redis://host:port, "
                               f"got {self.mt_rate_limit_storage!r}")
->>>>>>> lt
         if self.mt_device not in MT_DEVICES:
             raise ConfigError(f"mt_device must be one of {', '.join(MT_DEVICES)}, got {self.mt_device!r}")
         if self.queue_url and not re.fullmatch(r"rediss?://\S+", self.queue_url):

@@ -17,8 +17,9 @@ from sqlalchemy import func, select, text
 
 from catalog_fixtures import import_catalog, msgfmt_check, story_file
 from conftest import DEMO_ID, TOKEN, make_app
-from service.catalogs import CatalogError, CatalogLimits
+from service.catalogs import CatalogError, CatalogLimits, legacy_path
 from service.catalogs.export import export_catalogs
+from service.catalogs.importer import import_file
 from service.catalogs.pofile import Entry, PoFile, render
 from service.store import Base, HumanTranslationRow
 
@@ -383,12 +384,13 @@ def test_the_watcher_thread_picks_up_a_save(app, runner, client):
 # --- a large valid catalog -----------------------------------------------------------------------
 
 def big_catalog(path, entries: int, text_chars: int = 900):
-    """A valid ko catalog of ``entries`` reviewed entries, each about ``text_chars`` long."""
+    """A valid ko catalog of ``entries`` reviewed entries, each about ``text_chars`` long: a
+    legacy ``content.po`` of many stories, the one kind of catalog file that can be large."""
     body = "보" * (text_chars // 3)
     with open(path, "wb") as handle:
         handle.write(render(PoFile(header=HEADER)))
         for n in range(entries):
-            handle.write(f'\nmsgctxt "visit/point"\nmsgid "Point {n} of a long story."\n'
+            handle.write(f'\nmsgctxt "big-{n // 5}/point"\nmsgid "Point {n} of a long story."\n'
                          f'msgstr "요점 {n} {body}"\n'.encode("utf-8"))
     return os.path.getsize(path)
 
@@ -396,7 +398,7 @@ def big_catalog(path, entries: int, text_chars: int = 900):
 def peak_import(store, directory) -> tuple:
     tracemalloc.start()
     try:
-        report = import_catalog(store, directory, "ko")
+        report = import_file(store, directory, legacy_path(directory, "ko"))
         return report, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -405,7 +407,7 @@ def peak_import(store, directory) -> tuple:
 def test_a_large_valid_catalog_is_imported_streaming_in_bounded_memory(demo_store, catalog_dir, tmp_path):
     """Five times the file, about the same peak: the file is never held whole (which alone
     would add its size to the peak)."""
-    path = story_file(catalog_dir, "ko")
+    path = legacy_path(catalog_dir, "ko")
     path.parent.mkdir(parents=True)
     small_size = big_catalog(path, 1000)
     small, small_peak = peak_import(demo_store, catalog_dir)
@@ -420,7 +422,7 @@ def test_a_large_valid_catalog_is_imported_streaming_in_bounded_memory(demo_stor
 
 
 def test_readers_only_ever_see_a_completed_import(demo_store, catalog_dir):
-    path = story_file(catalog_dir, "ko")
+    path = legacy_path(catalog_dir, "ko")
     path.parent.mkdir(parents=True)
     big_catalog(path, 3000, text_chars=300)
     seen = set()
@@ -435,7 +437,7 @@ def test_readers_only_ever_see_a_completed_import(demo_store, catalog_dir):
     reader = threading.Thread(target=read_counts, daemon=True)
     reader.start()
     try:
-        import_catalog(demo_store, catalog_dir, "ko")
+        import_file(demo_store, catalog_dir, path)
     finally:
         done.set()
         reader.join(10)

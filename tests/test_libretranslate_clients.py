@@ -24,9 +24,9 @@ import polib
 import pytest
 from deep_translator import LibreTranslator
 
+from catalog_fixtures import story_file
 from conftest import DEMO_ID, LiveServer
 from queue_fixtures import wait_for
-from service.catalogs import po_path
 from support.weblate import RATE_LIMIT_SECONDS, LibreTranslateMachinery, MachineryError
 
 KEY = "mt-key-0123456789"
@@ -101,7 +101,7 @@ def test_deep_translator_sends_long_japanese_text_in_the_query_string(served, se
 def test_transpolibre_fills_a_catalog_and_the_import_knows_it_for_machine_text(served, settings):
     server, worker = served
     kakehashi(server, "catalog", "export", "--lang", "ko")
-    path = po_path(settings.translations_dir, "ko")
+    path = story_file(settings.translations_dir, "ko", DEMO_ID)
     empty = [entry.msgid for entry in polib.pofile(str(path)) if not entry.obsolete and not entry.msgstr]
     assert empty
     result = subprocess.run([str(BIN / "transpolibre"), "-f", str(path), "-s", "auto", "-t", "ko", "-u", server.url,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import polib
 import pytest
 
+from catalog_fixtures import story_file
 from conftest import DEMO_ID, TOKEN
-from service.catalogs import po_path
 from service.libretranslate import memory_first_backend, use_backend
 from service.translate.memory import translators_call
 
@@ -38,7 +38,7 @@ def filled(app, runner, install_models):
     install_models(app, "en_ko")
     _cli(runner, "translate", "--lang", "ko")
     _cli(runner, "catalog", "export", "--lang", "ko", "--machine-suggestions")
-    return po_path(app.config["KAKEHASHI"].translations_dir, "ko")
+    return story_file(app.config["KAKEHASHI"].translations_dir, "ko", DEMO_ID)
 
 
 def test_an_unfuzzied_suggestion_is_served_as_reviewed_machine_translation(app, client, runner, filled):
@@ -75,7 +75,7 @@ def test_text_a_tool_got_from_translate_is_a_reviewed_machine_translation(app, c
     services = app.extensions["kakehashi"]
     use_backend(app, memory_first_backend(services, translators_call(services.translators)))
     _cli(runner, "catalog", "export", "--lang", "ko")            # no machine text stored yet: empty msgstrs
-    path = po_path(app.config["KAKEHASHI"].translations_dir, "ko")
+    path = story_file(app.config["KAKEHASHI"].translations_dir, "ko", DEMO_ID)
     po = polib.pofile(str(path))
     english = [entry for entry in po if not entry.obsolete and not entry.msgstr and entry.msgid.isascii()]
     assert english

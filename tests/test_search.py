@@ -10,9 +10,9 @@ import re
 import polib
 import pytest
 
+from catalog_fixtures import story_file
 from conftest import DEMO_ID, make_app
 from postgres_server import PostgresServer
-from service.catalogs import po_path
 from service.domain import source_hash
 from service.searching import locate
 from service.store import FieldRow, SnippetRow, StoryRow, make_store
@@ -129,7 +129,7 @@ def test_ko_finds_machine_translations_and_follows_model_changes(backend, client
 def test_the_public_catalog_import_is_searchable_at_once(backend, client):
     runner = backend.test_cli_runner()
     assert runner.invoke(args=["catalog", "export"]).exit_code == 0
-    path = po_path(backend.config["KAKEHASHI"].translations_dir, "ko")
+    path = story_file(backend.config["KAKEHASHI"].translations_dir, "ko", DEMO_ID)
     po = polib.pofile(str(path))
     entry = next(e for e in po if e.msgctxt == f"{DEMO_ID}/title")
     entry.msgstr = "번역가가 옮긴 제목입니다"

@@ -46,11 +46,10 @@ from ..store import Store
 from ..store.catalogs import (
     ExportMark,
     ExportStamp,
-    catalog_files,
     catalog_states,
     engines_generation,
     export_stamps,
-    exports_due,
+    files_of,
     forget_files,
     forget_state,
     human_texts,
@@ -58,6 +57,7 @@ from ..store.catalogs import (
     record_files,
     record_states,
     replace_story_fuzzy,
+    stories_due,
     story_count,
     translations_by_text,
 )
@@ -81,6 +81,7 @@ from .safefile import FileChanged, Snapshot, atomic_write, file_fingerprint, rea
 
 ATTEMPTS = 3
 BATCH = 100                     # stories rendered per store read
+WRITTEN_KEPT = 1000             # file names an export report keeps (the count is always whole)
 PRE_SPLIT = ".pre-split"        # the suffix a split legacy catalog is kept under
 
 Progress = Callable[[int, int], None]
@@ -89,7 +90,9 @@ Progress = Callable[[int, int], None]
 @dataclass
 class ExportReport:
     """What an export did: files written, found unchanged, not even rendered, removed."""
-    written: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)     # the first WRITTEN_KEPT names; ``files_written`` counts all
+    files_written: int = 0
+    rendered: int = 0
     unchanged: int = 0
     skipped: int = 0
     removed: list[str] = field(default_factory=list)
@@ -102,14 +105,14 @@ class ExportReport:
 
     def lines(self, limit: int = 20) -> list[str]:
         out = [f"{path}: written" for path in self.written[:limit]]
-        if len(self.written) > limit:
-            out.append(f"... and {len(self.written) - limit} more written")
+        if self.files_written > limit:
+            out.append(f"... and {self.files_written - limit} more written")
         out += [f"{path}: split into one file per story, kept as {path}{PRE_SPLIT}" for path in self.split]
         out += [f"{path}: removed (its story was deleted; its reviewed translations stay in the store)"
                 for path in self.removed[:limit]]
         out += [f"{path}: left in place: its story was deleted but the file has changes not yet imported"
                 for path in self.kept]
-        out.append(f"{len(self.written)} file(s) written, {self.unchanged} unchanged, {self.skipped} not changed "
+        out.append(f"{self.files_written} file(s) written, {self.unchanged} unchanged, {self.skipped} not changed "
                    f"since the last export, {len(self.removed)} removed; rendered entries: {self.entries} "
                    f"({self.reviewed} reviewed, {self.fuzzy} fuzzy, {self.obsolete} obsolete)")
         return out
@@ -125,13 +128,15 @@ class _Target:
     mark: ExportMark | None
 
 
-def _needs_render(target: _Target, engines: int, suggestions: bool) -> bool:
+def _needs_render(target: _Target, engines: int, suggestions: bool, look: bool) -> bool:
+    """Is the file behind what the store says (with ``look``, also: not the file on disk that
+    was written)?"""
     mark = target.mark
     if mark is None or mark.stale or mark.path != target.key or mark.story_version != target.stamp.version:
         return True
     if suggestions and target.lang != TEMPLATES and (not mark.suggestions or mark.engines_generation != engines):
         return True
-    return (file_fingerprint(target.path) or "") != mark.fingerprint
+    return look and (file_fingerprint(target.path) or "") != mark.fingerprint
 
 
 def read_existing(path: Path, limits: CatalogLimits) -> tuple[Snapshot, PoFile | None]:
@@ -231,28 +236,36 @@ class _Export:
         split = self._import_legacy()
         langs = [*self.langs, TEMPLATES]
         suggestions = self.machine is not None
+        every = check_files or bool(split)            # every story's files, each looked at on disk
         with self.store.reading() as session:
             engines = engines_generation(session)
-            total = story_count(session, since) * len(langs)
-            if check_files or split:       # every story's files, each looked at on disk
-                marks = catalog_files(session, langs)
-                candidates = [(stamp_, lang, marks.get((lang, stamp_.id)))
-                              for stamp_ in export_stamps(session, None if split else since) for lang in langs]
-            else:                          # the store says which files are behind
-                candidates = [(stamp_, lang, mark) for lang in langs
-                              for stamp_, mark in exports_due(session, lang, since, engines, suggestions)]
+            total = story_count(session, None if split else since)
             gone = orphan_files(session)
-        candidates.sort(key=lambda c: (c[0].published, c[0].id), reverse=True)
-        targets = [_Target(stamp_, lang, self.dir / story_key(lang, stamp_.id, stamp_.published),
-                           story_key(lang, stamp_.id, stamp_.published), mark) for stamp_, lang, mark in candidates]
-        wanted = [t for t in targets if (t.lang, t.stamp.id) in self.carried
-                  or not (check_files or split) or _needs_render(t, engines, suggestions)]
-        self.report.skipped = max(0, total - len(wanted))
-        step = BATCH * len(langs)
-        for start in range(0, len(wanted), step):
-            self._batch(wanted[start:start + step], engines)
+        after: tuple[dt.date, str] | None = None
+        done = 0
+        while True:
+            with self.store.reading() as session:
+                if every:
+                    page = export_stamps(session, None if split else since, after, BATCH)
+                else:
+                    page = stories_due(session, langs, since, engines, suggestions, after, BATCH)
+                marks = files_of(session, langs, [stamp_.id for stamp_ in page])
+            if not page:
+                break
+            after = (page[-1].published, page[-1].id)
+            targets = []
+            for stamp_ in page:
+                for lang in langs:
+                    key = story_key(lang, stamp_.id, stamp_.published)
+                    target = _Target(stamp_, lang, self.dir / key, key, marks.get((lang, stamp_.id)))
+                    if (lang, stamp_.id) in self.carried or _needs_render(target, engines, suggestions, every):
+                        targets.append(target)
+            self._batch(targets, engines)
+            done += len(page)
+            self.report.rendered += len(targets)
             if progress is not None:
-                progress(min(start + step, len(wanted)), len(wanted))
+                progress(done, total if every else done)
+        self.report.skipped = max(0, total * len(langs) - self.report.rendered)
         self._remove_deleted(gone)
         for path in split:
             os.replace(path, path.with_name(path.name + PRE_SPLIT))
@@ -367,7 +380,9 @@ class _Export:
         self.report.fuzzy += sum(e.fuzzy for e in active)
         self.report.obsolete += len(rendered.entries) - len(active)
         if rendered.written:
-            self.report.written.append(target.key)
+            self.report.files_written += 1
+            if len(self.report.written) < WRITTEN_KEPT:
+                self.report.written.append(target.key)
         else:
             self.report.unchanged += 1
 

@@ -142,7 +142,6 @@ class Applier:
         self.reviewed: list[tuple[Key, str]] = []
         self.withdrawn: list[Key] = []
         self.touched: set[str] = set()                 # contexts whose served text changed
-        self.texts: set[str] = set()                   # source hashes whose human text changed
         self.fuzzy: set[tuple[str, str]] = set()       # (msgctxt, source hash) marked fuzzy
         self.before = count_humans(session, lang, stories) if stories else 0
         self.now = dt.datetime.now(dt.timezone.utc)
@@ -165,7 +164,11 @@ class Applier:
         if self.write:
             bump_stories(self.session, {context.rpartition("/")[0] for context in self.touched})
             replace_story_fuzzy(self.session, self.lang, self.stories, self.fuzzy)
-            mark_stale(self.session, self.lang, stories_with_texts(self.session, self.texts) - self.stories)
+
+    def _suggest_elsewhere(self, digests: Iterable[str]) -> None:
+        """Other stories with these source texts: their files offer a translator's new text as a
+        suggestion at the next export (one chunk at a time: nothing accumulates)."""
+        mark_stale(self.session, self.lang, stories_with_texts(self.session, digests) - self.stories)
 
     def _stored(self, keys: Iterable[Key]) -> dict[Key, tuple[str, str]]:
         return humans_by_key(self.session, self.lang, keys)
@@ -195,7 +198,7 @@ class Applier:
         if self.write:
             upsert_humans(self.session, changes)
             self.touched.update(str(change["context"]) for change in changes)
-            self.texts.update(str(change["source_hash"]) for change in changes)
+            self._suggest_elsewhere(str(change["source_hash"]) for change in changes)
         self.session.expunge_all()
 
     def _flush_withdrawn(self) -> None:
@@ -206,12 +209,12 @@ class Applier:
         gone = [(key[0], digest) for key, (_, digest) in stored.items()]
         self.report.withdrawn += len(gone)
         self.touched.update(context for context, _ in gone)
-        self.texts.update(digest for _, digest in gone)
         source_langs = _source_languages(self.session, self.lang, [key for key in batch if key not in stored])
         self.fuzzy.update((key[0], stored[key][1] if key in stored else source_hash(source_langs[key], key[1]))
                           for key in batch)
         if self.write and gone:
             delete_humans(self.session, self.lang, gone)
+            self._suggest_elsewhere(digest for _, digest in gone)
         self.session.expunge_all()
 
 

@@ -78,17 +78,18 @@ class ExportStamp:
     version: int
 
 
-def export_stamps(session: Session, since: dt.date | None = None) -> list[ExportStamp]:
-    """Every story (published on or after ``since``), newest first."""
+def export_stamps(session: Session, since: dt.date | None = None, after: tuple[dt.date, str] | None = None,
+                  limit: int | None = None) -> list[ExportStamp]:
+    """Stories (published on or after ``since``), newest first, a page at a time."""
     query = select(StoryRow.id, StoryRow.published, StoryRow.version).order_by(StoryRow.published.desc(),
                                                                                StoryRow.id.desc())
     if since is not None:
         query = query.where(StoryRow.published >= since)
+    if after is not None:
+        query = query.where(tuple_(StoryRow.published, StoryRow.id) < tuple_(*after))
+    if limit is not None:
+        query = query.limit(limit)
     return [ExportStamp(*row) for row in session.execute(query)]
-
-
-def story_ids(session: Session) -> set[str]:
-    return set(session.scalars(select(StoryRow.id)))
 
 
 def engines_generation(session: Session) -> int:
@@ -106,27 +107,38 @@ class ExportMark:
     stale: bool
 
 
-def _mark(row: Any) -> ExportMark | None:
-    return None if row.path is None else ExportMark(row.path, row.story_version, row.engines_generation,
-                                                    bool(row.suggestions), row.fingerprint, bool(row.stale))
-
-
-def exports_due(session: Session, lang: str, since: dt.date | None, engines: int,
-                suggestions: bool) -> list[tuple[ExportStamp, ExportMark | None]]:
-    """The stories whose file in ``lang`` must be rendered: never written, written from an older
-    version, marked stale, or (with suggestions) written before the engines changed. One join
-    in the database: nothing is read for the stories that are up to date."""
+def stories_due(session: Session, langs: list[str], since: dt.date | None, engines: int, suggestions: bool,
+                after: tuple[dt.date, str] | None, limit: int) -> list[ExportStamp]:
+    """Up to ``limit`` stories (newest first, strictly after ``after``) with a file in one of
+    ``langs`` to render: never written, written from an older version, marked stale, or (with
+    suggestions) written before the engines changed. The database decides, so nothing is read
+    for the stories that are up to date; pages keep a full export's memory flat."""
     mark = CatalogFileRow
-    due = or_(mark.story_id.is_(None), mark.story_version != StoryRow.version, mark.stale.is_(True))
+    current = and_(mark.story_id == StoryRow.id, mark.story_version == StoryRow.version, mark.stale.is_(False))
     if suggestions:
-        due = or_(due, mark.suggestions.is_(False), mark.engines_generation != engines)
-    query = (select(StoryRow.id, StoryRow.published, StoryRow.version, mark.path, mark.story_version,
-                    mark.engines_generation, mark.suggestions, mark.fingerprint, mark.stale)
-             .outerjoin(mark, and_(mark.story_id == StoryRow.id, mark.lang == lang)).where(due)
-             .order_by(StoryRow.published.desc(), StoryRow.id.desc()))
+        current = and_(current, mark.suggestions.is_(True), mark.engines_generation == engines)
+    behind = or_(*(~exists().where(current, mark.lang == lang) for lang in langs))
+    query = (select(StoryRow.id, StoryRow.published, StoryRow.version).where(behind)
+             .order_by(StoryRow.published.desc(), StoryRow.id.desc()).limit(limit))
     if since is not None:
         query = query.where(StoryRow.published >= since)
-    return [(ExportStamp(row.id, row.published, row.version), _mark(row)) for row in session.execute(query)]
+    if after is not None:
+        query = query.where(tuple_(StoryRow.published, StoryRow.id) < tuple_(*after))
+    return [ExportStamp(*row) for row in session.execute(query)]
+
+
+def files_of(session: Session, langs: Iterable[str], story_ids: Iterable[str]) -> dict[tuple[str, str], ExportMark]:
+    """What export last wrote for these stories, by (lang, story id)."""
+    mark = CatalogFileRow
+    found: dict[tuple[str, str], ExportMark] = {}
+    for part in chunks(sorted(set(story_ids))):
+        query = (select(mark.lang, mark.story_id, mark.path, mark.story_version, mark.engines_generation,
+                        mark.suggestions, mark.fingerprint, mark.stale)
+                 .where(mark.lang.in_(list(langs)), mark.story_id.in_(part)))
+        for row in session.execute(query):
+            found[(row.lang, row.story_id)] = ExportMark(row.path, row.story_version, row.engines_generation,
+                                                         bool(row.suggestions), row.fingerprint, bool(row.stale))
+    return found
 
 
 def story_count(session: Session, since: dt.date | None = None) -> int:
@@ -144,22 +156,14 @@ def orphan_files(session: Session) -> dict[tuple[str, str], ExportMark]:
              .where(~exists().where(StoryRow.id == mark.story_id)))
     found: dict[tuple[str, str], ExportMark] = {}
     for row in session.execute(query):
-        found[(row.lang, row.story_id)] = _mark(row) or ExportMark("", 0, 0, False, "", False)
+        found[(row.lang, row.story_id)] = ExportMark(row.path, row.story_version, row.engines_generation,
+                                                     bool(row.suggestions), row.fingerprint, bool(row.stale))
     return found
 
 
 def mark_path_stale(session: Session, path: str) -> None:
     """The file written at ``path`` is gone (a translator deleted it): write it again next time."""
     session.execute(update(CatalogFileRow).where(CatalogFileRow.path == path).values(stale=True))
-
-
-def catalog_files(session: Session, langs: Iterable[str]) -> dict[tuple[str, str], ExportMark]:
-    """What export last wrote, by (lang, story id)."""
-    query = select(CatalogFileRow.lang, CatalogFileRow.story_id, CatalogFileRow.path, CatalogFileRow.story_version,
-                   CatalogFileRow.engines_generation, CatalogFileRow.suggestions, CatalogFileRow.fingerprint,
-                   CatalogFileRow.stale).where(CatalogFileRow.lang.in_(list(langs)))
-    return {(row[0], row[1]): ExportMark(row[2], row[3], row[4], bool(row[5]), row[6], bool(row[7]))
-            for row in session.execute(query)}
 
 
 def record_files(session: Session, rows: list[dict[str, Any]]) -> None:
