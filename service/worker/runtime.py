@@ -120,7 +120,7 @@ class WorkerRuntime:
                 log.info("sweep: the store is not initialized yet (run: kakehashi init); "
                          "trying again in %.0f s", NOT_READY_RETRY_SECONDS)
                 return False
-            self.translators.refresh(force=False)
+            self.translators.refresh(force=True)     # a sweep is for what changed: no rescan delay
             engines = self.translators.engines()
             if not engines:
                 return True
