@@ -25,13 +25,14 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # msgfmt (gettext) checks catalogs, Chromium runs the browser test, PostgreSQL the store tests,
-# redis-server the queue's Redis tests.
+# redis-server the queue's Redis tests, wrk the benchmarks' short run in test_bench_hermetic.
 # Installed with apt-get only when missing.
 system-test-packages:
 	@missing=""; command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then echo "Installing$$missing with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
@@ -55,8 +56,11 @@ test: install-test system-test-packages lint
 	$(BIN)/kakehashi i18n compile
 	$(BIN)/python -m pytest
 
+# Each benchmark creates its own store, models, queue and catalogs under /tmp and prints it
+# (`store: …`); the shell's KAKEHASHI_* settings never reach them (benchmarks/scratch.py).
 bench: install-test compile-ui
 	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
+	@echo "make bench: stores are created per run under $${TMPDIR:-/tmp}; KAKEHASHI_* from this shell are not used"
 	$(BIN)/python benchmarks/serve.py
 	$(BIN)/python benchmarks/mt.py
 

@@ -1,57 +1,30 @@
-"""Fill a store with N synthetic stories, fast: the demo story's snippets and summary, copied.
+"""Fill the store of a benchmark run with N synthetic stories (``tests/support/archive.py``).
 
-Benchmarks need a realistic archive (10,000 stories) without summarizing 10,000 stories: the
-demo story is summarized once and its rows are copied under new ids and dates, in bulk.
-Usage: python benchmarks/archive.py N  (uses KAKEHASHI_DATABASE_URL / the default instance store)
+Usage: python benchmarks/archive.py N --folder DIR   (the run's folder, as ``scratch.places`` lays
+it out; never the store KAKEHASHI_DATABASE_URL names)
 """
 from __future__ import annotations
 
-import datetime as dt
+import argparse
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))   # support.archive, shared with the tests
+
+from scratch import own_settings  # noqa: E402 - after the path set-up above
 
 from service import create_app  # noqa: E402 - after the path set-up above
-from service.cli import demo_stories  # noqa: E402 - after the path set-up above
-from service.domain import source_hash  # noqa: E402 - after the path set-up above
-from service.store import FieldRow, SnippetRow, StoryRow  # noqa: E402 - after the path set-up above
-from service.store.versions import bump_site  # noqa: E402 - after the path set-up above
-from service.summarize import summarize  # noqa: E402 - after the path set-up above
-
-BATCH = 500
-
-
-def fill(app, count: int, start: dt.date = dt.date(2020, 1, 1)) -> None:
-    """Add ``count`` stories ``synthetic-<n>`` (one a day from ``start``) to the app's store."""
-    with app.app_context():
-        demo = demo_stories()[0]
-        store = app.extensions["kakehashi"].store
-    summary = summarize("synthetic", demo.title, demo.snippets)
-    for first in range(0, count, BATCH):
-        stories, snippets, fields = [], [], []
-        for n in range(first, min(count, first + BATCH)):
-            story_id = f"synthetic-{n:05d}"
-            title = f"Story {n}: {demo.title}"
-            stories.append({"id": story_id, "published": start + dt.timedelta(days=n // 3), "title": title,
-                            "updated_at": dt.datetime.now(dt.timezone.utc), "version": 1})
-            snippets += [{"story_id": story_id, "position": i, "lang": s.lang, "kind": s.kind, "text": s.text,
-                          "attribution": s.attribution, "url": s.url, "date": s.date}
-                         for i, s in enumerate(demo.snippets)]
-            for f in summary:
-                text = title if f.role == "title" else f.source_text
-                fields.append({"story_id": story_id, "position": f.position, "role": f.role,
-                               "source_index": f.source_index, "source_lang": f.source_lang, "source_text": text,
-                               "source_hash": source_hash(f.source_lang, text), "attribution": f.attribution})
-        with store.transaction() as session:
-            session.execute(StoryRow.__table__.insert(), stories)
-            session.execute(SnippetRow.__table__.insert(), snippets)
-            session.execute(FieldRow.__table__.insert(), fields)
-            bump_site(session)
-        print(f"\r{min(count, first + BATCH)}/{count} stories", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
-
+from service.store.migrate import upgrade  # noqa: E402 - after the path set-up above
+from support.archive import fill  # noqa: E402 - after the path set-up above
 
 if __name__ == "__main__":
-    fill(create_app(), int(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int)
+    parser.add_argument("--folder", type=Path, required=True, help="the benchmark run's folder")
+    args = parser.parse_args()
+    settings = own_settings(args.folder)
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)             # created (or already created by the run's `kakehashi init`)
+    fill(create_app(settings), args.count)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ BIN = Path(sys.executable).parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")]   # tests: support.synthetic
 
 from mt import Readers  # noqa: E402 - benchmarks/ is on the path only from here
+from scratch import scratch_env  # noqa: E402 - after the path set-up above
 from serve import load, start  # noqa: E402 - after the path set-up above
 
 KEY = "bench-mt-key"
@@ -65,10 +65,8 @@ def main() -> None:
     parser.add_argument("--reader-rate", type=float, default=10.0)
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="kakehashi-lt-bench-"))
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("KAKEHASHI_")},
-           "KAKEHASHI_INSTANCE_DIR": str(scratch / "instance"), "KAKEHASHI_LOG_LEVEL": "WARNING",
-           "KAKEHASHI_MT_API_KEYS": KEY, "KAKEHASHI_MT_RATE_LIMIT": "1000000 per minute",
-           "KAKEHASHI_MT_MAX_DECODING_LENGTH": "48", "KAKEHASHI_MT_REQUEST_TIMEOUT": "120"}
+    env = scratch_env(scratch, KAKEHASHI_MT_API_KEYS=KEY, KAKEHASHI_MT_RATE_LIMIT="1000000 per minute",
+                      KAKEHASHI_MT_MAX_DECODING_LENGTH="48", KAKEHASHI_MT_REQUEST_TIMEOUT="120")
     from support.synthetic import build_package, transformer_base
 
     started = time.perf_counter()

@@ -41,6 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))   # support.synthetic, the package builder
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from scratch import announce, scratch_env  # noqa: E402 - after the path set-up above
 
 
 def rss_mb() -> tuple[float, float]:
@@ -81,8 +84,10 @@ def corpus(lang: str, wanted: int) -> list[list[str]]:
 def settings_for(args, instance: Path):
     from service.config import settings_from_env
 
+    # the shell's KAKEHASHI_MT_* tune the run; every place is this run's own (scratch.py)
     return settings_from_env().with_overrides(
         instance_dir=instance, models_dir=instance / "models", database_url=f"sqlite:///{instance / 'db.sqlite3'}",
+        translations_dir=instance / "translations", queue_url="", mt_rate_limit_storage="memory://",
         mt_batch_size=args.batch_size, mt_beam_size=args.beam, mt_max_decoding_length=args.max_decoding_length,
         mt_intra_threads=args.intra_threads, mt_inter_threads=args.inter_threads)
 
@@ -265,9 +270,10 @@ def run_queue(args, scratch: Path, pair: tuple[str, str]) -> dict:
     from service.translate.splitter import split_sentences
 
     settings = settings_for(args, scratch)
-    instance, port = scratch / "queue-instance", _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAKEHASHI_")}
-    env.update({"KAKEHASHI_INSTANCE_DIR": str(instance), "KAKEHASHI_MODELS_DIR": str(settings.models_dir),
+    port = _free_port()
+    env = scratch_env(scratch / "queue")
+    instance = Path(env["KAKEHASHI_INSTANCE_DIR"])
+    env.update({"KAKEHASHI_MODELS_DIR": str(settings.models_dir),
                 "KAKEHASHI_API_TOKENS": TOKEN, "KAKEHASHI_HOST": "127.0.0.1", "KAKEHASHI_PORT": str(port),
                 "KAKEHASHI_MT_BATCH_SIZE": str(args.batch_size), "KAKEHASHI_MT_BEAM_SIZE": str(args.beam),
                 "KAKEHASHI_MT_MAX_DECODING_LENGTH": str(args.max_decoding_length),
@@ -441,6 +447,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="kakehashi-mt-bench-") as scratch:
         args.instance = scratch
+        announce(settings_for(args, Path(scratch)).database_url)
         models_dir = settings_for(args, Path(scratch)).models_dir
         if args.model:
             source, kind = args.model, "given package"

@@ -2,7 +2,8 @@
 
 Both run under gunicorn exactly as ``make serve`` runs Kakehashi (``gunicorn.conf.py``), loaded
 by wrk from the same machine, in the same run; the ratios are what to compare across changes,
-not the raw numbers. The store holds ``--stories`` synthetic stories (default 10,000).
+not the raw numbers. The store holds ``--stories`` synthetic stories (default 10,000); it is one this run creates
+(``scratch.py``), whatever ``KAKEHASHI_*`` the shell has.
 Targets: a story as JSON and as a page (ko), the index page, the story list, a 304
 revalidation, stories spread over 5,000 ids as JSON and pages (misses; the cache fills to its
 bound), then the cold cost of the first read after a write and the RSS of each web worker
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import socket
@@ -25,9 +25,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from scratch import scratch_env
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-STORY = "synthetic-04242"
+STORY = "synthetic-04242"              # with --stories above 4242; else the last one
+DEMO = "lee-jae-myung-visits-japan"   # what `kakehashi init` loads
 TOKEN = "bench-token"
 
 
@@ -93,19 +96,19 @@ end
     return path
 
 
-def cold_read_ms(url: str, samples: int = 20) -> float:
+def cold_read_ms(url: str, story: str, samples: int = 20) -> float:
     """Median time of the first read of a story right after a write to it (the rebuild)."""
     times = []
     for n in range(samples):
-        body = {"id": STORY, "published": "2024-01-01", "title": f"Edited title {n}", "snippets": [
+        body = {"id": story, "published": "2024-01-01", "title": f"Edited title {n}", "snippets": [
             {"lang": "en", "kind": "paragraph", "attribution": "Bench",
              "text": f"Edit number {n} was made today. It changes the story. Readers see it at once."}]}
-        request = urllib.request.Request(f"{url}/api/v1/stories/{STORY}", data=json.dumps(body).encode(),
+        request = urllib.request.Request(f"{url}/api/v1/stories/{story}", data=json.dumps(body).encode(),
                                          method="PUT", headers={"Authorization": f"Bearer {TOKEN}",
                                                                 "Content-Type": "application/json"})
         urllib.request.urlopen(request, timeout=30).read()
         started = time.perf_counter()
-        urllib.request.urlopen(f"{url}/ko/stories/{STORY}", timeout=30).read()
+        urllib.request.urlopen(f"{url}/ko/stories/{story}", timeout=30).read()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
@@ -129,19 +132,19 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does it)")
     instance = Path(tempfile.mkdtemp(prefix="kakehashi-bench-"))
-    env = {**os.environ, "KAKEHASHI_INSTANCE_DIR": str(instance), "KAKEHASHI_LOG_LEVEL": "WARNING",
-           "KAKEHASHI_API_TOKENS": TOKEN}
+    env = scratch_env(instance, KAKEHASHI_API_TOKENS=TOKEN)
     subprocess.run([str(BIN / "kakehashi"), "init"], env=env, check=True, capture_output=True)
-    subprocess.run([str(BIN / "python"), str(ROOT / "benchmarks" / "archive.py"), str(args.stories)], env=env,
-                   check=True, capture_output=True)
+    subprocess.run([str(BIN / "python"), str(ROOT / "benchmarks" / "archive.py"), str(args.stories),
+                    "--folder", str(instance)], env=env, check=True, capture_output=True)
+    story = STORY if args.stories > 4242 else f"synthetic-{args.stories - 1:05d}"
     etag_of = {}
     spread = spread_script(instance, min(5000, args.stories))
     targets = [("hello (bare Flask)", "hello", "/", None),
-               ("story JSON ?lang=ko", "app", f"/api/v1/stories/{STORY}?lang=ko", None),
-               ("story page /ko/stories", "app", f"/ko/stories/{STORY}", None),
+               ("story JSON ?lang=ko", "app", f"/api/v1/stories/{story}?lang=ko", None),
+               ("story page /ko/stories", "app", f"/ko/stories/{story}", None),
                ("index page /ko/", "app", "/ko/", None),
                ("story list API", "app", "/api/v1/stories?lang=ko", None),
-               ("304 revalidation", "app", f"/api/v1/stories/{STORY}?lang=ko", "etag"),
+               ("304 revalidation", "app", f"/api/v1/stories/{story}?lang=ko", "etag"),
                ("5,000 stories, JSON+page", "app", "/", "spread")]
     apps = {"hello": ("hello_app:create_app()", ROOT / "benchmarks"), "app": ("service:create_app()", ROOT)}
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in targets}
@@ -161,7 +164,7 @@ def main() -> None:
                 runs[name].append(load(url + path, args.seconds, args.connections, headers, script))
                 if which == "app" and mode == "spread":
                     rss += worker_rss_mib(process)
-                    cold.append(cold_read_ms(url))
+                    cold.append(cold_read_ms(url, story))
                     rss_written += worker_rss_mib(process)
             finally:
                 process.terminate()

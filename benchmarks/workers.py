@@ -8,14 +8,14 @@ Usage: python benchmarks/workers.py [--seconds 5] [--rounds 3] [--connections 16
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
 import tempfile
 from pathlib import Path
 
-from serve import BIN, ROOT, STORY, load, start
+from scratch import scratch_env
+from serve import BIN, DEMO, ROOT, load, start
 
 STACKS = {"gthread 2x4 threads": "--worker-class gthread --threads 4", "gevent (gunicorn.conf.py)": ""}
 
@@ -27,10 +27,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="kakehashi-bench-"))
-    env = {**os.environ, "KAKEHASHI_INSTANCE_DIR": str(instance), "KAKEHASHI_LOG_LEVEL": "WARNING"}
+    env = scratch_env(instance)
     subprocess.run([str(BIN / "kakehashi"), "init"], env=env, check=True, capture_output=True)
     targets = [("hello", "hello_app:create_app()", ROOT / "benchmarks", "/"),
-               ("API story ?lang=ko", "service:create_app()", ROOT, f"/api/v1/stories/{STORY}?lang=ko")]
+               ("API story ?lang=ko", "service:create_app()", ROOT, f"/api/v1/stories/{DEMO}?lang=ko")]   # only the demo story
     runs: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for _ in range(args.rounds):
         for target, spec, cwd, path in targets:

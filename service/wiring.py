@@ -7,7 +7,7 @@ writes enqueue jobs (``jobs``) that ``kakehashi worker`` runs.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
@@ -15,6 +15,7 @@ from .catalogs.watcher import CatalogWatcher
 from .config import Settings
 from .documents import DocumentCache
 from .jobs.client import JobClient
+from .jobs.owed import OwedWatch
 from .jobs.withdrawals import SweepingCatalogWatcher
 from .localize import Resolver
 from .reading import Reading
@@ -36,6 +37,7 @@ class Services:
     reading: Reading
     documents: DocumentCache
     search: Searching
+    owed_watch: OwedWatch = field(default_factory=OwedWatch)     # how long /healthz has seen work uncovered
 
 
 def build_services(settings: Settings) -> Services:

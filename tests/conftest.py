@@ -30,6 +30,15 @@ TOKEN = "test-token-0123456789"
 DEMO_ID = "lee-jae-myung-visits-japan"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_shell_settings():
+    """The shell's KAKEHASHI_* (an operator's real store, queue, folders) never reach a test: each
+    test builds its Settings, and the processes it starts get them from ``server_env``."""
+    saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("KAKEHASHI_")}
+    yield
+    os.environ.update(saved)
+
+
 @pytest.fixture(scope="session")
 def compiled_translations(tmp_path_factory) -> Path:
     """The project's tracked catalogs with the UI ones compiled, made once per session: nothing a
@@ -127,8 +136,8 @@ def server_env(settings: Settings, port: int) -> dict:
         "KAKEHASHI_CATALOG_SETTLE_SECONDS": str(settings.catalog_settle_seconds),
         "KAKEHASHI_MT_MAX_DECODING_LENGTH": str(settings.mt_max_decoding_length),
     })
-    if settings.queue_url:
-        env["KAKEHASHI_QUEUE_URL"] = settings.queue_url
+    env["KAKEHASHI_QUEUE_URL"] = settings.queue_url           # "" is the SQLite queue in the instance folder
+    env["KAKEHASHI_MT_RATE_LIMIT_STORAGE"] = settings.mt_rate_limit_storage
     return env
 
 

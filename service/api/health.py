@@ -1,4 +1,6 @@
-"""What ``/healthz`` reports: store reachable, models installed, catalogs readable.
+"""What ``/healthz`` reports: store reachable, models installed, catalogs readable, the queue
+(and the stories owed a translation that no job covers: ``degraded`` once that lasts longer
+than a sweep period).
 
 Always small, whatever is on disk. Without a token it says only how things are (status, the
 store, installed pairs, and how many catalogs are ok or broken): a probe or a stranger learns
@@ -37,7 +39,7 @@ def health_report() -> tuple[dict[str, Any], int]:
                   "backend": svc.store.engine.dialect.name},
         "models": svc.reading.models() if initialized else {"installed": [], "pivots": []},
         "catalogs": {"ok": catalogs["ok"], "broken": broken},
-        "queue": queue_report(svc.settings, svc.store, svc.jobs, initialized),
+        "queue": queue_report(svc.settings, svc.store, svc.jobs, initialized, svc.owed_watch),
     }
     if detailed:
         report["catalogs"] = {**report["catalogs"], "files": catalogs["files"]}

@@ -49,7 +49,8 @@ REPLACE_BODY = {"required": True, "content": {"application/json": {"schema": _re
 
 HEALTH_DESCRIPTION = (
     "Always small (under 4 KB), whatever the catalog files hold. Without a token: `status` (`ok`, `degraded` "
-    "when a translators' catalog is broken, `unavailable`), the store, the installed translation pairs and "
+    "when a translators' catalog is broken, a job failed for good, or stories owed a translation have had no job "
+    "for longer than a sweep period (`queue.owed`), `unavailable`), the store, the installed translation pairs and "
     "`catalogs: {ok, broken}` counts only; no file names, no messages. With `Authorization: Bearer <token>` "
     "(a token from KAKEHASHI_API_TOKENS) `catalogs.files` adds each catalog's details: file (relative to the "
     "catalogs folder), `ok`, `error` (the first problem as a short `file:line: reason`, never the file's "

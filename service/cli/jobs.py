@@ -1,4 +1,5 @@
-"""``kakehashi jobs [retry]``: what the translation queue holds, what failed and why, and retrying."""
+"""``kakehashi jobs [retry]``: what the translation queue holds, what failed and why, the stories
+owed a translation that no job covers, and retrying (``--owed`` enqueues those)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,16 +9,20 @@ import click
 from flask.cli import with_appcontext
 
 from ..jobs.client import JobClient
+from ..jobs.owed import enqueue_owed, owed_work
 from ..jobs.status import failed_jobs, forget_failures
 from ..jobs.tasks import SWEEP, TRANSLATE
 from ..wiring import services
+
+OWED_SHOWN = 50           # stories listed by name; the count says how many more
 
 
 @click.group("jobs", invoke_without_command=True)
 @click.pass_context
 @with_appcontext
 def jobs_group(ctx: click.Context) -> None:
-    """List pending jobs, retries waiting and failed jobs (with the reason); `jobs retry` reruns."""
+    """List pending jobs, retries waiting, failed jobs (with the reason) and stories owed a
+    translation that no job covers; `jobs retry` reruns."""
     if ctx.invoked_subcommand is not None:
         return
     svc = services()
@@ -41,16 +46,32 @@ def jobs_group(ctx: click.Context) -> None:
         click.echo(f"      {failure.error}")
     if failures:
         click.echo("Retry with: kakehashi jobs retry --all (or give job names)")
+    owed = owed_work(svc.settings, svc.store, svc.jobs)
+    click.echo(f"{len(owed.uncovered)} owed a translation with no job ({owed.stories} owed in all)")
+    shown = OWED_SHOWN
+    for story_id, published in owed.uncovered[:shown]:
+        click.echo(f"  {'translate:' + story_id:<50} published {published:%Y-%m-%d}")
+    if len(owed.uncovered) > shown:
+        click.echo(f"  … and {len(owed.uncovered) - shown} more")
+    if owed.uncovered:
+        click.echo("Is `kakehashi worker` running? Enqueue them with: kakehashi jobs retry --owed")
 
 
 @jobs_group.command("retry")
 @click.argument("keys", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Retry every failed job.")
+@click.option("--owed", is_flag=True, help="Enqueue every story owed a translation that no job covers.")
 @with_appcontext
-def jobs_retry(keys: tuple[str, ...], everything: bool) -> None:
-    """Enqueue failed jobs again (e.g. `kakehashi jobs retry translate:my-story`)."""
+def jobs_retry(keys: tuple[str, ...], everything: bool, owed: bool) -> None:
+    """Enqueue failed jobs again (e.g. `kakehashi jobs retry translate:my-story`), or with --owed
+    the stories owed a translation that no job covers (newest published first)."""
+    if owed:
+        if keys or everything:
+            raise click.UsageError("--owed takes no job names and no --all")
+        _retry_owed()
+        return
     if bool(keys) == everything:
-        raise click.UsageError("give job names (as `kakehashi jobs` lists them) or --all")
+        raise click.UsageError("give job names (as `kakehashi jobs` lists them), --all or --owed")
     svc = services()
     failures = {failure.key: failure for failure in failed_jobs(svc.store)}
     unknown = [key for key in keys if key not in failures]
@@ -69,6 +90,18 @@ def jobs_retry(keys: tuple[str, ...], everything: bool) -> None:
         raise click.ClickException("could not enqueue every job; check the queue (KAKEHASHI_QUEUE_URL)")
     forget_failures(svc.store, [failure.key for failure in chosen])
     click.echo(f"{len(chosen)} job(s) enqueued again")
+
+
+def _retry_owed() -> None:
+    svc = services()
+    try:
+        enqueued, uncovered = enqueue_owed(svc.settings, svc.store)
+    except Exception as error:  # noqa: BLE001 - the queue server is down: say so, in one line
+        raise click.ClickException(f"cannot read the queue ({error}); check KAKEHASHI_QUEUE_URL") from None
+    forget_failures(svc.store, [f"translate:{story_id}" for story_id in enqueued])   # running again
+    if len(enqueued) < uncovered:
+        raise click.ClickException(f"enqueued {len(enqueued)} of {uncovered}; check the queue (KAKEHASHI_QUEUE_URL)")
+    click.echo(f"{len(enqueued)} story(ies) owed a translation enqueued for a worker")
 
 
 def _when(eta: object) -> str:

@@ -5,6 +5,7 @@ its transaction has committed, and the workers' sweep finds the untranslated fie
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -15,7 +16,7 @@ from ..config import Settings
 from ..translate.errors import TranslationError
 from .hueylib import Huey, ResultTimeout, Task, TaskException
 from .queue import build_queue
-from .tasks import SWEEP, TRANSLATE, Handlers, Tasks, define_tasks, job_key, stamp
+from .tasks import SWEEP, TRANSLATE, WRITE, Handlers, Tasks, backlog_priority, define_tasks, job_key, stamp
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +60,21 @@ class JobClient:
 
     # -- enqueueing --------------------------------------------------------------------------
     def translate(self, story_ids: Iterable[str]) -> int:
-        """Enqueue a translation of each story; returns how many were enqueued (0 on failure)."""
-        ids = list(dict.fromkeys(story_ids))
+        """Enqueue a translation of each story just written (before any backlog); returns how many
+        were enqueued (0 on failure)."""
+        return self._enqueue([(story_id, WRITE) for story_id in dict.fromkeys(story_ids)])
+
+    def backlog(self, stories: Iterable[tuple[str, dt.date]]) -> int:
+        """Enqueue ``(id, published)`` stories a sweep found, behind every write, newest first."""
+        return self._enqueue([(story_id, backlog_priority(published)) for story_id, published in stories])
+
+    def _enqueue(self, jobs: list[tuple[str, float]]) -> int:
         done = 0
         if not self.enabled:
             return 0
-        for story_id in ids:
+        for story_id, priority in jobs:
             try:
-                self.tasks.translate_story(story_id, queued_at=stamp())
+                self.tasks.translate_story(story_id, queued_at=stamp(), priority=priority)
                 done += 1
             except Exception as error:  # noqa: BLE001 - the write has committed; the sweep recovers
                 log.warning("could not enqueue the translation of story %s (%s); a worker's sweep will "

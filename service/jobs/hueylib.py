@@ -35,8 +35,8 @@ def hidden(names: tuple[str, ...]) -> Iterator[None]:
 
 
 with hidden(UNUSED_DRIVERS):
-    from huey import Huey, RedisHuey, SqliteHuey, signals
+    from huey import Huey, PriorityRedisHuey, RedisHuey, SqliteHuey, signals
     from huey.api import Task, TaskWrapper
     from huey.exceptions import ResultTimeout, TaskException
 
-__all__ = ["Huey", "RedisHuey", "ResultTimeout", "SqliteHuey", "Task", "TaskException", "TaskWrapper", "signals"]
+__all__ = ["Huey", "PriorityRedisHuey", "RedisHuey", "ResultTimeout", "SqliteHuey", "Task", "TaskException", "TaskWrapper", "signals"]

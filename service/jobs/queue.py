@@ -1,7 +1,8 @@
 """The Huey instance of one process, built from settings; nothing is created at import time.
 
 SQLite (a file in the instance folder, no server to run) is the default; ``KAKEHASHI_QUEUE_URL=
-redis://…`` selects Redis, which workers on other machines can reach. Story jobs write their
+redis://…`` selects Redis, which workers on other machines can reach. Both hand out jobs in
+priority order (``tasks``: ``/translate``, then writes, then backlog). Story jobs write their
 output to the store and return nothing, so they store no result; only a ``/translate`` request's
 job returns one, which the waiting web process reads (and removes) at once.
 """
@@ -11,9 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..config import Settings
-from .hueylib import Huey, RedisHuey, SqliteHuey
+from .hueylib import Huey, PriorityRedisHuey, SqliteHuey
 
 QUEUE_NAME = "kakehashi"
+# Redis: a sorted set (Huey's priority queue, Redis 5+), under its own key: the plain list an
+# older release left under ``huey.redis.kakehashi`` is of another type (the sweeps recover it)
+REDIS_QUEUE_NAME = "kakehashi_by_priority"
 
 
 class QueueError(RuntimeError):
@@ -35,7 +39,7 @@ def build_queue(settings: Settings) -> Huey:
         # health_check_interval: a connection dropped by a Redis restart is noticed and reopened
         pool = ConnectionPool.from_url(settings.queue_url, health_check_interval=10, socket_connect_timeout=5,
                                        socket_timeout=30, retry_on_timeout=True)
-        return RedisHuey(QUEUE_NAME, connection_pool=pool, results=True, utc=True)
+        return PriorityRedisHuey(REDIS_QUEUE_NAME, connection_pool=pool, results=True, utc=True)
     path = queue_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(QUEUE_NAME, filename=str(path), results=True, utc=True, timeout=10)

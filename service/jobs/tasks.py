@@ -5,6 +5,7 @@ so they never load a model. Every task is idempotent: running one twice stores n
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -15,7 +16,17 @@ from .hueylib import Huey, TaskWrapper
 TRANSLATE = "translate_story"
 SWEEP = "sweep"
 TRANSLATE_TEXT = "translate_sentences"
-INTERACTIVE = 100          # a waiting /translate request goes before story fills
+# The order in which a worker takes jobs (higher first; Huey's SQLite and Redis priority queues):
+INTERACTIVE = 100          # a /translate request: someone is waiting for the answer
+WRITE = 50                 # a story just written (API, init, retries asked for by name), and sweeps
+BACKLOG = 0                # what a sweep finds (installs, removals, withdrawals, crashes): below 1,
+                           # newest published first (``backlog_priority``)
+
+
+def backlog_priority(published: dt.date) -> float:
+    """In [0, 1): a newer story goes first, and any story write goes before the whole backlog, so a
+    model install over a big archive delays a new story by one job at most (per worker thread)."""
+    return BACKLOG + published.toordinal() / 1_000_000
 
 
 class Handlers(Protocol):
@@ -58,7 +69,7 @@ def define_tasks(huey: Huey, settings: Settings, handlers: Handlers | None = Non
         """Fill the story's missing machine translations (every pair with a model)."""
         runtime().translate_story(story_id)
 
-    @huey.task(name=SWEEP, retries=0)
+    @huey.task(name=SWEEP, retries=0, priority=WRITE)
     def sweep(queued_at: float | None = None) -> None:
         """Enqueue a translation for every story with a field still missing one."""
         runtime().sweep()

@@ -1,4 +1,5 @@
-"""Worker heartbeats and failed translation jobs: what ``/healthz`` and ``kakehashi jobs`` show.
+"""Worker heartbeats, the stories being translated, failed translation jobs: what ``/healthz``
+and ``kakehashi jobs`` show.
 
 Both live in the store rather than the queue so that every web machine reads them the same way,
 whichever queue backend is configured, and a queue that loses its data (a Redis restart) does
@@ -28,6 +29,17 @@ class WorkerRow(Base):
     concurrency: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class RunningJobRow(Base):
+    """A story a worker is translating now: a job taken off the queue is in neither the queue nor
+    the failures, and web processes must still count it as covered (``jobs.owed``)."""
+
+    __tablename__ = "running_jobs"
+
+    story_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class JobFailureRow(Base):
@@ -82,10 +94,29 @@ def beat(session: Session, worker: WorkerSeen, forget_after: dt.timedelta = dt.t
         row.seen_at = now()
         row.device = worker.device
     session.execute(delete(WorkerRow).where(WorkerRow.seen_at < now() - forget_after))
+    session.execute(delete(RunningJobRow).where(RunningJobRow.worker_id.not_in(select(WorkerRow.id))))
 
 
 def leave(session: Session, worker_id: str) -> None:
     session.execute(delete(WorkerRow).where(WorkerRow.id == worker_id))
+    session.execute(delete(RunningJobRow).where(RunningJobRow.worker_id == worker_id))
+
+
+def job_started(session: Session, worker_id: str, story_id: str) -> None:
+    if session.get(RunningJobRow, (story_id, worker_id)) is None:
+        session.add(RunningJobRow(story_id=story_id, worker_id=worker_id, started_at=now()))
+
+
+def job_settled(session: Session, worker_id: str, story_id: str) -> None:
+    """The job is over for the queue too: done, failed for good, or its retry scheduled."""
+    session.execute(delete(RunningJobRow).where(RunningJobRow.worker_id == worker_id,
+                                                RunningJobRow.story_id == story_id))
+
+
+def running_stories(session: Session, within: dt.timedelta) -> set[str]:
+    """Stories being translated by workers seen within ``within`` (a killed worker's rows do not count)."""
+    alive = select(WorkerRow.id).where(WorkerRow.seen_at >= now() - within)
+    return set(session.scalars(select(RunningJobRow.story_id).where(RunningJobRow.worker_id.in_(alive))))
 
 
 def workers_seen(session: Session, within: dt.timedelta) -> list[WorkerSeen]:

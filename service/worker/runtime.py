@@ -5,11 +5,14 @@ the task handlers, and three chores that keep the tier honest:
 - publishing the installed packages to the store at start and whenever the models folder
   changes, since web processes read which engine is current from the store;
 - sweeping: at start, every ``queue_sweep_seconds`` and after the installed models change,
-  enqueue every story that still has a field without a translation by its current engine. This
-  recovers what a crash between commit and enqueue, a killed worker, or a queue that lost its
-  data (a Redis restart) left behind. A story whose job failed for good is left alone until it
-  is edited, the models change, or ``kakehashi jobs retry`` runs it. A store not yet initialized (``kakehashi init`` not run)
-  is not an error: the sweep tries again a few seconds later.
+  enqueue every story that still has a field without a translation by its current engine (the
+  backlog: behind every write, newest published first). This recovers what a crash between
+  commit and enqueue, a killed worker, or a queue that lost its data (a Redis restart) left
+  behind. A story whose job is running or has just ended is deferred, not dropped: it is checked
+  again as soon as that job has settled (``inflight``), since the job may have started before
+  the change the sweep is for. A story whose job failed for good is left alone until it is
+  edited, the models change, or ``kakehashi jobs retry`` runs it. A store not yet initialized
+  (``kakehashi init`` not run) is not an error: the sweep tries again a few seconds later.
 """
 from __future__ import annotations
 
@@ -18,17 +21,19 @@ import os
 import secrets
 import socket
 import threading
+import time
+from typing import Callable
 
 from ..config import Settings
 from ..jobs.client import JobClient
 from ..jobs.hueylib import Task, signals
 from ..jobs.tasks import TRANSLATE, TRANSLATE_TEXT, job_key
 from ..jobs.withdrawals import SweepingCatalogWatcher
-from ..store import make_store
-from ..store.backlog import stories_missing_translations
+from ..store import Session, make_store
+from ..store.backlog import newest_first, stories_missing_translations
 from ..store.engines import publish_engines
 from ..store.versions import now
-from ..store.workers import WorkerSeen, beat, clear_failure, given_up, leave, record_failure
+from ..store.workers import WorkerSeen, beat, clear_failure, given_up, job_settled, job_started, leave, record_failure
 from ..translate.engine import CPU, Device
 from ..translate.fill import fill_missing
 from ..translate.memory import translators_call
@@ -60,7 +65,8 @@ class WorkerRuntime:
                                    host=socket.gethostname(), pid=os.getpid(), device=str(device),
                                    concurrency=concurrency, started_at=now(), seen_at=now())
         self._stop = threading.Event()
-        self._wake = threading.Event()
+        self._wake = threading.Event()      # the sweeper: a full sweep (``_sweep_due``) or a recheck
+        self._sweep_due = threading.Event()
         self._threads: list[threading.Thread] = []
         self.in_flight = InFlight()
         self._published: object = _NEVER    # the models folder signature last published to the store
@@ -70,12 +76,14 @@ class WorkerRuntime:
         huey = self.jobs.huey
         huey.signal(signals.SIGNAL_ERROR)(self._on_error)
         huey.signal(signals.SIGNAL_COMPLETE)(self._on_complete)
+        huey.signal(signals.SIGNAL_SCHEDULED)(self._on_scheduled)
 
     # -- task handlers -----------------------------------------------------------------------
     def translate_story(self, story_id: str) -> None:
         if not self.store.is_initialized():
             raise StoreNotReady("the store is not initialized yet; run: kakehashi init")
         with self.in_flight.tracking(story_id):
+            self._record(job_started, story_id)
             self.translators.refresh(force=False)
             report = fill_missing(self.store, self.translators, story_ids=[story_id])
         if report.done:
@@ -96,29 +104,49 @@ class WorkerRuntime:
         """Enqueue every story with a field still missing its current translation, but those
         whose job failed for good since the story or the models last changed; False when the
         store is not ready (the caller tries again soon)."""
+        return self._enqueue_owed(None)
+
+    def recheck(self) -> bool:
+        """The sweep again, for the stories it deferred whose jobs have settled since."""
+        ready = self.in_flight.take_ready()
+        if ready and not self._enqueue_owed(ready):
+            self.in_flight.defer(ready)          # store or queue down: keep them for the next try
+            return False
+        return True
+
+    def _enqueue_owed(self, candidates: set[str] | None) -> bool:
         try:
             if not self.store.is_initialized():
                 log.info("sweep: the store is not initialized yet (run: kakehashi init); "
                          "trying again in %.0f s", NOT_READY_RETRY_SECONDS)
                 return False
-            self.translators.refresh(force=False)
+            self.translators.refresh(force=True)     # a sweep is for what changed: no rescan delay
             engines = self.translators.engines()
             if not engines:
                 return True
             with self.store.reading() as session:
-                missing = stories_missing_translations(session, engines)
+                missing = stories_missing_translations(session, engines, candidates)
                 failed = given_up(session, TRANSLATE) if missing else set()
-            # the queue first, then this process: a job taken off the queue meanwhile is in flight
+            # this process around the queue: a job taken off the queue meanwhile is in flight after,
+            # and a retry scheduled meanwhile belongs to a job that was busy before
+            busy = self.in_flight.busy()
             waiting = self.jobs.pending_story_ids() if missing else set()
-            todo = sorted(missing - waiting - failed - self.in_flight.busy())
+            busy |= self.in_flight.busy()
+            owed = missing - waiting - failed
+            self.in_flight.defer(owed & busy)
+            with self.store.reading() as session:
+                todo = newest_first(session, owed - busy)
         except Exception as error:  # noqa: BLE001 - store or queue down: the next sweep retries
             log.warning("sweep failed (%s); trying again in %.0f s", error, NOT_READY_RETRY_SECONDS)
             return False
         if failed & missing:
             log.info("sweep: %d stories left alone, their jobs failed for good (see: kakehashi jobs; "
                      "then kakehashi jobs retry)", len(failed & missing))
+        if owed & busy:
+            log.info("sweep: %d stories being translated here, checked again when their jobs settle",
+                     len(owed & busy))
         if todo:
-            enqueued = self.jobs.translate(todo)
+            enqueued = self.jobs.backlog(todo)
             log.info("sweep: %d of %d stories missing translations enqueued", enqueued, len(todo))
             return enqueued == len(todo)
         return True
@@ -134,6 +162,12 @@ class WorkerRuntime:
             record_failure(session, job_key(name, argument), name, argument, reason, retries_left=task.retries)
         when = f"retrying ({task.retries} left)" if task.retries else "no retries left: kakehashi jobs retry"
         log.error("job %s failed, %s: %s", job_key(name, argument), when, reason)
+        if not task.retries:
+            self._settled(argument)              # no retry will be scheduled: Huey is done with it
+
+    def _on_scheduled(self, _signal: str, task: Task) -> None:
+        """A retry is on the schedule: the story is covered again (also for a job that arrived early)."""
+        self._settled(_describe(task)[1])
 
     def _on_complete(self, _signal: str, task: Task) -> None:
         name, argument = _describe(task)
@@ -144,6 +178,24 @@ class WorkerRuntime:
                 clear_failure(session, job_key(name, argument))
         except Exception:  # a store not initialized has no failures to clear
             log.debug("could not clear the failure record of %s", job_key(name, argument), exc_info=True)
+        self._settled(argument)
+
+    def _settled(self, story_id: str | None) -> None:
+        """Huey is done with a story's job: it no longer counts as running, and a sweep that
+        skipped the story meanwhile gets it back (the sweeper thread checks it again)."""
+        if story_id is None:
+            return
+        self._record(job_settled, story_id)
+        if self.in_flight.settled(story_id):
+            self._wake.set()
+
+    def _record(self, change: Callable[[Session, str, str], None], story_id: str) -> None:
+        """Which stories run where, in the store for web processes; never fails a job."""
+        try:
+            with self.store.transaction() as session:
+                change(session, self.identity.id, story_id)
+        except Exception as error:  # noqa: BLE001 - e.g. a store one migration behind: only /healthz is less exact
+            log.debug("could not record job state of %s: %s", story_id, error)
 
     # -- chores ------------------------------------------------------------------------------
     def publish_models(self) -> bool:
@@ -165,8 +217,12 @@ class WorkerRuntime:
         self._published = signature
         if changed:
             log.info("published installed models: %s", ", ".join(sorted(engines.values())) or "none")
-        self._wake.set()             # a new pair or version: sweep for it now
+        self.request_sweep()         # a new pair or version: sweep for it now
         return True
+
+    def request_sweep(self) -> None:
+        self._sweep_due.set()
+        self._wake.set()
 
     def heartbeat(self) -> bool:
         try:
@@ -186,13 +242,22 @@ class WorkerRuntime:
             self._stop.wait(self.settings.worker_heartbeat_seconds)
 
     def _sweep_loop(self) -> None:
-        delay = 0.0
+        """Full sweeps at start and every period (sooner when asked); in between, rechecks of the
+        deferred stories as their jobs settle, or when their ``just_ended`` time runs out."""
+        next_sweep = time.monotonic()
         while not self._stop.is_set():
-            self._wake.wait(delay)
+            wait = next_sweep - time.monotonic()
+            ready_in = self.in_flight.next_ready_in()
+            self._wake.wait(max(0.0, min(wait, ready_in) if ready_in is not None else wait))
             self._wake.clear()
             if self._stop.is_set():
                 return
-            delay = self.settings.queue_sweep_seconds if self.sweep() else NOT_READY_RETRY_SECONDS
+            if self._sweep_due.is_set() or time.monotonic() >= next_sweep:
+                self._sweep_due.clear()
+                ok = self.sweep()
+                next_sweep = time.monotonic() + (self.settings.queue_sweep_seconds if ok else NOT_READY_RETRY_SECONDS)
+            elif not self.recheck():
+                next_sweep = min(next_sweep, time.monotonic() + NOT_READY_RETRY_SECONDS)
 
     def start(self) -> None:
         for name, target in (("kakehashi-heartbeat", self._heartbeat_loop), ("kakehashi-sweeper", self._sweep_loop)):
