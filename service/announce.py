@@ -23,7 +23,9 @@ def announce_ui_catalogs(store: Store) -> None:
 
 
 def publish_installed(store: Store, models_dir: Path) -> None:
-    """Which packages this machine has now (what makes machine text current everywhere)."""
-    packages = active_packages(models_dir)
+    """Which packages this machine has now (what makes machine text current everywhere). The
+    folder is read under the store's write lock: a publisher that read it earlier (a worker, a
+    concurrent install or removal) cannot commit its older view after this one."""
     with store.transaction() as session:
+        packages = active_packages(models_dir)
         publish_engines(session, {pair: package.engine for pair, package in packages.items()})

@@ -26,6 +26,12 @@ class AlreadyExists(DomainError):
     code = "already_exists"
 
 
+class PreconditionFailed(DomainError):
+    """The caller's condition on the current state does not hold (the story changed since they read it)."""
+
+    code = "precondition_failed"
+
+
 class InvalidInput(DomainError):
     """Input that breaks a rule of the contract (a bad cursor, a malformed story)."""
 

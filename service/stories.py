@@ -1,18 +1,21 @@
 """Create, replace and delete stories: the one place that writes snippets and their summary.
 
 A write stores the snippets and the freshly computed summary fields in one transaction, so a
-reader never sees snippets without their summary (or half a story after an error).
+reader never sees snippets without their summary (or half a story after an error). A
+replacement can be made conditional (``unless_changed``): the condition is checked under the
+store's write lock, in the replacing transaction, so no other write lands between the check and
+the write (an editor's ``If-Match``).
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .domain import Snippet, Story
-from .errors import AlreadyExists, NotFound
+from .errors import AlreadyExists, NotFound, PreconditionFailed
 from .store import Store, reads
-from .store.stories import insert_story, remove_story, update_story
+from .store.stories import Replaced, insert_story, remove_story, update_story
 
 
 def _exists(story_id: str) -> AlreadyExists:
@@ -51,23 +54,47 @@ def create_story(store: Store, story: StoryInput) -> Story:
     return stored
 
 
-def replace_story(store: Store, story: StoryInput) -> Story:
-    """Replace a story; returns what was committed, as ``create_story`` does."""
+def replace_story(store: Store, story: StoryInput, unless_changed: Callable[[], bool] | None = None) -> Story:
+    """Replace a story; returns what was committed, as ``create_story`` does. ``unless_changed``:
+    a check of the story as it is now (e.g. "its ETag is still the one the editor saw"), run
+    under the write lock; False raises ``PreconditionFailed`` and nothing is written."""
     stored = _summarized(story)
-    if not update_story(store, stored):
+    outcome = update_story(store, stored, unless_changed)
+    if outcome is Replaced.MISSING:
         raise _missing(story.id)
+    if outcome is Replaced.PRECONDITION_FAILED:
+        raise PreconditionFailed(f"story {story.id!r} changed since the version you sent in If-Match; "
+                                 "GET it again and apply your change to what it is now", code="story_changed")
     return stored
 
 
+def _same_content(story: StoryInput, current: Story | None) -> bool:
+    return current is not None and (current.published, current.title, tuple(current.snippets)) == (
+        story.published, story.title, tuple(story.snippets))
+
+
 def upsert_story(store: Store, story: StoryInput) -> tuple[Story, bool]:
-    """Create the story or replace it when its content differs; returns (story, changed)."""
-    current = get_story(store, story.id)
-    if current is None:
+    """Create the story or replace it when its content differs; returns (story, changed). The
+    comparison is made under the write lock of the replacing transaction, never on an earlier read."""
+    try:
         return create_story(store, story), True
-    if (current.published, current.title, tuple(current.snippets)) == (story.published, story.title,
-                                                                         tuple(story.snippets)):
-        return current, False
-    return replace_story(store, story), True
+    except AlreadyExists:
+        pass
+    try:
+        return replace_story(store, story, lambda: not _same_content(story, get_story(store, story.id))), True
+    except PreconditionFailed:
+        current = get_story(store, story.id)
+        return (current if current is not None else _summarized(story)), False
+
+
+def load_story(store: Store, story: StoryInput) -> bool:
+    """Create the story unless one with its id exists (kept as it is, whoever changed it since);
+    True when it was created."""
+    try:
+        create_story(store, story)
+    except AlreadyExists:
+        return False
+    return True
 
 
 def delete_story(store: Store, story_id: str) -> None:

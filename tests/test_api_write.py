@@ -179,3 +179,61 @@ def test_concurrent_creates_of_one_id_give_one_201_and_409s(app, auth):
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = sorted(pool.map(post, range(6)))
     assert statuses == [201, 409, 409, 409, 409, 409]
+
+
+def test_put_with_if_match_replaces_only_the_version_read(client, auth):
+    """Optimistic concurrency: If-Match with the ETag of the story's JSON (any reading language)."""
+    path = f"/api/v1/stories/{DEMO_ID}"
+    read = client.get(f"{path}?lang=en")
+    tag = read.headers["ETag"]
+    korean_tag = client.get(f"{path}?lang=ko").headers["ETag"]
+    mine = dict(STORY, id=DEMO_ID, title="First editor's title")
+    theirs = dict(STORY, id=DEMO_ID, title="Second editor's title")
+
+    assert client.put(path, json=mine, headers={**auth, "If-Match": tag}).status_code == 200
+    late = client.put(path, json=theirs, headers={**auth, "If-Match": korean_tag})
+    assert late.status_code == 412
+    assert late.get_json() == {"error": {"code": "story_changed", "message": late.get_json()["error"]["message"]}}
+    assert "GET it again" in late.get_json()["error"]["message"]
+    assert client.get(f"{path}?lang=en").get_json()["title"]["text"] == "First editor's title", "412 wrote nothing"
+
+    current = client.get(f"{path}?lang=ko").headers["ETag"]
+    assert client.put(path, json=theirs, headers={**auth, "If-Match": f'"nope", {current}'}).status_code == 200
+    assert client.get(f"{path}?lang=en").get_json()["title"]["text"] == "Second editor's title"
+    weak = client.get(f"{path}?lang=en").headers["ETag"]
+    assert client.put(path, json=mine, headers={**auth, "If-Match": f"W/{weak}"}).status_code == 412, \
+        "If-Match compares strongly"
+    assert client.put(path, json=mine, headers={**auth, "If-Match": "*"}).status_code == 200
+    assert client.put("/api/v1/stories/no-such-story", json=dict(mine, id="no-such-story"),
+                      headers={**auth, "If-Match": "*"}).status_code == 404
+
+
+def test_concurrent_puts_with_one_etag_give_one_200_and_412s(app, auth):
+    """Editors racing with the same ETag: exactly one wins; the check and the write are one step."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = f"/api/v1/stories/{DEMO_ID}"
+    tag = app.test_client().get(path).headers["ETag"]
+
+    def put(n):
+        body = dict(STORY, id=DEMO_ID, title=f"Editor {n}")
+        return app.test_client().put(path, json=body, headers={**auth, "If-Match": tag}).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(pool.map(put, range(6)))
+    assert statuses == [200, 412, 412, 412, 412, 412]
+
+
+def test_a_story_deleted_and_created_again_is_never_served_from_the_old_cache(client, auth):
+    """Its versions start past the site's generation, so the first incarnation's cached
+    documents (same id, same first version before) never match the new one."""
+    assert client.post("/api/v1/stories", json=STORY, headers=auth).status_code == 201
+    paths = ["/api/v1/stories/tariff-talks?lang=ko", "/ko/stories/tariff-talks"]
+    before = [client.get(path).get_data(as_text=True) for path in paths]
+    assert all("Seoul and Tokyo discuss tariffs" in body for body in before)
+    assert client.delete("/api/v1/stories/tariff-talks", headers=auth).status_code == 204
+    again = dict(STORY, snippets=[dict(STORY["snippets"][0], text="A different headline")] + STORY["snippets"][1:])
+    assert client.post("/api/v1/stories", json=again, headers=auth).status_code == 201
+    for path in paths:
+        body = client.get(path).get_data(as_text=True)
+        assert "A different headline" in body and "Seoul and Tokyo discuss tariffs" not in body

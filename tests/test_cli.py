@@ -18,7 +18,7 @@ def test_init_creates_store_and_loads_demo_once(settings):
     assert first.exit_code == 0, first.output
     assert f"Demo story {DEMO_ID}: loaded" in first.output
     second = runner.invoke(args=["init"])
-    assert second.exit_code == 0 and "already up to date" in second.output
+    assert second.exit_code == 0 and "already in the store, kept as it is" in second.output
     db = Path(settings.database_url.removeprefix("sqlite:///"))
     with sqlite3.connect(db) as connection:
         assert connection.execute("select count(*) from stories").fetchone() == (1,)
@@ -49,3 +49,20 @@ def test_bad_setting_is_a_one_line_error(settings):
     assert result.returncode != 0
     assert "KAKEHASHI_MAX_SNIPPETS must be a whole number, got 'many'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_init_keeps_an_edited_demo_story(settings, auth):
+    """`make serve` runs init at every start: an editor's change to the demo story stays."""
+    from service import create_app
+
+    app = create_app(settings)
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    client = app.test_client()
+    body = client.get(f"/api/v1/stories/{DEMO_ID}").get_json()
+    edited = {"id": DEMO_ID, "published": body["published"], "title": "An editor's title",
+              "snippets": [{k: v for k, v in s.items() if v is not None} for s in body["sources"]]}
+    assert client.put(f"/api/v1/stories/{DEMO_ID}", json=edited, headers=auth).status_code == 200
+    again = app.test_cli_runner().invoke(args=["init"])
+    assert again.exit_code == 0 and "kept as it is" in again.output
+    assert client.get(f"/api/v1/stories/{DEMO_ID}").get_json()["title"]["text"] == "An editor's title"
+    app.extensions["kakehashi"].store.dispose()

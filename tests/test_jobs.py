@@ -240,7 +240,7 @@ def test_cli_commands_enqueue_after_commit(settings, mt_packages):
         assert installed.exit_code == 0 and "A worker translates what is missing" in installed.output
         assert [job.key for job in services.jobs.pending()] == [f"translate:{DEMO_ID}", "sweep"]
         assert "2 pending" in runner.invoke(args=["jobs"]).output
-        assert "already up to date" in runner.invoke(args=["init"]).output
+        assert "already in the store" in runner.invoke(args=["init"]).output
         assert len(services.jobs.pending()) == 2, "nothing changed, nothing enqueued"
     finally:
         services.jobs.close()

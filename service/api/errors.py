@@ -9,7 +9,7 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..errors import AlreadyExists, DomainError, InvalidInput, LimitExceeded, NotFound
+from ..errors import AlreadyExists, DomainError, InvalidInput, LimitExceeded, NotFound, PreconditionFailed
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +32,12 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "
 
 
 _DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
-    (NotFound, 404), (AlreadyExists, 409), (LimitExceeded, 413), (InvalidInput, 422))
+    (NotFound, 404), (AlreadyExists, 409), (PreconditionFailed, 412), (LimitExceeded, 413), (InvalidInput, 422))
 
 
 def domain_error_response(error: DomainError) -> Response:
-    """404 not found, 409 exists already, 413 over a limit, 422 breaks a rule (else 400)."""
+    """404 not found, 409 exists already, 412 changed since (If-Match), 413 over a limit, 422 breaks
+    a rule (else 400)."""
     status = next((status for kind, status in _DOMAIN_STATUS if isinstance(error, kind)), 400)
     return error_response(status, error.code, error.message)
 

@@ -43,6 +43,16 @@ PAGE_PARAMS = [{"name": "cursor", "in": "query", "required": False, "schema": {"
                 "description": "stories per page"}]
 ID_PARAM = {"name": "story_id", "in": "path", "required": True,
             "schema": {"type": "string", "pattern": schemas.SLUG_PATTERN}}
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "the `ETag` of the story as you read it (`GET /api/v1/stories/{story_id}?lang=…`, "
+                           "any reading language), or `*`: replace only if the story has not changed since"}
+PUT_DESCRIPTION = (
+    "Optimistic concurrency: send `If-Match` with the `ETag` of the story's JSON as you read it (from "
+    "`GET /api/v1/stories/{story_id}` in any reading language). If the story changed since (another "
+    "editor's PUT, a translation or a translator's import that changed that document), the answer is "
+    "`412` with `error.code` `story_changed` and nothing is written: GET it again and apply your "
+    "change to what it is now. The check and the write are one step, so two editors sending the "
+    "same ETag never both succeed. Without `If-Match` the PUT replaces whatever is there.")
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 CREATE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryIn")}}}
 REPLACE_BODY = {"required": True, "content": {"application/json": {"schema": _ref("StoryReplaceIn")}}}
@@ -77,8 +87,11 @@ PATHS = {
         "get": {"summary": "One story's localized summary", "parameters": [ID_PARAM, LANG_PARAM],
                 "responses": {"200": _json("StoryOut", "story"), **_errors(400, 404)}},
         "put": {"summary": "Replace a story (re-summarized; changed texts lose their translations)",
-                "parameters": [ID_PARAM], "security": BEARER, "requestBody": REPLACE_BODY,
+                "description": PUT_DESCRIPTION, "parameters": [ID_PARAM, IF_MATCH], "security": BEARER,
+                "requestBody": REPLACE_BODY,
                 "responses": {"200": _json("StoryOut", "replaced story (in en)"),
+                              "412": _json("ErrorOut", "`story_changed`: the story changed since the version "
+                                                       "named in If-Match; nothing was written"),
                               **_errors(400, 401, 404, 411, 413, 415, 422)}},
         "delete": {"summary": "Delete a story", "parameters": [ID_PARAM], "security": BEARER,
                    "responses": {"204": {"description": "deleted"}, **_errors(401, 404)}},

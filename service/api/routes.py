@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from ..conditional import respond
 from ..config import READING_LANGUAGES, SOURCE_LANGUAGES
 from ..cursor import Cursor
-from ..documents import Validity
+from ..documents import Document, Validity
 from ..domain import Story
 from ..errors import DomainError, InvalidInput
 from ..reading import LocalizedStory, localized_story
@@ -49,12 +49,16 @@ def _found(story_id: str, lang: str) -> LocalizedStory:
     return story
 
 
-def serve_json(key: tuple[Any, ...], validity: Validity, build: Callable[[], object]) -> Response:
+def json_document(key: tuple[Any, ...], validity: Validity, build: Callable[[], object]) -> Document:
     """A JSON document from the document cache (built only when its versions changed)."""
     def render() -> tuple[bytes, str]:
         return json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), "application/json"
 
-    return respond(services().documents.get_or_build(("api", *key), validity, render), request)
+    return services().documents.get_or_build(("api", *key), validity, render)
+
+
+def serve_json(key: tuple[Any, ...], validity: Validity, build: Callable[[], object]) -> Response:
+    return respond(json_document(key, validity, build), request)
 
 
 def cursor_arg() -> Cursor | None:
@@ -105,13 +109,37 @@ def stories_index() -> ResponseReturnValue:
     return serve_json(("stories", lang, cursor, limit), reading.page_validity(cursor, limit), build)
 
 
+def story_document(story_id: str, lang: str, validity: Validity) -> Document:
+    return json_document(("story", lang, story_id), validity, lambda: story_json(_found(story_id, lang)))
+
+
 @api.get("/stories/<story_id>")
 def story_detail(story_id: str) -> ResponseReturnValue:
     lang = reading_language()
     validity = services().reading.story_validity(story_id)
     if validity is None:
         raise ApiError(404, "story_not_found", f"no story with id {story_id!r}")
-    return serve_json(("story", lang, story_id), validity, lambda: story_json(_found(story_id, lang)))
+    return respond(story_document(story_id, lang, validity), request)
+
+
+def still_matches(story_id: str) -> Callable[[], bool] | None:
+    """``If-Match`` (RFC 9110 13.1.1) as a check of the story as it is now, or None without one:
+    true when a tag sent is the strong ETag of the story's JSON in one of the reading languages
+    (``GET /stories/<id>?lang=xx``, whichever the editor read), or is ``*``. Run by the
+    replacement under the store's write lock, so "still the version I read" cannot go stale
+    between the check and the write."""
+    if "If-Match" not in request.headers:
+        return None
+    sent = request.if_match
+
+    def check() -> bool:
+        if sent.star_tag:
+            return True
+        validity = services().reading.story_validity(story_id)
+        return validity is not None and any(
+            sent.contains(story_document(story_id, lang, validity).etag) for lang in READING_LANGUAGES)
+
+    return check
 
 
 def _written(story: Story, status: int) -> Response:
@@ -137,7 +165,7 @@ def stories_replace(story_id: str) -> ResponseReturnValue:
     settings = services().settings
     require_token(settings)
     story = story_input(json_body(settings.max_body_bytes), settings, path_id=story_id)
-    return _written(replace_story(services().store, story), 200)
+    return _written(replace_story(services().store, story, still_matches(story_id)), 200)
 
 
 @api.delete("/stories/<story_id>")

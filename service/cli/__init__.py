@@ -50,9 +50,10 @@ def demo_stories() -> list[StoryInput]:
 @click.option("--no-demo", is_flag=True, help="Only create or upgrade the store; load no demo story.")
 @with_appcontext
 def init_command(no_demo: bool) -> None:
-    """Create or upgrade the store (Alembic migrations) and load the demo story. Safe to repeat."""
+    """Create or upgrade the store (Alembic migrations) and load the demo story if it is not there
+    (an edited one is kept as it is). Safe to repeat."""
     from ..store.migrate import upgrade
-    from ..stories import upsert_story
+    from ..stories import load_story
 
     svc = services()
     upgrade(svc.settings.database_url)
@@ -61,8 +62,9 @@ def init_command(no_demo: bool) -> None:
         return
     changed_ids = []
     for story in demo_stories():
-        _, changed = upsert_story(svc.store, story)
-        click.echo(f"Demo story {story.id}: {'loaded' if changed else 'already up to date'}")
+        # never over an editor's work: `make serve` runs init at every start
+        changed = load_story(svc.store, story)
+        click.echo(f"Demo story {story.id}: {'loaded' if changed else 'already in the store, kept as it is'}")
         if changed:
             changed_ids.append(story.id)
     if changed_ids and svc.jobs.translate(changed_ids):

@@ -2,10 +2,15 @@
 
 Each function is one transaction that also moves the versions readers check, and answers
 whether the story was there; the use cases (``service.stories``) turn that into domain errors.
+The transaction holds the store's write lock from its first line (``session.Store``), so what a
+function reads of the story (is it there, does the caller's precondition hold) is what it
+replaces: no other write can land in between.
 """
 from __future__ import annotations
 
 import datetime as dt
+import enum
+from typing import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import Story
-from .models import FieldRow, SnippetRow, StoryRow
+from .models import FieldRow, SiteStateRow, SnippetRow, StoryRow
 from .search import reindex, unindex
 from .session import Store
 from .versions import bump_site, bump_stories
@@ -36,13 +41,24 @@ def _stage(session: Session, story: Story, row: StoryRow) -> None:
                              attribution=field.attribution))
 
 
+class Replaced(enum.Enum):
+    DONE = "done"
+    MISSING = "missing"               # no such story (also: deleted by another process meanwhile)
+    PRECONDITION_FAILED = "precondition failed"
+
+
 def insert_story(store: Store, story: Story) -> bool:
-    """Store a new story; False when its id exists (also when another process created it meanwhile)."""
+    """Store a new story; False when its id exists (also when another process created it meanwhile).
+
+    Its first version is one past the site's generation, which only grows: a story deleted and
+    created again never has a version its earlier self had, so no cached document of that one
+    (same id, same version) is served for it."""
     try:
         with store.transaction() as session:
             if session.get(StoryRow, story.id) is not None:
                 return False
-            row = StoryRow(id=story.id)
+            generation = session.scalar(select(SiteStateRow.generation).where(SiteStateRow.id == 1)) or 0
+            row = StoryRow(id=story.id, version=generation + 1)
             session.add(row)
             _stage(session, story, row)
             session.flush()
@@ -53,19 +69,23 @@ def insert_story(store: Store, story: Story) -> bool:
     return True
 
 
-def update_story(store: Store, story: Story) -> bool:
-    """Replace a story's rows; False when there is no such story (also when deleted meanwhile)."""
+def update_story(store: Store, story: Story, precondition: Callable[[], bool] | None = None) -> Replaced:
+    """Replace a story's rows. ``precondition`` runs once the story is found, under the write
+    lock: it may read the story (through any session or probe) and sees it exactly as this
+    replacement would leave it before; False leaves everything as it was."""
     try:
         with store.transaction() as session:
             row = session.get(StoryRow, story.id)
             if row is None:
-                return False
+                return Replaced.MISSING
+            if precondition is not None and not precondition():
+                return Replaced.PRECONDITION_FAILED
             _stage(session, story, row)
             session.flush()
             bump_stories(session, [story.id])
     except (IntegrityError, StaleDataError):  # deleted by another process meanwhile
-        return False
-    return True
+        return Replaced.MISSING
+    return Replaced.DONE
 
 
 def remove_story(store: Store, story_id: str) -> bool:

@@ -207,9 +207,9 @@ class WorkerRuntime:
         try:
             if not self.store.is_initialized():
                 return False
-            self.translators.refresh(force=True)
-            engines = {package.pair: package.engine for package in self.translators.packages()}
-            with self.store.transaction() as session:
+            with self.store.transaction() as session:      # the folder read under the write lock
+                self.translators.refresh(force=True)
+                engines = {package.pair: package.engine for package in self.translators.packages()}
                 changed = publish_engines(session, engines)
         except Exception as error:  # noqa: BLE001 - retried at the next heartbeat
             log.warning("could not publish the installed models (%s); will retry", error)
