@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from . import textrules
@@ -60,7 +61,7 @@ def _url(value: str) -> str:
     return value
 
 
-def _language_rule() -> dict[str, object]:
+def _language_rule() -> JsonDict:
     """The snippet language rule (``textrules.language_problem``) in JSON Schema, for OpenAPI and
     the clients and fuzzers that read it."""
     return {"allOf": [{"if": {"properties": {"lang": {"const": lang}}, "required": ["lang"]},
