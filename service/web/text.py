@@ -32,7 +32,7 @@ def linkify(text: str) -> Markup:
 
 
 def attribution(name: str) -> str:
-    labels = {"Source article": gettext("Source article"),
+    labels: dict[str, str] = {"Source article": gettext("Source article"),
               "Source article (no agency named)": gettext("Source article (no agency named)")}
     return labels.get(name, name)
 
