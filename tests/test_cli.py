@@ -49,3 +49,23 @@ def test_bad_setting_is_a_one_line_error(settings):
     assert result.returncode != 0
     assert "KAKEHASHI_MAX_SNIPPETS must be a whole number, got 'many'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_commands_print_only_what_was_asked_unless_verbose(settings):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import free_port, server_env
+
+    env = server_env(settings, free_port())
+    env.pop("KAKEHASHI_LOG_LEVEL", None)
+    kakehashi = str(Path(sys.executable).parent / "kakehashi")
+    quiet = subprocess.run([kakehashi, "init"], env=env, capture_output=True, text=True, check=True)
+    assert "INFO" not in quiet.stdout + quiet.stderr and "Store ready" in quiet.stdout
+    verbose = subprocess.run([kakehashi, "--verbose", "models", "list"], env=env, capture_output=True, text=True,
+                             check=True)
+    assert "UI catalogs loaded" in verbose.stderr
+    by_env = subprocess.run([kakehashi, "models", "list"], env={**env, "KAKEHASHI_LOG_LEVEL": "INFO"},
+                            capture_output=True, text=True, check=True)
+    assert "UI catalogs loaded" in by_env.stderr
