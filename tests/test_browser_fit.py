@@ -1,6 +1,6 @@
 """Pages that fit, in headless Chromium (Debian's): at 390 and 1280 px, in en, ko and ja, the index, a
 story, the status page, a 404 and a story with a 300-character URL never scroll sideways, Korean
-keeps words whole, and axe-core finds no WCAG 2 A/AA violation."""
+keeps words whole, Japanese breaks lines strictly, and axe-core finds no WCAG 2 A/AA violation."""
 import json
 import urllib.request
 
@@ -44,6 +44,10 @@ def test_reader_pages_fit_and_pass_axe(live_server, lang):
                     rule = page.evaluate("() => getComputedStyle(document.querySelector('h1')).wordBreak")
                     if rule != "keep-all":
                         problems.append(f"{width}px {path}: Korean h1 word-break is {rule}")
+                if lang == "ja":
+                    rule = page.evaluate("() => getComputedStyle(document.querySelector('h1')).lineBreak")
+                    if rule != "strict":
+                        problems.append(f"{width}px {path}: Japanese h1 line-break is {rule}")
                 problems += [f"{width}px {path}: {v}" for v in axe_violations(page)]
             page.close()
         browser.close()
