@@ -1,7 +1,8 @@
 """Write the README's screenshots (docs/screenshots/*.png): reader pages in en, ko and ja at
 390 px (a phone) and 1280 px, from a fresh server with the demo story, in Debian's Chromium.
 
-Run: .venv/bin/python scripts/screenshots.py   (no network; a temporary instance folder)
+Run: .venv/bin/python scripts/screenshots.py   (no network; a temporary instance folder). Korean and
+Japanese need a CJK font (Debian: apt-get install fonts-noto-cjk), or they show as boxes.
 """
 from __future__ import annotations
 
