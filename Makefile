@@ -6,7 +6,7 @@ export KAKEHASHI_HOST ?= 127.0.0.1
 export KAKEHASHI_PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint install install-test system-test-packages compile-ui init bench clean
+.PHONY: serve shell test lint install install-test system-test-packages compile-ui init bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ init: install compile-ui
 # The web server and one translation worker together (Procfile, run by honcho); Ctrl-C stops both.
 serve: init
 	$(BIN)/honcho --procfile Procfile start
+
+# A shell with .venv/bin first on PATH, so `kakehashi ...` works as typed; `exit` leaves it.
+shell: install
+	@echo "kakehashi is on PATH in this shell (.venv/bin); type exit to leave it."
+	@PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $${SHELL:-/bin/sh}
 
 # ruff (lint, banned imports), import-linter (layers) and mypy; config in pyproject.toml.
 lint: install-test

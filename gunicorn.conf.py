@@ -92,3 +92,12 @@ class KakehashiWorker(GeventWorker):
 
 worker_class = KakehashiWorker
 
+
+
+def when_ready(server):
+    """Once the socket listens, say where to go: the address among the log lines is easy to miss."""
+    host = "127.0.0.1" if _settings.host in ("0.0.0.0", "::", "") else _settings.host
+    root = f"http://{host}:{_settings.port}"
+    print(f"\n  Kakehashi is ready: open {root}/  (API docs: {root}/api/v1/docs/)\n"
+          f"  Commands: .venv/bin/kakehashi --help, or `make shell` for a shell where `kakehashi` works.\n",
+          flush=True)

@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .cli import register_cli
     from .faces import register_not_found
     from .libretranslate import memory_first_backend, register_libretranslate
+    from .libretranslate.spec import register_spec
     from .web import register_pages
     from .wiring import register_services
 
@@ -33,5 +34,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_not_found(app)
     services = app.extensions["kakehashi"]
     register_libretranslate(app, memory_first_backend(services, services.jobs.engine_call))
+    register_spec(app)
     register_cli(app)
     return app

@@ -33,9 +33,16 @@ class PreconditionFailed(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Input that breaks a rule of the contract (a bad cursor, a malformed story)."""
+    """Input that breaks a rule of the contract (a bad cursor, a malformed story).
+
+    ``details`` lists each problem as ``{"field", "code", "message"}`` (``snippets.0.kind``), so a
+    client can show every one next to its field."""
 
     code = "invalid_input"
+
+    def __init__(self, message: str, code: str | None = None, details: list[dict[str, str]] | None = None):
+        super().__init__(message, code)
+        self.details = details or []
 
 
 class LimitExceeded(DomainError):

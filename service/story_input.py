@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
 
 from . import textrules
 from .config import SOURCE_LANGUAGES, Settings
@@ -27,17 +30,21 @@ SourceLang = Literal[SOURCE_LANGUAGES]  # type: ignore[valid-type]  # see above
 SnippetKind = Literal[SNIPPET_KINDS]  # type: ignore[valid-type]  # see above
 
 
+# Our validators raise PydanticCustomError: its type is the detail's ``code``, its text the message.
+DATE_MESSAGE = "must be a real date written as an ISO string, YYYY-MM-DD, such as \"2025-09-01\""
+
+
 def _storable(value: str) -> str:
     reason = textrules.problem(value)
     if reason:
-        raise ValueError(reason)
+        raise PydanticCustomError("blank" if reason.startswith("is blank") else "forbidden_character", reason)
     return value
 
 
 def _in_a_source_language(value: str) -> str:
     if re.search(f"[{textrules.HANGUL}]", value):
-        raise ValueError("must be written in English or Japanese, the source languages; "
-                         "Korean comes from translators and machine translation")
+        raise PydanticCustomError("wrong_language", "must be written in English or Japanese, the source languages; "
+                                  "Korean comes from translators and machine translation")
     return value
 
 
@@ -45,13 +52,21 @@ def _iso_date_string(value: object) -> object:
     """Dates are ISO strings; pydantic alone would also take 1756684800 (epoch seconds)."""
     if isinstance(value, str) and re.fullmatch(ISO_DATE_PATTERN, value, flags=re.ASCII):
         return value
-    raise ValueError("must be a date written as an ISO string, YYYY-MM-DD, such as \"2025-09-01\"")
+    raise PydanticCustomError("invalid_date", DATE_MESSAGE)
 
 
 def _url(value: str) -> str:
     if not re.fullmatch(URL_PATTERN, value):
-        raise ValueError("must be an http:// or https:// URL without spaces or control characters")
+        raise PydanticCustomError("invalid_url", "must be an http:// or https:// URL without spaces or control characters")
     return value
+
+
+def _language_rule() -> JsonDict:
+    """The snippet language rule (``textrules.language_problem``) in JSON Schema, for OpenAPI and
+    the clients and fuzzers that read it."""
+    return {"allOf": [{"if": {"properties": {"lang": {"const": lang}}, "required": ["lang"]},
+                       "then": {"properties": {"text": {"pattern": textrules.language_pattern(lang)}}}}
+                      for lang in SOURCE_LANGUAGES]}
 
 
 _TEXT_RULE = ("No control characters other than tab and newline (C0, DEL, C1), no bidi embeddings, "
@@ -75,7 +90,12 @@ class Closed(BaseModel):
 
 
 class SnippetIn(Closed):
-    """One source text as written in its original language."""
+    """One source text as written in its original language.
+
+    Its text must be plainly in ``lang``: a ``ja`` text has kana or kanji; an ``en`` text has at
+    most 10 kana or kanji characters (names quoted in Japanese script)."""
+
+    model_config = ConfigDict(json_schema_extra=_language_rule())
 
     lang: SourceLang
     kind: SnippetKind
@@ -107,13 +127,62 @@ class StoryReplaceIn(StoryBody):
     """
 
 
-def _describe(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors()[:5]:
-        where = ".".join(str(p) for p in item["loc"]) or "body"
-        parts.append(f"{where}: {item['msg']}")
-    more = len(error.errors()) - 5
-    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+def _field(loc: tuple[int | str, ...]) -> str:
+    """``snippets.0.kind``: the path of a field in the body (pydantic's union tags left out)."""
+    return ".".join(str(part) for part in loc if isinstance(part, int) or "[" not in part) or "body"
+
+
+_PLAIN: dict[str, tuple[str, str]] = {   # pydantic's error type -> our code and plain words
+    "missing": ("required", "is required"),
+    "extra_forbidden": ("unknown_field", "is not a field of a story; remove it"),
+    "string_type": ("not_a_string", "must be a string"),
+    "list_type": ("not_a_list", "must be a list"),
+    "model_type": ("not_an_object", "must be a JSON object"),
+    "dict_type": ("not_an_object", "must be a JSON object"),
+    "model_attributes_type": ("not_an_object", "must be a JSON object"),
+    "string_too_short": ("empty", "must not be empty"),
+    "date_from_datetime_parsing": ("invalid_date", DATE_MESSAGE),
+    "date_parsing": ("invalid_date", DATE_MESSAGE),
+    "date_type": ("invalid_date", DATE_MESSAGE),
+}
+_FIELD_RULES = {"id": "must be 1 to 80 characters, each a lowercase letter a-z, a digit or a hyphen (-)",
+                "lang": "must be \"en\" or \"ja\", the language the text is written in",
+                "kind": "must be one of headline, paragraph, quote, post, heading"}
+
+
+def _detail(item: Mapping[str, Any]) -> dict[str, str]:
+    field = _field(tuple(item["loc"]))
+    kind, name = item["type"], str(item["loc"][-1]) if item["loc"] else ""
+    ctx = item.get("ctx") or {}
+    if kind in _PLAIN:
+        code, message = _PLAIN[kind]
+    elif kind in ("string_pattern_mismatch", "literal_error") and name in _FIELD_RULES:
+        code, message = "not_allowed", _FIELD_RULES[name]
+    elif kind == "too_short":
+        code, message = "too_few", f"must have at least {ctx.get('min_length', 1)} item(s)"
+    elif kind in ("string_too_long", "too_long"):
+        code, message = "too_long", f"must be at most {ctx.get('max_length')} characters long"
+    elif kind == "literal_error":
+        code, message = "not_allowed", f"must be one of {ctx.get('expected', '')}"
+    else:                               # our own validators' codes and messages (PydanticCustomError)
+        code, message = kind, str(item["msg"])
+    return {"field": field, "code": code, "message": message}
+
+
+def problems(error: ValidationError) -> list[dict[str, str]]:
+    """One ``{field, code, message}`` per problem, in plain words (not pydantic's)."""
+    return [_detail(item) for item in error.errors()]
+
+
+def _summary(details: list[dict[str, str]]) -> str:
+    first = f"{details[0]['field']} {details[0]['message']}"
+    return first if len(details) == 1 else f"{len(details)} problems, each in details; the first: {first}"
+
+
+def _wrong_languages(story: StoryIn) -> list[dict[str, str]]:
+    return [{"field": f"snippets.{index}.text", "code": "wrong_language", "message": reason}
+            for index, snippet in enumerate(story.snippets)
+            if (reason := textrules.language_problem(snippet.lang, snippet.text))]
 
 
 def check_limits(story: StoryIn, settings: Settings) -> None:
@@ -137,10 +206,16 @@ def story_input(data: object, settings: Settings, path_id: str | None = None) ->
     try:
         story = StoryIn.model_validate(data)
     except ValidationError as error:
-        raise InvalidInput(_describe(error), code="invalid_story") from None
+        details = problems(error)
+        raise InvalidInput(_summary(details), code="invalid_story", details=details) from None
     if path_id is not None and story.id != path_id:
-        raise InvalidInput(f"the body's id {story.id!r} differs from the URL's {path_id!r}", code="id_mismatch")
+        message = f"the body's id {story.id!r} differs from the URL's {path_id!r}"
+        raise InvalidInput(message, code="id_mismatch",
+                           details=[{"field": "id", "code": "id_mismatch", "message": message}])
     check_limits(story, settings)
+    wrong = _wrong_languages(story)
+    if wrong:
+        raise InvalidInput(_summary(wrong), code="invalid_story", details=wrong)
     return StoryInput(id=story.id, published=story.published, title=story.title,
                       snippets=[Snippet(lang=s.lang, kind=s.kind, text=s.text, attribution=s.attribution,
                                         url=s.url, date=s.date) for s in story.snippets])

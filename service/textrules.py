@@ -73,3 +73,34 @@ _URL_END = r"[^\s<>\"'「」『』、。（）.,;:!?…)\]}]"
 URL_PATTERN = (rf"(?i:(?:https?://|www\.){_URL_CHAR}*{_URL_END}"
                rf"|\b(?:[a-z0-9-]+\.)+[a-z]{{2,}}/(?:{_URL_CHAR}*{_URL_END})?)")
 URL = re.compile(URL_PATTERN)
+
+# --- which source language a snippet's text is written in -------------------------------
+# Kana (hiragana, katakana, their extensions and half-width forms) and kanji (CJK ideographs).
+JAPANESE = r"\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+# An English snippet may quote a few names in Japanese script ("Shigeru Ishiba (石破茂)"); more
+# than this many kana or kanji characters is Japanese text sent as English.
+MAX_JAPANESE_IN_EN = 10
+_JAPANESE = re.compile(f"[{JAPANESE}]")
+
+
+def language_pattern(lang: str) -> str:
+    """``text_pattern()`` narrowed to one source language, as one anchored pattern (for OpenAPI):
+    ``ja`` needs at least one kana or kanji; ``en`` allows at most ``MAX_JAPANESE_IN_EN``."""
+    allowed = f"[^{FORBIDDEN}]*"
+    if lang == "ja":
+        return f"^{allowed}[{JAPANESE}]{allowed}$"
+    other = f"[^{FORBIDDEN}{JAPANESE}]*"            # anything allowed but Japanese script
+    visible = f"[^{FORBIDDEN}{BLANK}{JAPANESE}]"
+    some = f"(?:[{JAPANESE}]{other})"
+    return f"^(?:{other}{visible}{other}{some}{{0,{MAX_JAPANESE_IN_EN}}}|{other}{some}{{1,{MAX_JAPANESE_IN_EN}}})$"
+
+
+def language_problem(lang: str, text: str) -> str | None:
+    """Why ``text`` is plainly not in source language ``lang``, or None."""
+    found = len(_JAPANESE.findall(text))
+    if lang == "ja" and not found:
+        return "is marked \"ja\" but has no Japanese script (kana or kanji); send English text as \"en\""
+    if lang == "en" and found > MAX_JAPANESE_IN_EN:
+        return (f"is marked \"en\" but has {found} kana or kanji characters (at most {MAX_JAPANESE_IN_EN}, for "
+                "names); send Japanese text as \"ja\"")
+    return None

@@ -87,7 +87,7 @@ def test_openapi_describes_every_api_route(app, client):
     documented = {(path, method.upper()) for path, item in doc["paths"].items() for method in item}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1") or rule.rule == "/healthz":
-            path = rule.rule.replace("<story_id>", "{story_id}")
+            path = rule.rule.replace("<story_id>", "{story_id}").replace("<name>", "{name}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method) in documented, f"{method} {path} missing from OpenAPI"
     schemas = doc["components"]["schemas"]

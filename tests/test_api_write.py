@@ -237,3 +237,36 @@ def test_a_story_deleted_and_created_again_is_never_served_from_the_old_cache(cl
     for path in paths:
         body = client.get(path).get_data(as_text=True)
         assert "A different headline" in body and "Seoul and Tokyo discuss tariffs" not in body
+
+def test_a_422_lists_each_problem_in_plain_words(client, auth):
+    body = dict(STORY, published="yesterday", snippets=[dict(STORY["snippets"][0], kind="tweet", extra=1)])
+    error = client.post("/api/v1/stories", json=body, headers=auth).get_json()["error"]
+    found = {(d["field"], d["code"]) for d in error["details"]}
+    assert found == {("published", "invalid_date"), ("snippets.0.kind", "not_allowed"),
+                     ("snippets.0.extra", "unknown_field")}
+    kind = next(d for d in error["details"] if d["field"] == "snippets.0.kind")
+    assert kind["message"] == "must be one of headline, paragraph, quote, post, heading"
+    assert "Input should" not in json.dumps(error) and "Value error" not in json.dumps(error)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "日韓首脳が会談した。両首脳は経済協力について話し合った。"),
+    ("ja", "The leaders met in Tokyo on Saturday."),
+])
+def test_a_snippet_plainly_in_the_other_language_is_422(client, auth, lang, text):
+    before = snapshot(client)
+    response = client.post("/api/v1/stories", json=with_snippet(lang=lang, text=text), headers=auth)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0] | {"message": ""} == {
+        "field": "snippets.0.text", "code": "wrong_language", "message": ""}
+    assert snapshot(client) == before
+
+
+def test_names_quoted_in_japanese_script_are_english_still(client, auth):
+    text = "Prime Minister Shigeru Ishiba (石破茂) met President Lee Jae-myung (李在明) in Tokyo."
+    assert client.post("/api/v1/stories", json=with_snippet(text=text), headers=auth).status_code == 201
+
+
+def test_delete_answers_204_without_a_body_type(client, auth):
+    response = client.delete(f"/api/v1/stories/{DEMO_ID}", headers=auth)
+    assert response.status_code == 204 and "Content-Type" not in response.headers and response.data == b""

@@ -66,3 +66,22 @@ def test_init_keeps_an_edited_demo_story(settings, auth):
     assert again.exit_code == 0 and "kept as it is" in again.output
     assert client.get(f"/api/v1/stories/{DEMO_ID}").get_json()["title"]["text"] == "An editor's title"
     app.extensions["kakehashi"].store.dispose()
+
+def test_commands_print_only_what_was_asked_unless_verbose(settings):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import free_port, server_env
+
+    env = server_env(settings, free_port())
+    env.pop("KAKEHASHI_LOG_LEVEL", None)
+    kakehashi = str(Path(sys.executable).parent / "kakehashi")
+    quiet = subprocess.run([kakehashi, "init"], env=env, capture_output=True, text=True, check=True)
+    assert "INFO" not in quiet.stdout + quiet.stderr and "Store ready" in quiet.stdout
+    verbose = subprocess.run([kakehashi, "--verbose", "models", "list"], env=env, capture_output=True, text=True,
+                             check=True)
+    assert "UI catalogs loaded" in verbose.stderr
+    by_env = subprocess.run([kakehashi, "models", "list"], env={**env, "KAKEHASHI_LOG_LEVEL": "INFO"},
+                            capture_output=True, text=True, check=True)
+    assert "UI catalogs loaded" in by_env.stderr

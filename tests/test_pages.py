@@ -99,3 +99,32 @@ def test_alternate_links_use_the_public_url_not_the_host_header(settings):
     page = client.get(f"/ko/stories/{DEMO_ID}", headers={"Host": "evil.example"}).get_data(as_text=True)
     assert f'hreflang="ja" href="https://news.example.org/ja/stories/{DEMO_ID}"' in page
     assert "evil.example" not in page
+
+
+@pytest.mark.parametrize("lang,title", [("en", "Page not found"), ("ko", "페이지를 찾을 수 없습니다"),
+                                        ("ja", "ページが見つかりません")])
+@pytest.mark.parametrize("path", ["nope", "feed/nope", "stories/no-such-story"])
+def test_every_404_under_a_language_is_in_that_language(client, lang, title, path):
+    response = client.get(f"/{lang}/{path}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and f'<html lang="{lang}">' in page and title in page
+
+
+def test_urls_in_posts_are_safe_links_and_labels_are_localized(client):
+    page = client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+    assert '<a href="https://pic.twitter.com/DVFAgKVJgA" rel="nofollow noopener">pic.twitter.com/DVFAgKVJgA</a>' in page
+    assert "원문 기사 (통신사 미표기)" in page and "Source article (no agency named)" not in page
+
+
+def test_a_link_in_a_post_cannot_break_out_of_its_attribute(client, auth):
+    story = {"id": "quoted", "published": "2025-09-02", "snippets": [
+        {"lang": "en", "kind": "post", "attribution": "x", "text": 'See https://e.example/a"onmouseover="x<b> now.'}]}
+    assert client.post("/api/v1/stories", json=story, headers=auth).status_code == 201
+    page = client.get("/en/stories/quoted").get_data(as_text=True)
+    assert 'href="https://e.example/a"' in page and "onmouseover=" not in page.replace("&#34;onmouseover=", "")
+
+
+def test_the_original_of_machine_text_is_one_tap_away(app, client):
+    store_machine_texts(app, "ko", "argos:en-ko:1.1", lambda text: f"[ko] {text}")
+    page = client.get(f"/ko/stories/{DEMO_ID}").get_data(as_text=True)
+    assert '<details class="original"><summary>원문 보기 (English)</summary><div lang="en"><bdi>Stable relations' in page

@@ -50,6 +50,7 @@ def test_the_procfile_serves_and_translates_and_ctrl_c_stops_both(settings):
         health = wait_for(lambda: (h := _health(url)) and h["queue"]["workers"] and h, timeout=90,
                           what="gunicorn and the worker", detail=output)
         assert health["status"] == "ok" and len(health["queue"]["workers"]) == 1
+        assert f"Kakehashi is ready: open {url}/" in output() and ".venv/bin/kakehashi" in output()
         children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(honcho.pid)], capture_output=True,
                                   text=True).stdout.split()
         assert len(children) == 2, output()

@@ -1,4 +1,5 @@
-"""The API's one error shape, ``{"error": {"code", "message"}}``, for every failure.
+"""The API's one error shape, ``{"error": {"code", "message"}}``, for every failure; a 422 adds
+``details``, one ``{"field", "code", "message"}`` per problem.
 
 The one place that gives the core's domain errors an HTTP status.
 """
@@ -20,8 +21,11 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def error_response(status: int, code: str, message: str) -> Response:
-    response = jsonify({"error": {"code": code, "message": message}})
+def error_response(status: int, code: str, message: str, details: list[dict[str, str]] | None = None) -> Response:
+    error: dict[str, object] = {"code": code, "message": message}
+    if status == 422:       # PRODUCT.md: every 422 lists its problems, at least the one it names
+        error["details"] = details or [{"field": "body", "code": code, "message": message}]
+    response = jsonify({"error": error})
     response.status_code = status
     return response
 
@@ -39,7 +43,7 @@ def domain_error_response(error: DomainError) -> Response:
     """404 not found, 409 exists already, 412 changed since (If-Match), 413 over a limit, 422 breaks
     a rule (else 400)."""
     status = next((status for kind, status in _DOMAIN_STATUS if isinstance(error, kind)), 400)
-    return error_response(status, error.code, error.message)
+    return error_response(status, error.code, error.message, getattr(error, "details", None))
 
 
 def is_api_request() -> bool:

@@ -5,6 +5,7 @@ what the API accepts and returns.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +19,7 @@ REF = "#/components/schemas/{model}"
 _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
     (schemas.StoryIn, "validation"), (schemas.StoryReplaceIn, "validation"), (schemas.StoryOut, "serialization"),
     (schemas.StoryListOut, "serialization"), (schemas.LanguagesOut, "serialization"),
-    (schemas.ErrorOut, "serialization")]
+    (schemas.ErrorOut, "serialization"), (schemas.ValidationErrorOut, "serialization")]
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -30,7 +31,8 @@ def _json(name: str, description: str) -> dict[str, Any]:
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    return {str(status): _json("ErrorOut", "error, see error.code") for status in statuses}
+    return {str(status): _json("ValidationErrorOut", "the body breaks a rule: error.details lists each problem")
+            if status == 422 else _json("ErrorOut", "error, see error.code") for status in statuses}
 
 
 LANG_PARAM = {"name": "lang", "in": "query", "required": False,
@@ -98,6 +100,17 @@ PATHS = {
     },
     "/api/v1/healthz": HEALTH,
     "/healthz": HEALTH,
+    "/api/v1/docs/": {"get": {"summary": "This description and /spec's, rendered by Swagger UI (served locally)",
+                              "responses": {"200": {"description": "HTML page",
+                                                    "content": {"text/html": {"schema": {"type": "string"}}}}}}},
+    "/api/v1/docs/assets/{name}": {"get": {
+        "summary": "Swagger UI's files for the docs page", "parameters": [
+            {"name": "name", "in": "path", "required": True,
+             "schema": {"type": "string", "enum": ["swagger-ui.css", "swagger-ui-bundle.js",
+                                                   "swagger-ui-standalone-preset.js"]}}],
+        "responses": {"200": {"description": "the file", "content": {"text/css": {"schema": {"type": "string"}},
+                                                                    "text/javascript": {"schema": {"type": "string"}}}},
+                      **_errors(404)}}},
     "/api/v1/openapi.json": {"get": {"summary": "This description",
                                      "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
 }
@@ -123,3 +136,9 @@ def openapi_document() -> dict[str, Any]:
         "components": {"schemas": definitions.get("$defs", {}),
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+@lru_cache(maxsize=1)
+def openapi_json() -> bytes:
+    """The document as served: UTF-8 JSON with every character as itself."""
+    return json.dumps(openapi_document(), ensure_ascii=False, indent=1).encode("utf-8")

@@ -172,7 +172,9 @@ def stories_replace(story_id: str) -> ResponseReturnValue:
 def stories_delete(story_id: str) -> ResponseReturnValue:
     require_token(services().settings)
     delete_story(services().store, story_id)
-    return "", 204
+    response = Response(status=204)
+    del response.headers["Content-Type"]        # no body, so no body type (RFC 9110 8.3)
+    return response
 
 
 @api.get("/healthz")
@@ -183,6 +185,8 @@ def api_health() -> ResponseReturnValue:
 
 @api.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
-    from .openapi import openapi_document
+    """Raw UTF-8, not ``\\ud804``-style escapes: YAML loaders (openapi-spec-validator's) refuse
+    escaped surrogate pairs, and the text rule's pattern holds characters beyond the BMP."""
+    from .openapi import openapi_json
 
-    return jsonify(openapi_document())
+    return Response(openapi_json(), mimetype="application/json")

@@ -96,10 +96,29 @@ class LanguagesOut(BaseModel):
     machine_translation: list[PairOut]
 
 
+class ErrorDetail(BaseModel):
+    """One problem of a 422: which field, a stable code, plain words."""
+
+    field: str = Field(description="path of the field in the body, e.g. snippets.0.kind; \"body\" for the whole body")
+    code: str = Field(description="stable name of the problem, e.g. required, not_allowed, wrong_language")
+    message: str = Field(description="what is wrong, in plain words, to show next to the field")
+
+
 class ErrorBody(BaseModel):
-    code: str
+    code: str = Field(description="stable name of the error, e.g. invalid_story, story_not_found")
     message: str
+    details: list[ErrorDetail] | None = Field(default=None, description="422 only: one entry per problem")
 
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+class ValidationErrorBody(ErrorBody):
+    details: list[ErrorDetail] = Field(min_length=1, description="one entry per problem")
+
+
+class ValidationErrorOut(BaseModel):
+    """A 422: the body breaks the story rules; ``details`` says where and why, one entry per problem."""
+
+    error: ValidationErrorBody

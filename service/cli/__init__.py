@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,11 +19,30 @@ from ..wiring import services
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
 
+# Commands print only what the user asked for: log lines (catalogs loaded, migrations run) are
+# shown with --verbose or an explicit KAKEHASHI_LOG_LEVEL. The worker is a server, so it logs.
+_verbose = False
+LOGGING_COMMANDS = ("worker",)
+
+
+def _set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """An eager option: read before the app is made (FlaskGroup makes it to find the commands)."""
+    global _verbose
+    _verbose = _verbose or value
+
+
+def _quiet() -> bool:
+    args = sys.argv[1:]
+    return not (_verbose or os.environ.get("KAKEHASHI_LOG_LEVEL") or any(c in args for c in LOGGING_COMMANDS))
+
+
 def _create_app() -> Flask:
     from .. import create_app
+    from ..config import settings_from_env
 
     try:
-        return create_app()
+        settings = settings_from_env()
+        return create_app(settings.with_overrides(log_level="WARNING") if _quiet() else settings)
     except ConfigError as error:
         click.echo(f"Error: {error}. Fix the KAKEHASHI_* variable and try again.", err=True)
         sys.exit(2)
@@ -30,6 +50,8 @@ def _create_app() -> Flask:
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True,
              help="Kakehashi: verifiable news summaries in English, Korean and Japanese.")
+@click.option("--verbose", "-v", is_flag=True, is_eager=True, expose_value=False, callback=_set_verbose,
+              help="Also print log lines (as KAKEHASHI_LOG_LEVEL=INFO does).")
 def main() -> None:
     pass
 

@@ -6,11 +6,11 @@ from flask import Response, abort, make_response, render_template, request
 
 from ..config import READING_LANGUAGES
 from ..errors import DomainError, InvalidInput, NotFound
-from .locale import preferred_language
+from .locale import path_language, preferred_language
 
 
 def not_found_page(error: Exception) -> Response:
-    lang = (request.view_args or {}).get("lang") or preferred_language()
+    lang = (request.view_args or {}).get("lang") or path_language() or preferred_language()
     lang = lang if lang in READING_LANGUAGES else "en"
     return make_response(render_template("404.html", lang=lang, alternates={}), 404)
 

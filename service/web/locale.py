@@ -20,9 +20,15 @@ def preferred_language() -> str:
     return request.accept_languages.best_match(READING_LANGUAGES) or "en"
 
 
+def path_language() -> str | None:
+    """``ko`` for ``/ko/nope``: a path under a language is answered in it, even when no route matched."""
+    first = request.path.lstrip("/").split("/", 1)[0]
+    return first if first in READING_LANGUAGES else None
+
+
 def page_language() -> str:
     """Flask-Babel's locale selector: the language in the URL when there is one."""
-    lang = (request.view_args or {}).get("lang") if request else None
+    lang = ((request.view_args or {}).get("lang") or path_language()) if request else None
     return lang if lang in READING_LANGUAGES else preferred_language()
 
 
