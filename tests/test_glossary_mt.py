@@ -1,0 +1,144 @@
+"""Machine translation obeys the glossary: tiny real Argos packages through the real code path
+(CTranslate2, SentencePiece, protected placeholders, pivots, the sentence memory, the fill)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from service.config import Settings
+from service.domain import source_hash
+from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
+from service.translate.engine import Engine
+from service.translate.fill import fill_missing
+from service.translate.glossary_file import parse_tbx
+from service.translate.glossary_live import GlossaryWatcher, current_glossary, put_in_force
+from service.translate.memory import SentenceMemory, translate_texts, translators_call
+from service.translate.packages import install_package
+from service.translate.registry import Translators
+from support.glossaries import tbx2, write_glossary
+
+NAMES = {"lee": {"en": "Lee Jae-myung", "ja": "李在明", "ko": "이재명"},
+         "trump": {"en": "Trump", "ja": "トランプ", "ko": "트럼프"},
+         "ap": {"en": "AP", "ja": "AP", "ko": "AP"}}           # do-not-translate
+SENTENCES = {
+    "en": ["Lee Jae-myung arrived in Tokyo.", "Talks with Trump began at noon.", "The president met Trump",
+           "Trump called Trump again.", "Trump wrote https://example.org/news today.", "AP reported the visit."],
+    "ja": ["李在明大統領が東京に到着した。", "会談でトランプ氏と話した。", "大統領が会ったのはトランプ",
+           "トランプ氏はトランプ氏に電話した。", "トランプ氏が https://example.org/news に書いた。", "APが訪問を報じた。"],
+}
+EXPECTED = {  # per source sentence: the target terms every translation must hold (with how many)
+    "en": [{"lee": 1}, {"trump": 1}, {"trump": 1}, {"trump": 2}, {"trump": 1}, {"ap": 1}],
+    "ja": [{"lee": 1}, {"trump": 1}, {"trump": 1}, {"trump": 2}, {"trump": 1}, {"ap": 1}],
+}
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = make_store(f"sqlite:///{tmp_path}/db.sqlite3")
+    Base.metadata.create_all(store.engine)
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture
+def translators(tmp_path, mt_packages) -> Translators:
+    settings = Settings(instance_dir=tmp_path / "instance", mt_max_decoding_length=8, mt_beam_size=2)
+    for name in ("en_ko", "en_ja", "ja_en"):
+        install_package(settings.models_dir, getattr(mt_packages, name), 50 * 1024 * 1024)
+    return Translators(settings, rescan_seconds=0)
+
+
+@pytest.fixture
+def engine_seam(monkeypatch) -> list[list[str]]:
+    """Every batch of sentences any installed model is asked to translate (first legs included)."""
+    batches: list[list[str]] = []
+    real = Engine.translate_hypotheses
+
+    def counting(self, sentences, count=1, progress=None, **kwargs):
+        batches.append(list(sentences))
+        return real(self, sentences, count, progress, **kwargs)
+
+    monkeypatch.setattr(Engine, "translate_hypotheses", counting)
+    return batches
+
+
+@pytest.mark.parametrize("source,target", [("en", "ko"), ("en", "ja"), ("ja", "en"), ("ja", "ko")])
+def test_every_glossary_target_term_is_in_the_machine_translation(store, translators, source, target):
+    put_in_force(store, parse_tbx(tbx2(NAMES).encode(), "glossary.tbx"))
+    engine = translators.engines()[(source, target)]
+    if (source, target) == ("ja", "ko"):
+        assert ">" in engine                     # a pivot through English
+    result = translate_texts(SentenceMemory(store), source, target, SENTENCES[source], engine,
+                             translators_call(translators, glossary=current_glossary(store)))
+    for text, translated, expected in zip(SENTENCES[source], result.texts, EXPECTED[source], strict=True):
+        for concept, count in expected.items():
+            term = NAMES[concept][target]
+            assert translated.count(term) >= count, (text, translated, term)
+        if "https://" in text:
+            assert "https://example.org/news" in translated
+    # the source terms are gone where the target differs (ja -> ko never round-trips: no English name)
+    if target != "en":
+        assert all("Trump" not in t and "Lee Jae-myung" not in t for t in result.texts)
+    assert "Lee Jae-myung" not in "".join(result.texts) or target == "en"
+
+
+def _put_story(store, story_id: str, texts: list[str]) -> None:
+    with store.transaction() as session:
+        session.add(StoryRow(id=story_id, published=dt.date(2025, 8, 23), title=None))
+        for position, text in enumerate(texts):
+            session.add(FieldRow(story_id=story_id, position=position, role="point", source_index=0,
+                                 source_lang="en", source_text=text, source_hash=source_hash("en", text)))
+
+
+def _machine(store, text: str, lang: str = "ko") -> tuple[str, str | None]:
+    with store.reading() as session:
+        row = session.query(MachineTranslationRow).filter_by(source_hash=source_hash("en", text), target_lang=lang).one()
+        return row.text, row.terms
+
+
+def test_a_term_change_re_translates_only_the_sentences_with_that_term(tmp_path, store, translators, engine_seam):
+    texts = ["Trump arrived. The talks were long.", "Lee Jae-myung arrived. The talks were long.",
+             "The weather was fine. Nobody was late."]
+    _put_story(store, "s1", texts[:2])
+    _put_story(store, "s2", texts[2:])
+    settings = Settings(instance_dir=tmp_path / "instance", translations_dir=tmp_path / "translations",
+                        catalog_poll_seconds=0, catalog_settle_seconds=0)
+    enqueued: list[list[str]] = []
+    watcher = GlossaryWatcher(settings, store, enqueued.append)
+    write_glossary(settings.translations_dir, tbx2(NAMES))
+    assert watcher.check_now() is not None
+    fill_missing(store, translators, langs=["ko"])
+    assert "트럼프" in _machine(store, texts[0])[0] and _machine(store, texts[0])[1] == "Trump\t트럼프"
+    assert _machine(store, texts[2])[1] is None or _machine(store, texts[2])[1] == ""
+    engine_seam.clear()
+
+    changed = {**NAMES, "trump": {"en": "Trump", "ja": "トランプ", "ko": "도널드"}}
+    write_glossary(settings.translations_dir, tbx2(changed))
+    result = watcher.check_now()
+    assert result is not None and result.stories == ["s1"] and enqueued[-1] == ["s1"]
+    report = fill_missing(store, translators, langs=["ko"])
+    assert report.done == 1                                    # only the text with the changed term
+    assert engine_seam == [["Trump arrived."]]                 # one sentence reached the model
+    assert "도널드" in _machine(store, texts[0])[0] and "트럼프" not in _machine(store, texts[0])[0]
+    assert _machine(store, texts[0])[1] == "Trump\t도널드"
+
+    engine_seam.clear()
+    removed = {key: value for key, value in changed.items() if key != "trump"}
+    write_glossary(settings.translations_dir, tbx2(removed))
+    assert watcher.check_now().stories == ["s1"]
+    assert fill_missing(store, translators, langs=["ko"]).done == 1
+    assert engine_seam == [["Trump arrived."]]
+    assert _machine(store, texts[0])[1] == ""
+
+
+def test_a_bad_file_leaves_the_glossary_in_force(tmp_path, store):
+    settings = Settings(instance_dir=tmp_path / "instance", translations_dir=tmp_path / "translations",
+                        catalog_poll_seconds=0, catalog_settle_seconds=0)
+    watcher = GlossaryWatcher(settings, store, lambda ids: None)
+    write_glossary(settings.translations_dir, tbx2(NAMES))
+    watcher.check_now()
+    before = current_glossary(store)
+    write_glossary(settings.translations_dir, tbx2(NAMES).replace("</martif>", "</martf>"))
+    assert watcher.check_now() is None
+    assert current_glossary(store) == before and len(before.concepts) == 3
