@@ -142,3 +142,41 @@ def test_a_bad_file_leaves_the_glossary_in_force(tmp_path, store):
     write_glossary(settings.translations_dir, tbx2(NAMES).replace("</martif>", "</martf>"))
     assert watcher.check_now() is None
     assert current_glossary(store) == before and len(before.concepts) == 3
+
+
+def test_translate_endpoint_and_cli_obey_the_glossary(lt_app_settings, install_models):
+    """``kakehashi init`` loads the demo glossary; ``glossary import`` a CSV; /translate obeys both."""
+    from conftest import make_app
+    from service.libretranslate import memory_first_backend, use_backend
+
+    app = make_app(lt_app_settings, demo=False)
+    install_models(app)
+    services = app.extensions["kakehashi"]
+    runner = app.test_cli_runner()
+    init = runner.invoke(args=["init", "--no-demo"])
+    assert init.exit_code == 0
+    loaded = runner.invoke(args=["init"])
+    assert "Glossary in force: 5 concepts" in loaded.output, loaded.output
+    csv_file = lt_app_settings.instance_dir / "ko.csv"
+    csv_file.write_text("source,target\nTokyo,도쿄\n", encoding="utf-8")
+    imported = runner.invoke(args=["glossary", "import", str(csv_file), "--source", "en", "--target", "ko"])
+    assert imported.exit_code == 0 and "6 concepts" in imported.output, imported.output
+    exported = runner.invoke(args=["glossary", "export"])
+    assert "<term>도쿄</term>" in exported.output and "<term>이재명</term>" in exported.output
+    call = translators_call(services.translators, glossary=lambda: current_glossary(services.store))
+    use_backend(app, memory_first_backend(services, call))
+    answer = app.test_client().post("/translate", json={
+        "q": "Shigeru Ishiba met Lee Jae-myung in Tokyo.", "source": "en", "target": "ko", "api_key": "k-0123456789"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    text = answer.get_json()["translatedText"]
+    assert "이시바 시게루" in text and "이재명" in text and "도쿄" in text
+    bad = lt_app_settings.instance_dir / "bad.tbx"
+    bad.write_text("<martif><text>", encoding="utf-8")
+    refused = runner.invoke(args=["glossary", "import", str(bad)])
+    assert refused.exit_code == 1 and "bad.tbx:1: is not well-formed XML" in refused.output
+    services.store.dispose()
+
+
+@pytest.fixture
+def lt_app_settings(settings):
+    return settings.with_overrides(mt_api_keys=("k-0123456789",), mt_rate_limit="1000 per minute")
