@@ -180,3 +180,16 @@ def test_translate_endpoint_and_cli_obey_the_glossary(lt_app_settings, install_m
 @pytest.fixture
 def lt_app_settings(settings):
     return settings.with_overrides(mt_api_keys=("k-0123456789",), mt_rate_limit="1000 per minute")
+
+
+def test_healthz_says_a_glossary_was_refused_without_its_content(app, client, auth, settings):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    assert client.get("/healthz").get_json()["glossary"] == {"ok": True, "concepts": 5}
+    write_glossary(settings.translations_dir, "<martif>SECRET-TERM<text>")
+    watcher = GlossaryWatcher(settings, app.extensions["kakehashi"].store, lambda ids: None)
+    assert watcher.check_now() is None
+    plain = client.get("/healthz").get_json()["glossary"]
+    assert plain == {"ok": False, "concepts": 5}
+    detailed = client.get("/healthz", headers=auth).get_data(as_text=True)
+    assert "glossary.tbx:1: is not well-formed XML" in detailed and "SECRET-TERM" not in detailed
