@@ -58,6 +58,7 @@ class Settings:
     catalog_watch: bool = True           # this machine's `kakehashi worker` imports saved catalogs
     max_catalog_bytes: int = 32 * 1024 * 1024
     max_catalog_entries: int = 200_000
+    max_glossary_bytes: int = 4 * 1024 * 1024    # translations/glossary.tbx; a bigger file is refused whole
     public_url: str = ""
     read_cache_bytes: int = 8 * 1024 * 1024     # ~650 documents: the hot set; a CDN in front holds the rest
     page_size: int = 20
@@ -106,7 +107,7 @@ class Settings:
         for name in ("port", "max_body_bytes", "max_snippets", "max_snippet_chars", "max_title_chars",
                      "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_max_decoding_length",
                      "read_cache_bytes", "page_size", "max_catalog_bytes", "max_catalog_entries",
-                     "max_search_chars"):
+                     "max_search_chars", "max_glossary_bytes"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.mt_intra_threads < 0:
@@ -151,7 +152,7 @@ _INT_SETTINGS = {"port", "max_body_bytes", "max_snippets", "max_snippet_chars", 
                  "mt_batch_size", "mt_beam_size", "mt_inter_threads", "mt_intra_threads",
                  "mt_max_decoding_length", "max_model_unpacked_bytes", "read_cache_bytes", "page_size",
                  "mt_char_limit", "mt_batch_limit", "mt_alternatives_limit", "max_catalog_bytes",
-                 "max_catalog_entries", "queue_retries", "worker_nice", "max_search_chars"}
+                 "max_catalog_entries", "queue_retries", "worker_nice", "max_search_chars", "max_glossary_bytes"}
 _FLOAT_SETTINGS = {"catalog_poll_seconds", "catalog_settle_seconds", "queue_sweep_seconds", "queue_retry_seconds",
                    "worker_heartbeat_seconds", "mt_request_timeout"}
 _PATH_SETTINGS = {"instance_dir", "models_dir", "translations_dir"}

@@ -144,8 +144,8 @@ def test_racing_fills_store_each_sentence_once(store, translators, tmp_path):
     barrier = threading.Barrier(2)
     real_call = translators_call
 
-    def slow_call(translators, progress=None):
-        inner = real_call(translators, progress)
+    def slow_call(translators, progress=None, glossary=None):
+        inner = real_call(translators, progress, glossary)
 
         def call(*args):
             out = inner(*args)

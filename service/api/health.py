@@ -15,6 +15,7 @@ from typing import Any
 from flask import request
 
 from ..jobs.status import queue_report
+from ..translate.glossary_live import glossary_status
 from ..wiring import services
 from .requests import require_token
 
@@ -41,8 +42,11 @@ def health_report() -> tuple[dict[str, Any], int]:
         "catalogs": {"ok": catalogs["ok"], "broken": broken},
         "queue": queue_report(svc.settings, svc.store, svc.jobs, initialized, svc.owed_watch),
     }
+    glossary = glossary_status(svc.store) if initialized else {"ok": True, "concepts": 0, "error": None}
+    report["glossary"] = {"ok": glossary["ok"], "concepts": glossary["concepts"]}
     if detailed:
         report["catalogs"] = {**report["catalogs"], "files": catalogs["files"]}
+        report["glossary"]["error"] = glossary["error"]     # file:line: reason, never the file's content
     if initialized and (broken or not report["queue"]["ok"]):
         report["status"] = "degraded"
     return report, 200 if initialized else 503

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from ..config import ConfigError
 from ..errors import DomainError
 from ..stories import StoryInput
 from ..story_input import story_input
-from ..wiring import services
+from ..wiring import Services, services
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
@@ -82,6 +83,7 @@ def init_command(no_demo: bool) -> None:
     click.echo(f"Store ready: {svc.store.engine.url.render_as_string(hide_password=True)}")
     if no_demo:
         return
+    _demo_glossary(svc)
     changed_ids = []
     for story in demo_stories():
         # never over an editor's work: `make serve` runs init at every start
@@ -93,8 +95,28 @@ def init_command(no_demo: bool) -> None:
         click.echo(f"Machine translation of {len(changed_ids)} story(ies) enqueued for a worker (kakehashi worker)")
 
 
+def _demo_glossary(svc: Services) -> None:
+    """Ship the demo glossary as ``translations/glossary.tbx`` unless one is there, and put the
+    file in force (a file a translator edited is never overwritten)."""
+    from ..translate.glossary_file import GlossaryError
+    from ..translate.glossary_live import glossary_path, load_glossary
+
+    path = glossary_path(svc.settings)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(DEMO_DIR / "glossary.tbx", path)
+        click.echo(f"Demo glossary written: {path}")
+    try:
+        result = load_glossary(svc.settings, svc.store, svc.jobs.translate)
+    except GlossaryError as error:
+        click.echo(f"Glossary refused, the one in force stays: {error.message}", err=True)
+        return
+    click.echo(f"Glossary in force: {result.concepts} concepts")
+
+
 def register_cli(app: Flask) -> None:
     from .catalog import catalog_group
+    from .glossary import glossary_group
     from .i18n import i18n_group
     from .jobs import jobs_group
     from .models import models_group
@@ -102,5 +124,5 @@ def register_cli(app: Flask) -> None:
     from .worker import worker_command
 
     for command in (init_command, models_group, translate_command, catalog_group, i18n_group, worker_command,
-                    jobs_group):
+                    jobs_group, glossary_group):
         app.cli.add_command(command)

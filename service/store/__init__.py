@@ -5,6 +5,7 @@ of work and call the query functions and repositories here.
 """
 from sqlalchemy.orm import Session
 
+from .glossary import GlossaryRow
 from .memory import SentenceMemoryRow
 from .models import (
                      Base,
@@ -22,4 +23,4 @@ from .session import Store, make_store
 
 __all__ = ["Session", "Store", "make_store", "Base", "StoryRow", "SnippetRow", "FieldRow", "MachineTranslationRow",
            "HumanTranslationRow", "CatalogStateRow", "CatalogFileRow", "CatalogFuzzyRow", "SentenceMemoryRow",
-           "SearchDocRow"]
+           "SearchDocRow", "GlossaryRow"]

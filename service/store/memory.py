@@ -1,7 +1,8 @@
 """The sentence memory table and its queries: (sentence, source lang, target lang, engine) -> text.
 
 Keyed by a hash of the source language and sentence (``domain.source_hash``, as machine rows
-are), the target language and the engine label, so a sentence that recurs across stories or
+are; a sentence that used glossary entries hashes them too, ``translate.memory.memory_hash``,
+and records them in ``terms``), the target language and the engine label, so a sentence that recurs across stories or
 API calls is translated once per engine, and a new model version never overwrites the old one.
 Inserts ignore rows another process stored meanwhile, so two racing fills store a sentence once.
 """
@@ -28,6 +29,7 @@ class SentenceMemoryRow(Base):
     source_text: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    terms: Mapped[str | None] = mapped_column(Text)     # the glossary entries the sentence used
 
 
 def find_sentences(session: Session, target_lang: str, engine: str, hashes: Iterable[str]) -> dict[str, str]:

@@ -77,6 +77,9 @@ class MachineTranslationRow(Base):
     source_lang: Mapped[str] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # the glossary entries the text used (``translate.glossary.uses_key``); a text whose entries
+    # changed since is translated again and this row replaced
+    terms: Mapped[str | None] = mapped_column(Text)
 
 
 class HumanTranslationRow(Base):

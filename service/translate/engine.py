@@ -15,13 +15,13 @@ import ctypes.util
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from ..config import Settings
 from ..cooperative import under_event_loop, wait_until_done
 from .errors import ModelLoadError, TranslationError
 from .packages import InstalledPackage
-from .protect import protect, restore
+from .protect import Span, protect_with, restore
 from .splitter import joiner
 
 # Official models are trained on sentences; a longer piece sequence is cut into chunks at word
@@ -81,21 +81,23 @@ class Engine:
                 self._tokenizer, self._translator = tokenizer, translator
         return self._translator, self._tokenizer
 
-    def translate_sentences(self, sentences: list[str],
-                            progress: Callable[[int], None] | None = None) -> list[str]:
+    def translate_sentences(self, sentences: list[str], progress: Callable[[int], None] | None = None,
+                            terms: Sequence[Sequence[tuple[int, int, Span]]] | None = None) -> list[str]:
         """Translate sentences in batches; ``progress(n)`` is told how many are done so far.
 
-        Protected spans (URLs, e-mail addresses, @handles, #hashtags, numbers) come out verbatim.
+        Protected spans (URLs, e-mail addresses, @handles, #hashtags, numbers) come out verbatim;
+        ``terms`` gives, per sentence, more spans to protect (glossary terms, ``glossary``).
         """
-        return [hypotheses[0] for hypotheses in self.translate_hypotheses(sentences, 1, progress)]
+        return [hypotheses[0] for hypotheses in self.translate_hypotheses(sentences, 1, progress, terms=terms)]
 
     def translate_hypotheses(self, sentences: list[str], count: int = 1,
-                             progress: Callable[[int], None] | None = None) -> list[list[str]]:
+                             progress: Callable[[int], None] | None = None,
+                             terms: Sequence[Sequence[tuple[int, int, Span]]] | None = None) -> list[list[str]]:
         """The ``count`` best translations of every sentence (beam n-best, best first)."""
         if not sentences:
             return []
         translator, tokenizer = self._load()
-        protected = [protect(sentence) for sentence in sentences]
+        protected = [protect_with(sentence, terms[index] if terms else ()) for index, sentence in enumerate(sentences)]
         try:
             pieces = tokenizer.encode([item.text for item in protected], out_type=str)
         except Exception as exc:

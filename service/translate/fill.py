@@ -7,6 +7,11 @@ sentences no fill or API call has translated with the same engine reach the mode
 batch fails, it is split in halves and only the half that fails is split again, so one text the model chokes on leaves only its own fields
 served as source while the others stay batched (about 2·log2(n) calls per bad text). A model
 that does not load fails its whole pair at once, logged, and the rest of the run goes on.
+
+The glossary in force is obeyed (``glossary``), and a stored translation records the glossary
+entries it used: one whose text now uses other entries (a term changed, was added or removed)
+counts as missing, is translated again (only its sentences with that term reach the model) and
+replaces the stored one, moving its stories' versions.
 """
 from __future__ import annotations
 
@@ -17,10 +22,12 @@ from typing import Callable, Iterable
 
 from ..config import READING_LANGUAGES
 from ..store import Store
-from ..store.machine import insert_machine_translations, stored_machine_hashes
+from ..store.machine import insert_machine_translations, stored_machine_terms
 from ..store.reads import all_fields
 from .errors import ModelLoadError, TranslationUnavailable
-from .memory import SentenceMemory, translate_texts, translators_call
+from .glossary import Glossary
+from .glossary_live import current_glossary
+from .memory import SentenceMemory, text_terms, translate_texts, translators_call
 from .registry import Translators
 
 log = logging.getLogger(__name__)
@@ -51,6 +58,7 @@ class _PairWork:
     engine: str
     texts: dict[str, str] = field(default_factory=dict)     # source_hash -> source text
     fields: dict[str, int] = field(default_factory=dict)    # source_hash -> number of fields
+    glossary: Glossary = field(default_factory=Glossary)
 
 
 def fill_missing(store: Store, translators: Translators, story_ids: Iterable[str] | None = None, langs: Iterable[str] | None = None,
@@ -61,6 +69,7 @@ def fill_missing(store: Store, translators: Translators, story_ids: Iterable[str
     with store.reading() as session:
         fields = all_fields(session, list(story_ids) if story_ids is not None else None)
     engines = translators.engines()
+    glossary = current_glossary(store)
     work: dict[tuple[str, str], _PairWork] = {}
     for lang in langs:
         for item in fields:
@@ -71,13 +80,17 @@ def fill_missing(store: Store, translators: Translators, story_ids: Iterable[str
                 report.skipped += 1
                 report.missing_pairs.add(pair)
                 continue
-            pair_work = work.setdefault(pair, _PairWork(engines[pair]))
+            pair_work = work.setdefault(pair, _PairWork(engines[pair], glossary=glossary))
             pair_work.texts[item.source_hash] = item.source_text
             pair_work.fields[item.source_hash] = pair_work.fields.get(item.source_hash, 0) + 1
     for pair, pair_work in work.items():
-        for done_hash in stored_machine_hashes(store, pair[1], pair_work.engine, list(pair_work.texts)):
-            pair_work.texts.pop(done_hash, None)
-            pair_work.fields.pop(done_hash, None)
+        hashes = list(pair_work.texts)
+        wanted = dict(zip(hashes, text_terms(glossary.pair(*pair), [pair_work.texts[h] for h in hashes], pair[0]),
+                          strict=True))
+        for done_hash, terms in stored_machine_terms(store, pair[1], pair_work.engine, hashes).items():
+            if terms == wanted[done_hash]:
+                pair_work.texts.pop(done_hash, None)
+                pair_work.fields.pop(done_hash, None)
     report.pending = sum(sum(w.fields.values()) for w in work.values())
     if dry_run:
         report.seconds = time.perf_counter() - started
@@ -126,11 +139,13 @@ def _translate_pair(store: Store, translators: Translators, pair: tuple[str, str
         if progress is not None and legs_total:
             progress(done_before + count * done // legs_total, total)
 
+    glossary = pair_work.glossary
     result = translate_texts(SentenceMemory(store), pair[0], pair[1], texts, pair_work.engine,
-                             translators_call(translators, report))
+                             translators_call(translators, report, glossary), glossary=glossary)
     translated, engine = result.texts, result.engine
-    rows = [{"source_hash": h, "target_lang": pair[1], "engine": engine, "source_lang": pair[0], "text": text}
-            for h, text in zip(hashes, translated, strict=True) if text.strip()]
+    rows = [{"source_hash": h, "target_lang": pair[1], "engine": engine, "source_lang": pair[0], "text": text,
+             "terms": terms}
+            for h, text, terms in zip(hashes, translated, result.terms, strict=True) if text.strip()]
     if len(rows) < len(hashes):
         log.warning("%s gave no text for %d of %d texts; those stay served as source",
                     engine, len(hashes) - len(rows), len(hashes))
@@ -154,7 +169,7 @@ def _retry_in_halves(store: Store, translators: Translators, pair: tuple[str, st
     middle = len(hashes) // 2
     for half in (hashes[:middle], hashes[middle:]):
         part = _PairWork(pair_work.engine, {h: pair_work.texts[h] for h in half},
-                         {h: pair_work.fields[h] for h in half})
+                         {h: pair_work.fields[h] for h in half}, pair_work.glossary)
         try:
             stored |= _translate_pair(store, translators, pair, part, None, 0, 0)
         except _PAIR_ERRORS as error:   # the model went away meanwhile: the rest would fail too

@@ -13,6 +13,12 @@ passes the process's own ``Translators``, a web process passes a call that waits
 ``machine_origins`` answers the reverse question for catalog imports: which engine, if any,
 wrote exactly this text, so machine text a person (or a tool) accepted unchanged never passes
 as a translator's own words.
+
+The glossary (``glossary``) is part of the key: a sentence that uses glossary entries is
+remembered under its text *and* those entries (``memory_hash``), so changing or removing a term
+sends exactly the sentences holding it to the engine again, and every other sentence keeps its
+stored translation. A translation is remembered only if it holds the target term of every entry
+it is keyed with (a worker that had not yet seen a glossary change cannot store a stale one).
 """
 from __future__ import annotations
 
@@ -24,6 +30,8 @@ from ..domain import source_hash
 from ..store import Session, Store
 from ..store.machine import machine_texts_any_engine
 from ..store.memory import find_sentences, find_sentences_any_engine, insert_sentences
+from .glossary import Glossary, PairTerms, TermUse, uses_key
+from .glossary_live import current_glossary
 from .registry import Translators, join_texts, split_texts
 
 log = logging.getLogger(__name__)
@@ -40,34 +48,54 @@ class EngineCall(Protocol):
         ...
 
 
-def translators_call(translators: Translators, progress: Callable[[int, int], None] | None = None) -> EngineCall:
+def translators_call(translators: Translators, progress: Callable[[int, int], None] | None = None,
+                     glossary: Glossary | Callable[[], Glossary] | None = None) -> EngineCall:
     """An ``EngineCall`` running this process's models: for the worker tier, the CLI and tests.
+    ``glossary`` (or a function giving the one in force at each call) is obeyed.
 
     Never use it in a web process (it loads models there)."""
 
     def call(source: str, target: str, sentences: list[str], count: int) -> tuple[list[list[str]], str]:
+        terms = glossary() if callable(glossary) else glossary
+        # an empty glossary is no glossary: such calls look exactly as they did before it existed
+        extra = {"glossary": terms} if terms is not None and terms.concepts else {}
         if count <= 1:
-            texts, label = translators.translate(source, target, sentences, progress=progress)
+            texts, label = translators.translate(source, target, sentences, progress=progress, **extra)
             return [[text] for text in texts], label
-        return translators.translate_hypotheses(source, target, sentences, count, progress=progress)
+        return translators.translate_hypotheses(source, target, sentences, count, progress=progress, **extra)
 
     return call
+
+
+def memory_hash(source: str, sentence: str, terms: str = "") -> str:
+    """The memory's key for a sentence: its text, plus the glossary entries it used (if any)."""
+    return source_hash(source, sentence if not terms else f"{sentence}\x00{terms}")
 
 
 class SentenceMemory:
     def __init__(self, store: Store):
         self.store = store
 
-    def lookup(self, source: str, target: str, engine: str, sentences: list[str]) -> dict[str, str]:
-        """sentence -> stored translation, for the sentences the memory has."""
-        by_hash = {source_hash(source, sentence): sentence for sentence in sentences}
+    def glossary(self) -> Glossary:
+        """The glossary in force (the store's; one cheap query while it is unchanged)."""
+        return current_glossary(self.store)
+
+    def lookup(self, source: str, target: str, engine: str, sentences: list[str],
+               terms: dict[str, str] | None = None) -> dict[str, str]:
+        """sentence -> stored translation, for the sentences the memory has (``terms``: the
+        glossary entries each sentence uses, ``glossary.uses_key``)."""
+        terms = terms or {}
+        by_hash = {memory_hash(source, sentence, terms.get(sentence, "")): sentence for sentence in sentences}
         with self.store.reading() as session:
             found = find_sentences(session, target, engine, by_hash)
         return {by_hash[h]: text for h, text in found.items()}
 
-    def remember(self, source: str, target: str, engine: str, translations: dict[str, str]) -> None:
-        rows = [{"source_hash": source_hash(source, sentence), "target_lang": target, "engine": engine,
-                 "source_lang": source, "source_text": sentence, "text": text}
+    def remember(self, source: str, target: str, engine: str, translations: dict[str, str],
+                 terms: dict[str, str] | None = None) -> None:
+        terms = terms or {}
+        rows = [{"source_hash": memory_hash(source, sentence, terms.get(sentence, "")), "target_lang": target,
+                 "engine": engine, "source_lang": source, "source_text": sentence, "text": text,
+                 "terms": terms.get(sentence) or None}
                 for sentence, text in translations.items() if sentence.strip() and text.strip()]
         if rows:
             with self.store.transaction() as session:
@@ -81,17 +109,29 @@ class MemoryResult:
     alternatives: list[list[str]] = field(default_factory=list)   # per text, when asked for
     sentences: int = 0                    # distinct sentences in the texts
     sent: int = 0                         # of those, sent to the engine (the rest came from memory)
+    terms: list[str] = field(default_factory=list)   # per text, the glossary entries it used (``uses_key``)
+
+
+def text_terms(pair: PairTerms, texts: list[str], source: str) -> list[str]:
+    """Per text, the glossary entries its sentences use (``uses_key``): what a machine
+    translation of it records, and what makes a stored one out of date when it changes."""
+    layout, _ = split_texts(texts, source)
+    return [uses_key(use for line in lines for sentence in line for use in pair.uses(sentence)) for lines in layout]
 
 
 def translate_texts(memory: SentenceMemory, source: str, target: str, texts: list[str], engine: str,
-                    engine_call: EngineCall, alternatives: int = 0) -> MemoryResult:
+                    engine_call: EngineCall, alternatives: int = 0, glossary: Glossary | None = None) -> MemoryResult:
     """Translate ``texts`` with the memory first; ``engine`` is the label of the route in use now.
 
     With ``alternatives`` > 0 every sentence goes to the engine for its n-best (the memory keeps
-    one translation per sentence); the best ones are still remembered.
+    one translation per sentence); the best ones are still remembered. ``glossary`` is the one
+    ``engine_call`` obeys (default: the one in force, ``SentenceMemory.glossary``).
     """
+    pair = (glossary if glossary is not None else memory.glossary()).pair(source, target)
     layout, unique = split_texts(texts, source)
-    known = {} if alternatives else memory.lookup(source, target, engine, unique)
+    uses = {sentence: pair.uses(sentence) for sentence in unique} if pair else {}
+    terms = {sentence: uses_key(used) for sentence, used in uses.items() if used}
+    known = {} if alternatives else memory.lookup(source, target, engine, unique, terms)
     misses = [sentence for sentence in unique if sentence not in known]
     hypotheses: dict[str, list[str]] = {}
     if misses:
@@ -105,13 +145,25 @@ def translate_texts(memory: SentenceMemory, source: str, target: str, texts: lis
                 misses = list(unique)
                 ranked, used = engine_call(source, target, misses, alternatives + 1)
         hypotheses = dict(zip(misses, ranked, strict=True))
-        memory.remember(source, target, engine, {s: h[0] for s, h in hypotheses.items() if h})
+        memory.remember(source, target, engine, {s: h[0] for s, h in hypotheses.items()
+                                                 if h and _obeys(h[0], uses.get(s, ()))}, terms)
     best = {**known, **{s: h[0] if h else "" for s, h in hypotheses.items()}}
-    result = MemoryResult(join_texts(layout, best, target), engine, sentences=len(unique), sent=len(misses))
+    result = MemoryResult(join_texts(layout, best, target), engine, sentences=len(unique), sent=len(misses),
+                          terms=[uses_key(use for line in lines for s in line for use in uses.get(s, ()))
+                                 for lines in layout])
     if alternatives:
         result.alternatives = [_alternatives(lines, hypotheses, best, target, alternatives, text)
                                for lines, text in zip(layout, result.texts, strict=True)]
     return result
+
+
+def _obeys(translation: str, uses: tuple[TermUse, ...]) -> bool:
+    """Does a translation hold the target term of every glossary entry its sentence used?"""
+    missing = [use for use in uses if use.target not in translation]
+    if missing:
+        log.info("a translation lacks %d glossary term(s) it is keyed with (the glossary changed meanwhile?); "
+                 "not remembered", len(missing))
+    return not missing
 
 
 def _alternatives(lines: list[list[str]], hypotheses: dict[str, list[str]], best: dict[str, str], target: str, count: int,

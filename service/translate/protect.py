@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..textrules import URL_PATTERN
 
@@ -69,6 +70,24 @@ def protect(text: str) -> Protected:
         return f"[{len(spans) - 1}]"
 
     return Protected(SPAN.sub(replace, text), tuple(spans))
+
+
+def protect_with(text: str, extra: Sequence[tuple[int, int, Span]]) -> Protected:
+    """``protect``, plus spans another rule found, as (start, end, span): each becomes a placeholder
+    too and ``restore`` puts back its ``span.text`` (a glossary term's target term, ``glossary``).
+    A span of this module's own rules wins over an extra span it overlaps."""
+    if not extra:
+        return protect(text)
+    found = [(m.start(), m.end(), Span(m.lastgroup or "number", m.group())) for m in SPAN.finditer(text)]
+    found += [item for item in extra if not any(start < item[1] and item[0] < end for start, end, _ in found)]
+    parts: list[str] = []
+    spans: list[Span] = []
+    at = 0
+    for start, end, span in sorted(found, key=lambda item: item[0]):
+        parts += [text[at:start], f"[{len(spans)}]"]
+        spans.append(span)
+        at = end
+    return Protected("".join(parts) + text[at:], tuple(spans))
 
 
 def restore(output: str, protected: Protected, lang: str) -> str:

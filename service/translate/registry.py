@@ -8,6 +8,11 @@ that is replaced gets a new engine, the old one is dropped.
 A pair without a direct model is translated through English when both legs are installed, at
 the sentence level (each sentence goes through both models), and the engine label names both
 models: ``argos:ja-en:1.1>argos:en-ko:1.1``.
+
+With a ``Glossary``, every term of a source sentence is protected on the way in and comes out
+as the target language's term (``glossary``). A pivot uses the glossary's own source-target
+terms, not a round trip through English: the first leg puts the final term in, and the
+second leg keeps it as it is.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from ..routes import PIVOT
 from ..routes import routes as pair_routes
 from .engine import CPU, Device, Engine
 from .errors import TranslationUnavailable
+from .glossary import Found, Glossary, carried_spans
 from .packages import InstalledPackage, active_packages
 from .splitter import joiner, split_lines, split_sentences
 
@@ -103,20 +109,21 @@ class Translators:
 
     # -- translating -------------------------------------------------------------------------
     def translate(self, source: str, target: str, texts: list[str],
-                  progress: Callable[[int, int], None] | None = None) -> tuple[list[str], str]:
+                  progress: Callable[[int, int], None] | None = None,
+                  glossary: Glossary | None = None) -> tuple[list[str], str]:
         """Translate texts; returns the translations (same order) and the engine label.
 
         Every sentence of every text goes to the model in one batched call per leg.
         ``progress(done, total)`` counts sentence-legs.
         """
         layout, unique = _split(texts, source)
-        hypotheses, label = self.translate_hypotheses(source, target, unique, 1, progress)
+        hypotheses, label = self.translate_hypotheses(source, target, unique, 1, progress, glossary)
         translated = dict(zip(unique, (ranked[0] for ranked in hypotheses), strict=True))
         return _join(layout, translated, target), label
 
     def translate_hypotheses(self, source: str, target: str, sentences: list[str], count: int = 1,
                              progress: Callable[[int, int], None] | None = None,
-                             ) -> tuple[list[list[str]], str]:
+                             glossary: Glossary | None = None) -> tuple[list[list[str]], str]:
         """The ``count`` best translations of each sentence (split already), and the engine label.
 
         Through English, the first leg gives its best and the last leg its n-best. Protected spans
@@ -134,10 +141,20 @@ class Translators:
             report = progress
             return lambda done: report(leg * len(sentences) + done, total)
 
+        pair = glossary.pair(source, target) if glossary is not None else None
+        terms = [pair.spans(sentence) for sentence in sentences] if pair else None
         for leg, engine in enumerate(route[:-1]):
-            current = engine.translate_sentences(current, progress=reporter(leg))
-        hypotheses = route[-1].translate_hypotheses(current, count, progress=reporter(len(route) - 1))
+            current = engine.translate_sentences(current, progress=reporter(leg), **_terms(terms))
+            if pair:
+                terms = [carried_spans(text, pair.uses(sentence)) for text, sentence in zip(current, sentences, strict=True)]
+        hypotheses = route[-1].translate_hypotheses(current, count, progress=reporter(len(route) - 1), **_terms(terms))
         return hypotheses, label_of(route)
+
+
+def _terms(terms: list[list[Found]] | None) -> dict[str, list[list[Found]]]:
+    """``terms=`` for an engine call only when some sentence has a glossary term, so a call
+    without one looks exactly as it did before the glossary existed."""
+    return {"terms": terms} if terms and any(terms) else {}
 
 
 def label_of(route: list[Engine]) -> str:

@@ -36,6 +36,7 @@ from ..store.versions import now
 from ..store.workers import WorkerSeen, beat, clear_failure, given_up, job_settled, job_started, leave, record_failure
 from ..translate.engine import CPU, Device
 from ..translate.fill import fill_missing
+from ..translate.glossary_live import GlossaryWatcher, current_glossary
 from ..translate.memory import translators_call
 from ..translate.registry import Translators
 from .inflight import InFlight
@@ -73,6 +74,8 @@ class WorkerRuntime:
         # Saved catalogs are imported here, in a real thread of the worker tier: web processes run
         # on gevent, where a long import would stall every request of the process.
         self.catalog_watcher = SweepingCatalogWatcher(settings, self.store, self.jobs) if settings.catalog_watch else None
+        # the glossary file likewise; a change enqueues the stories holding a changed term
+        self.glossary_watcher = GlossaryWatcher(settings, self.store, self.jobs.translate) if settings.catalog_watch else None
         huey = self.jobs.huey
         huey.signal(signals.SIGNAL_ERROR)(self._on_error)
         huey.signal(signals.SIGNAL_COMPLETE)(self._on_complete)
@@ -98,7 +101,7 @@ class WorkerRuntime:
                             count: int) -> tuple[list[list[str]], str]:
         """A ``/translate`` request's unseen sentences, with this process's models."""
         self.translators.refresh(force=False)
-        return translators_call(self.translators)(source, target, sentences, count)
+        return translators_call(self.translators, glossary=current_glossary(self.store))(source, target, sentences, count)
 
     def sweep(self) -> bool:
         """Enqueue every story with a field still missing its current translation, but those
@@ -266,10 +269,14 @@ class WorkerRuntime:
             self._threads.append(thread)
         if self.catalog_watcher is not None:
             self.catalog_watcher.start()
+        if self.glossary_watcher is not None:
+            self.glossary_watcher.start()
 
     def close(self) -> None:
         if self.catalog_watcher is not None:
             self.catalog_watcher.stop()
+        if self.glossary_watcher is not None:
+            self.glossary_watcher.stop()
         self._stop.set()
         self._wake.set()
         for thread in self._threads:

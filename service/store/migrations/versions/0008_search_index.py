@@ -3,8 +3,8 @@
 SQLite: an FTS5 table with the trigram tokenizer over ``search_docs``; PostgreSQL: ``pg_trgm``
 GIN indexes. The index of an existing store is built here, from what readers are served now.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05
 """
 from alembic import op
@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from service.store.search import SQLITE_DROP, engine_ddl, rebuild
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
