@@ -427,3 +427,21 @@ def test_weblates_discovery_maps_one_component_per_story(demo_store, catalog_dir
     found = {(r.match["file_format"], r.match["filemask"]) for r in discover(str(catalog_dir))}
     assert ("po", "*/LC_MESSAGES/content/2025-08/visit.po") in found
     assert ("po", "*/LC_MESSAGES/content/2025-09/talks.po") in found
+
+
+def test_the_glossary_rides_along_and_a_translation_that_ignores_it_is_warned(demo_store, catalog_dir):
+    """Exported entries carry the glossary's terms as an extracted comment; an imported
+    translation that lacks a term's target is a warning with its line, never a rejection."""
+    from service.translate.glossary import Glossary, make_concept
+    from service.translate.glossary_live import put_in_force
+
+    put_in_force(demo_store, Glossary((make_concept("lee", 3, {"en": ["Lee Jae-myung"], "ko": ["이재명"]}),)))
+    export(demo_store, catalog_dir)
+    title = polib.pofile(str(ko_po(catalog_dir))).find(TITLE, msgctxt="visit/title")
+    assert "glossary: Lee Jae-myung = 이재명" in " ".join(title.comment.split())
+    translate(ko_po(catalog_dir), "visit/title", TITLE, "이 대통령, 첫 일본 방문")
+    report = import_ko(demo_store, catalog_dir)
+    assert report.added == 1, "a warning, not a rejection"
+    lines = ko_po(catalog_dir).read_text(encoding="utf-8").split("\n")
+    [warning] = [w for w in report.warnings if "이재명" in w.reason]
+    assert lines[warning.line - 1].startswith("msgstr") and "이 대통령" in lines[warning.line - 1]

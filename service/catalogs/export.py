@@ -62,6 +62,8 @@ from ..store.catalogs import (
     translations_by_text,
 )
 from ..store.reads import fields_of
+from ..translate.glossary import glossary_comment
+from ..translate.glossary_live import current_glossary
 from . import (
     CATALOG_LANGUAGES,
     DEFAULT_LIMITS,
@@ -231,6 +233,7 @@ class _Export:
         self.report = ExportReport()
         self.problems: list[Problem] = []
         self.carried: dict[tuple[str, str], PoFile] = {}     # legacy entries, by (lang, story id)
+        self.glossary = current_glossary(store)               # its terms ride along as extracted comments
 
     def run(self, since: dt.date | None, progress: Progress | None, check_files: bool) -> ExportReport:
         split = self._import_legacy()
@@ -340,6 +343,12 @@ class _Export:
                 elsewhere: dict[str, dict[str, list[tuple[str, str]]]]) -> _Rendered:
         lang = target.lang
         template = template_entries(story_fields, None if lang == TEMPLATES else lang)
+        if lang != TEMPLATES:
+            for entry in template:
+                assert entry.source_lang is not None
+                comment = glossary_comment(self.glossary, entry.source_lang, lang, entry.msgid)
+                if comment:
+                    entry.auto_comments.append(comment)
         story_humans = humans.get(lang, {})
         memory: dict[tuple[str, str], tuple[str, str]] = {}
         machine = None

@@ -55,7 +55,9 @@ from ..store.catalogs import (
 )
 from ..store.reads import all_fields, story
 from ..store.versions import bump_stories
-from ..text import JAPANESE_SCRIPT
+from ..text import JAPANESE_SCRIPT, detect_source_lang
+from ..translate.glossary import Glossary, glossary_findings
+from ..translate.glossary_live import current_glossary
 from ..translate.memory import machine_origins
 from . import (
     CATALOG_LANGUAGES,
@@ -233,7 +235,7 @@ def _relative(problem: Problem, key: str) -> str:
 
 
 def _scan(stream: BinaryIO, path: str, file: CatalogFile, limits: CatalogLimits, report: ImportReport,
-          applier: Applier | None, check: bool) -> set[str]:
+          applier: Applier | None, check: bool, glossary: Glossary | None = None) -> set[str]:
     """One pass over the file: with ``check``, every check (``CatalogError`` at the end,
     listing the problems, bounded); with an ``applier``, each entry handed to it. Returns the
     stories the file's entries belong to."""
@@ -272,6 +274,10 @@ def _scan(stream: BinaryIO, path: str, file: CatalogFile, limits: CatalogLimits,
                         problem(found)
                     else:
                         report.warn(found)
+                if glossary is not None:          # like Weblate's glossary check: a warning, never a rejection
+                    for reason in glossary_findings(glossary, detect_source_lang(entry.msgid), file.lang,
+                                                    entry.msgid, entry.msgstr):
+                        report.warn(Problem(path, entry.msgstr_line, reason))
             if applier is not None:
                 applier.review(key, entry.msgstr)
     if check:
@@ -327,7 +333,7 @@ def import_file(store: Store, translations_dir: Path, path: Path, *, dry_run: bo
                 if fingerprint(os.fstat(stream.fileno())) != seen:
                     raise CatalogChanged(f"{path} changed while being read; it is read again once saved")
 
-            stories = _scan(stream, str(path), file, limits, report, None, True)
+            stories = _scan(stream, str(path), file, limits, report, None, True, current_glossary(store))
             check_unchanged()
             with store.reading() if dry_run else store.transaction() as session:
                 if unless_done and not dry_run and _done(session, key, seen):
