@@ -56,3 +56,27 @@ def en_de_package(tmp_path_factory):
     from support.synthetic import build_package
 
     return build_package(tmp_path_factory.mktemp("argos-de"), "en", "de", "1.0", seed=5)
+
+
+@pytest.fixture
+def memory_store(tmp_path):
+    """A bare store on a temporary SQLite file, for the translation layer without the app."""
+    from service.store import Base, make_store
+
+    store = make_store(f"sqlite:///{tmp_path}/db.sqlite3")
+    Base.metadata.create_all(store.engine)
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture
+def direct_translators(tmp_path, mt_packages):
+    """en→ko, en→ja and ja→en tiny packages installed, short decoding: the pivot ja→en→ko too."""
+    from service.config import Settings
+    from service.translate.packages import install_package
+    from service.translate.registry import Translators
+
+    settings = Settings(instance_dir=tmp_path / "instance", mt_max_decoding_length=8, mt_beam_size=2)
+    for name in ("en_ko", "en_ja", "ja_en"):
+        install_package(settings.models_dir, getattr(mt_packages, name), 50 * 1024 * 1024)
+    return Translators(settings, rescan_seconds=0)

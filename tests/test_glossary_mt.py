@@ -8,13 +8,12 @@ import pytest
 
 from service.config import Settings
 from service.domain import source_hash
-from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
+from service.store import FieldRow, MachineTranslationRow, StoryRow
 from service.translate.engine import Engine
 from service.translate.fill import fill_missing
 from service.translate.glossary_file import parse_tbx
 from service.translate.glossary_live import GlossaryWatcher, current_glossary, put_in_force
 from service.translate.memory import SentenceMemory, translate_texts, translators_call
-from service.translate.packages import install_package
 from service.translate.registry import Translators
 from support.glossaries import tbx2, write_glossary
 
@@ -34,19 +33,13 @@ EXPECTED = {  # per source sentence: the target terms every translation must hol
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = make_store(f"sqlite:///{tmp_path}/db.sqlite3")
-    Base.metadata.create_all(store.engine)
-    yield store
-    store.engine.dispose()
+def store(memory_store):
+    return memory_store
 
 
 @pytest.fixture
-def translators(tmp_path, mt_packages) -> Translators:
-    settings = Settings(instance_dir=tmp_path / "instance", mt_max_decoding_length=8, mt_beam_size=2)
-    for name in ("en_ko", "en_ja", "ja_en"):
-        install_package(settings.models_dir, getattr(mt_packages, name), 50 * 1024 * 1024)
-    return Translators(settings, rescan_seconds=0)
+def translators(direct_translators) -> Translators:
+    return direct_translators
 
 
 @pytest.fixture

@@ -8,15 +8,13 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from mt_fixtures import publish
-from service.config import Settings
 from service.domain import source_hash
-from service.store import Base, FieldRow, SentenceMemoryRow, StoryRow, make_store
+from service.store import FieldRow, SentenceMemoryRow, StoryRow, make_store
 from service.store.memory import find_sentences, insert_sentences
 from service.store.translations import StoredMachineTranslations
 from service.translate.engine import Engine
 from service.translate.fill import fill_missing
 from service.translate.memory import SentenceMemory, translate_texts, translators_call
-from service.translate.packages import install_package
 from service.translate.protect import missing
 from service.translate.registry import Translators
 
@@ -24,19 +22,13 @@ LIMIT = 50 * 1024 * 1024
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = make_store(f"sqlite:///{tmp_path}/db.sqlite3")
-    Base.metadata.create_all(store.engine)
-    yield store
-    store.engine.dispose()
+def store(memory_store):
+    return memory_store
 
 
 @pytest.fixture
-def translators(tmp_path, mt_packages) -> Translators:
-    settings = Settings(instance_dir=tmp_path / "instance", mt_max_decoding_length=8, mt_beam_size=2)
-    for name in ("en_ko", "en_ja", "ja_en"):
-        install_package(settings.models_dir, getattr(mt_packages, name), LIMIT)
-    return Translators(settings, rescan_seconds=0)
+def translators(direct_translators) -> Translators:
+    return direct_translators
 
 
 @pytest.fixture

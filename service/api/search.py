@@ -11,6 +11,7 @@ from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, Field
 
+from .. import textrules
 from ..cursor import RankedCursor
 from ..errors import DomainError, InvalidInput
 from ..searching import SearchResult
@@ -92,7 +93,8 @@ def search() -> ResponseReturnValue:
 
 OPENAPI_MODELS = [SearchOut]
 Q_PARAM = {"name": "q", "in": "query", "required": True,
-           "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+           "schema": {"type": "string", "minLength": 1, "maxLength": 200,
+                      "pattern": textrules.text_pattern(r"\x00-\x1f")},    # one line, no controls, not blank
            "description": "words or names to find, matched as a substring (case-insensitive, NFKC): in the text a "
                           "reader of `lang` is served (human, machine or source) of titles, points and quotes, "
                           "and in the stories' sources. Over KAKEHASHI_MAX_SEARCH_CHARS characters, empty once "
