@@ -59,8 +59,9 @@ def en_de_package(tmp_path_factory):
 
 
 @pytest.fixture
-def memory_store(tmp_path):
-    """A bare store on a temporary SQLite file, for the translation layer without the app."""
+def store(tmp_path):
+    """A bare store on a temporary SQLite file, for the translation layer without the app (a test
+    module with its own ``store`` fixture overrides it)."""
     from service.store import Base, make_store
 
     store = make_store(f"sqlite:///{tmp_path}/db.sqlite3")
@@ -70,7 +71,7 @@ def memory_store(tmp_path):
 
 
 @pytest.fixture
-def direct_translators(tmp_path, mt_packages):
+def translators(tmp_path, mt_packages):
     """en→ko, en→ja and ja→en tiny packages installed, short decoding: the pivot ja→en→ko too."""
     from service.config import Settings
     from service.translate.packages import install_package

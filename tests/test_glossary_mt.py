@@ -14,7 +14,6 @@ from service.translate.fill import fill_missing
 from service.translate.glossary_file import parse_tbx
 from service.translate.glossary_live import GlossaryWatcher, current_glossary, put_in_force
 from service.translate.memory import SentenceMemory, translate_texts, translators_call
-from service.translate.registry import Translators
 from support.glossaries import tbx2, write_glossary
 
 NAMES = {"lee": {"en": "Lee Jae-myung", "ja": "李在明", "ko": "이재명"},
@@ -32,14 +31,6 @@ EXPECTED = {  # per source sentence: the target terms every translation must hol
 }
 
 
-@pytest.fixture
-def store(memory_store):
-    return memory_store
-
-
-@pytest.fixture
-def translators(direct_translators) -> Translators:
-    return direct_translators
 
 
 @pytest.fixture

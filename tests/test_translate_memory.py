@@ -16,19 +16,10 @@ from service.translate.engine import Engine
 from service.translate.fill import fill_missing
 from service.translate.memory import SentenceMemory, translate_texts, translators_call
 from service.translate.protect import missing
-from service.translate.registry import Translators
 
 LIMIT = 50 * 1024 * 1024
 
 
-@pytest.fixture
-def store(memory_store):
-    return memory_store
-
-
-@pytest.fixture
-def translators(direct_translators) -> Translators:
-    return direct_translators
 
 
 @pytest.fixture
