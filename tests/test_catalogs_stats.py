@@ -8,7 +8,7 @@ from catalog_fixtures import put_machine, put_story
 from service.coverage import coverage_report
 from service.domain import source_hash
 from service.store import HumanTranslationRow
-from service.store.coverage import replace_fuzzy
+from service.store.catalogs import replace_story_fuzzy
 
 
 def add_stories(store, count):
@@ -23,7 +23,7 @@ def add_stories(store, count):
 def test_totals_and_story_rows_agree_with_what_readers_see(catalog_store, catalog_dir):
     add_stories(catalog_store, 5)
     with catalog_store.transaction() as session:
-        replace_fuzzy(session, "ko", {("story-2/point", source_hash("ja", "要点2です。"))})
+        replace_story_fuzzy(session, "ko", ["story-2"], {("story-2/point", source_hash("ja", "要点2です。"))})
     report = coverage_report(catalog_store, catalog_dir, ["en", "ko", "ja"], title_lang="ko")
     ko = report["languages"]["ko"]
     assert (ko["fields"], ko["human"], ko["machine"], ko["source"], ko["fuzzy"]) == (10, 1, 1, 8, 1)

@@ -114,8 +114,6 @@ def relative_key(translations_dir: Path, path: Path) -> str:
     except ValueError:
         return path.as_posix()
 
-
-state_key = relative_key
 MAX_DEPTH = 3           # content/<YYYY-MM>/<file>: deeper folders are not looked into
 
 

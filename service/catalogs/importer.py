@@ -67,6 +67,7 @@ from . import (
     CatalogFile,
     CatalogLimits,
     Problem,
+    clip,
     files_on_disk,
     locate,
     month_of,
@@ -257,7 +258,7 @@ def _scan(stream: BinaryIO, path: str, file: CatalogFile, limits: CatalogLimits,
             continue
         story_id = (entry.context or "").rpartition("/")[0]
         if check and not file.legacy and story_id != file.story_id:
-            problem(Problem(path, entry.line, f"msgctxt {clip_context(entry.context)} is not a text of story "
+            problem(Problem(path, entry.line, f"msgctxt {clip(repr(entry.context or ''), 90)} is not a text of story "
                                               f"{file.story_id}, which this file is for; move the entry to its story's file"))
             continue
         stories.add(story_id)
@@ -288,11 +289,6 @@ def _scan(stream: BinaryIO, path: str, file: CatalogFile, limits: CatalogLimits,
     if applier is not None:
         applier.close()
     return stories
-
-
-def clip_context(context: str | None) -> str:
-    text = repr(context or "")
-    return text if len(text) <= 90 else text[:89] + "…"
 
 
 def _story_problem(session: Session, file: CatalogFile, path: str) -> Problem | None:

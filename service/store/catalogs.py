@@ -23,13 +23,11 @@ from .versions import bump_site
 Key = tuple[str, str]
 
 
-def human_texts(session: Session, lang: str, story_ids: Iterable[str] | None = None) -> dict[tuple[str | None, str], str]:
-    """The stored human translations into ``lang`` (of some stories' fields, or all), by key (a
-    catalog entry's msgctxt may be absent, so the key type allows it; a stored row always has one)."""
+def human_texts(session: Session, lang: str, story_ids: Iterable[str]) -> dict[tuple[str | None, str], str]:
+    """The stored human translations into ``lang`` of some stories' fields, by key (a catalog
+    entry's msgctxt may be absent, so the key type allows it; a stored row always has one)."""
     query = select(HumanTranslationRow.context, HumanTranslationRow.source_text,
                    HumanTranslationRow.text).where(HumanTranslationRow.lang == lang)
-    if story_ids is None:
-        return {(context, source): text for context, source, text in session.execute(query)}
     found: dict[tuple[str | None, str], str] = {}
     for part in chunks(story_contexts(story_ids)):
         for context, source, text in session.execute(query.where(HumanTranslationRow.context.in_(part))):

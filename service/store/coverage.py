@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from sqlalchemy import and_, case, delete, exists, func, insert, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Exists
 
@@ -68,11 +68,3 @@ def fuzzy_keys(session: Session, lang: str, contexts: Iterable[str]) -> set[tupl
             select(CatalogFuzzyRow.context, CatalogFuzzyRow.source_hash)
             .where(CatalogFuzzyRow.lang == lang, CatalogFuzzyRow.context.in_(chunk))))
     return found
-
-
-def replace_fuzzy(session: Session, lang: str, keys: Iterable[tuple[str, str]]) -> None:
-    """The catalog of ``lang`` now has exactly these fuzzy (msgctxt, source hash) entries."""
-    session.execute(delete(CatalogFuzzyRow).where(CatalogFuzzyRow.lang == lang))
-    rows = [{"lang": lang, "context": context, "source_hash": digest} for context, digest in sorted(set(keys))]
-    for chunk in chunks(rows):
-        session.execute(insert(CatalogFuzzyRow), chunk)
