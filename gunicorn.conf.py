@@ -9,7 +9,7 @@ gthread and the rest of the reasoning: README, "Serving".
 
 What this asks of the app: nothing may block the event loop for long. The store drivers
 cooperate (SQLite calls are short; psycopg 3 supports gevent itself); CTranslate2 runs on its
-own threads and is waited on cooperatively (``service/cooperative.py``).
+own threads and is waited on cooperatively (``service/core/cooperative.py``).
 """
 import json
 import os
@@ -19,7 +19,7 @@ import gunicorn.http.message
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.ggevent import GeventWorker
 
-from service.config import settings_from_env
+from service.core.config import settings_from_env
 
 wsgi_app = "service:create_app()"
 _settings = settings_from_env()     # KAKEHASHI_HOST and KAKEHASHI_PORT, validated with the others
@@ -33,7 +33,7 @@ keepalive = 5
 # in the API's JSON error shape (see KakehashiWorker): at most 100 header fields of at most 8190
 # bytes each (gunicorn's defaults), and a request line (method, URL, version) up to a backstop
 # of twice what the LibreTranslate face accepts. Below the backstop the app answers 414 itself,
-# in the shape of the face asked (service/faces.py): 4094 bytes for pages and the API, and for
+# in the shape of the face asked (service/http/faces.py): 4094 bytes for pages and the API, and for
 # /translate a text of KAKEHASHI_MT_CHAR_LIMIT characters in the query string, as deep-translator
 # sends it (2,500 Japanese characters are 22,500 bytes percent-encoded).
 # gunicorn caps limit_request_line at MAX_REQUEST_LINE (8190) unless it is 0, which means no

@@ -42,7 +42,7 @@ def build_store(folder: Path, stories: int):
     """A fresh SQLite store with ``stories`` stories, inserted in bulk."""
     from sqlalchemy import insert
 
-    from service.domain import source_hash
+    from service.core.domain import source_hash
     from service.store import Base, FieldRow, StoryRow, make_store
     from service.store.models import SiteStateRow
 
@@ -67,7 +67,7 @@ def build_store(folder: Path, stories: int):
 
 
 def settings_for(folder: Path):
-    from service.config import Settings
+    from service.core.config import Settings
 
     return Settings(instance_dir=folder / "instance", translations_dir=folder / "translations",
                     database_url=f"sqlite:///{folder}/store.sqlite3", mt_background=False,
@@ -90,7 +90,7 @@ def full_export_child(folder: str) -> None:
 def edit_story(store, story_id: str) -> None:
     from sqlalchemy import update
 
-    from service.domain import source_hash
+    from service.core.domain import source_hash
     from service.store import FieldRow
     from service.store.versions import bump_stories
 

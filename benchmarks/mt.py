@@ -59,7 +59,7 @@ def rss_mb() -> tuple[float, float]:
 def corpus(lang: str, wanted: int) -> list[list[str]]:
     """Fields (lists of sentences) from the demo story's snippets, repeated with a variation so
     that no sentence repeats (our fill would translate a repeat only once: no free wins)."""
-    from service.translate.splitter import split_sentences
+    from service.text.sentences import split as split_sentences
 
     snippets = []
     for path in sorted((ROOT / "service" / "demo").glob("*.json")):
@@ -82,7 +82,7 @@ def corpus(lang: str, wanted: int) -> list[list[str]]:
 
 
 def settings_for(args, instance: Path):
-    from service.config import settings_from_env
+    from service.core.config import settings_from_env
 
     # the shell's KAKEHASHI_MT_* tune the run; every place is this run's own (scratch.py)
     return settings_from_env().with_overrides(
@@ -96,7 +96,7 @@ def settings_for(args, instance: Path):
 def run_ours(args) -> dict:
     import datetime as dt
 
-    from service.domain import source_hash
+    from service.core.domain import source_hash
     from service.store import Base, FieldRow, MachineTranslationRow, SentenceMemoryRow, StoryRow, make_store
     from service.translate.fill import fill_missing
     from service.translate.registry import Translators
@@ -152,8 +152,8 @@ def run_argos(args) -> dict:
     from argostranslate.package import Package
     from argostranslate.translate import apply_packaged_translation
 
+    from service.text.sentences import split as split_sentences
     from service.translate.packages import list_packages
-    from service.translate.splitter import split_sentences
 
     [installed] = list_packages(settings_for(args, Path(args.instance)).models_dir)
     package = Package(installed.real_path)
@@ -267,7 +267,7 @@ def run_queue(args, scratch: Path, pair: tuple[str, str]) -> dict:
     from service.store import make_store
     from service.store.backlog import stories_missing_translations
     from service.store.reads import all_fields
-    from service.translate.splitter import split_sentences
+    from service.text.sentences import split as split_sentences
 
     settings = settings_for(args, scratch)
     port = _free_port()
@@ -347,11 +347,11 @@ def run_memory(args, scratch: Path) -> dict:
     quote is edited (PUT, re-summarized) and the stories are filled again. Counts the sentences
     the model is sent the second time: the sentence memory should leave exactly the 10 edited."""
     from service import create_app
-    from service.domain import Snippet
+    from service.core.domain import Snippet
     from service.store.migrate import upgrade
-    from service.stories import StoryInput, create_story, replace_story
     from service.translate.engine import Engine
     from service.translate.fill import fill_missing
+    from service.usecases.stories import StoryInput, create_story, replace_story
 
     settings = settings_for(args, scratch).with_overrides(instance_dir=scratch / "memory-instance",
                                                           database_url="")
@@ -417,7 +417,7 @@ def child(mode: str, args) -> dict:
 
 
 def main() -> None:
-    from service.config import settings_from_env
+    from service.core.config import settings_from_env
 
     configured = settings_from_env()      # measure the service as configured (KAKEHASHI_MT_*)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

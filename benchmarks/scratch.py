@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.config import Settings  # noqa: E402 - after the path set-up above
+from service.core.config import Settings  # noqa: E402 - after the path set-up above
 
 
 def places(folder: Path) -> dict[str, str]:

@@ -75,8 +75,8 @@ assert len(set(QUERIES)) == 60
 
 def templates() -> list:
     """The benchmark stories and the demo story as ``Story``-ready pieces, summarized once."""
-    from service.domain import Snippet
-    from service.summarize import summarize
+    from service.core.domain import Snippet
+    from service.text.summarize import summarize
 
     found = []
     for lang in ("en", "ja"):
@@ -99,8 +99,8 @@ def byline(lang: str, rng: random.Random) -> str:
 
 def fill(instance: Path, count: int) -> None:
     """Make the store in ``instance`` and fill it with ``count`` stories, in bulk, then index it."""
-    from service.config import Settings
-    from service.domain import source_hash
+    from service.core.config import Settings
+    from service.core.domain import source_hash
     from service.store import FieldRow, MachineTranslationRow, SnippetRow, StoryRow, make_store
     from service.store.engines import EngineRow
     from service.store.migrate import upgrade

@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from service.config import Settings  # noqa: E402 - the project root is put on the path first
-from service.domain import Snippet  # noqa: E402 - after the path set-up
-from service.summarize import POINT_KINDS, near_duplicate, split_sentences, summarize  # noqa: E402 - after the path set-up
+from service.core.config import Settings  # noqa: E402 - the project root is put on the path first
+from service.core.domain import Snippet  # noqa: E402 - after the path set-up
+from service.text.summarize import POINT_KINDS, near_duplicate, split_sentences, summarize  # noqa: E402 - after the path set-up
 
 DATA = ROOT / "benchmarks" / "data"
 DEMO = ROOT / "service" / "demo" / "lee-jae-myung-visits-japan.json"

@@ -8,7 +8,7 @@ import logging
 
 from flask import Flask
 
-from .config import PROJECT_ROOT, Settings, settings_from_env
+from .core.config import PROJECT_ROOT, Settings, settings_from_env
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -23,17 +23,18 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .api import register_api
     from .cli import register_cli
     from .faces import register_not_found
-    from .libretranslate import memory_first_backend, register_libretranslate
+    from .http.wiring import memory_first_backend, rate_counters, register_services
+    from .libretranslate import register_libretranslate
     from .libretranslate.spec import register_spec
     from .web import register_pages
-    from .wiring import register_services
 
     register_services(app, settings)
     register_pages(app)
     register_api(app)
     register_not_found(app)
     services = app.extensions["kakehashi"]
-    register_libretranslate(app, memory_first_backend(services, services.jobs.engine_call))
+    register_libretranslate(app, memory_first_backend(services, services.jobs.engine_call),
+                            rate_counters(settings.mt_rate_limit_storage, services.store))
     register_spec(app)
     register_cli(app)
     return app

@@ -15,7 +15,7 @@ from sqlalchemy import delete
 
 from service.catalogs import TEMPLATES, story_path
 from service.catalogs.importer import import_file
-from service.domain import source_hash
+from service.core.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, Store, StoryRow, make_store
 
 MSGFMT = shutil.which("msgfmt") or "/usr/bin/msgfmt"

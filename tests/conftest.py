@@ -19,9 +19,9 @@ from babel.messages.frontend import CommandLineInterface
 
 from service import create_app
 from service.cli import demo_stories
-from service.config import PROJECT_ROOT, Settings
+from service.core.config import PROJECT_ROOT, Settings
 from service.store.migrate import upgrade
-from service.stories import upsert_story
+from service.usecases.stories import upsert_story
 from support.tracked import copy_tracked
 
 pytest_plugins = ["mt_fixtures", "catalog_fixtures", "queue_fixtures"]

@@ -73,7 +73,7 @@ def store(tmp_path):
 @pytest.fixture
 def translators(tmp_path, mt_packages):
     """en→ko, en→ja and ja→en tiny packages installed, short decoding: the pivot ja→en→ko too."""
-    from service.config import Settings
+    from service.core.config import Settings
     from service.translate.packages import install_package
     from service.translate.registry import Translators
 

@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from conftest import free_port, server_env
-from service.config import PROJECT_ROOT, Settings
+from service.core.config import PROJECT_ROOT, Settings
 
 
 def wait_for(check: Callable[[], object], timeout: float = 60, what: str = "condition", interval: float = 0.2,

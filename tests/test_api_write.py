@@ -137,12 +137,12 @@ def test_limits_are_413(settings, auth):
 
 
 def test_a_failing_summary_writes_nothing(client, auth, monkeypatch):
-    import service.summarize  # what stories.py imports at a write
+    import service.text.summarize  # what stories.py imports at a write
 
     def broken(*args):
         raise RuntimeError("summarizer exploded")
 
-    monkeypatch.setattr(service.summarize, "summarize", broken)
+    monkeypatch.setattr(service.text.summarize, "summarize", broken)
     before = snapshot(client)
     response = client.put(f"/api/v1/stories/{DEMO_ID}", json=dict(STORY, id=DEMO_ID), headers=auth)
     assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"
@@ -270,3 +270,34 @@ def test_names_quoted_in_japanese_script_are_english_still(client, auth):
 def test_delete_answers_204_without_a_body_type(client, auth):
     response = client.delete(f"/api/v1/stories/{DEMO_ID}", headers=auth)
     assert response.status_code == 204 and "Content-Type" not in response.headers and response.data == b""
+
+
+def publish(app, engines):
+    """The engines a worker would publish after installing these packages (web processes read them)."""
+    from service.store.engines import publish_engines
+
+    with app.extensions["kakehashi"].store.transaction() as session:
+        publish_engines(session, engines)
+
+
+WITH_JAPANESE = dict(STORY, snippets=[*STORY["snippets"], {
+    "lang": "ja", "kind": "post", "text": "会談は有意義だった。", "attribution": "@official"}])
+
+
+def test_a_write_answer_and_the_get_after_it_agree_on_every_field_pending_included(app, client, auth):
+    """The POST and PUT answers are built by the reading use case a GET uses: with a ja-en engine
+    installed and its job not run yet, the Japanese quote is ``pending`` in both."""
+    publish(app, {("ja", "en"): "tiny-ja-en", ("en", "ko"): "tiny-en-ko"})
+    created = client.post("/api/v1/stories", json=WITH_JAPANESE, headers=auth)
+    assert created.status_code == 201
+    assert [q["pending"] for q in created.get_json()["quotes"] if q["source_lang"] == "ja"] == [True]
+    assert created.get_json() == client.get("/api/v1/stories/tariff-talks").get_json()
+
+    replaced = client.put("/api/v1/stories/tariff-talks", json=dict(WITH_JAPANESE, title="Talks"), headers=auth)
+    assert replaced.status_code == 200 and replaced.get_json()["title"]["text"] == "Talks"
+    assert replaced.get_json() == client.get("/api/v1/stories/tariff-talks").get_json()
+
+    publish(app, {})
+    unpending = client.put("/api/v1/stories/tariff-talks", json=WITH_JAPANESE, headers=auth).get_json()
+    assert not any(item["pending"] for item in [unpending["title"], *unpending["points"], *unpending["quotes"]])
+    assert unpending == client.get("/api/v1/stories/tariff-talks").get_json()

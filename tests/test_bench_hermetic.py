@@ -11,7 +11,7 @@ from pathlib import Path
 import redis
 
 from conftest import NO_NETWORK
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 
 BENCH = PROJECT_ROOT / "benchmarks"
 SHORT_RUNS = {

@@ -266,7 +266,7 @@ def test_store_translations_come_back_when_the_file_is_lost(demo_store, catalog_
 
 def test_a_file_the_watcher_saw_deleted_is_written_again(demo_store, catalog_dir, tmp_path):
     from service.catalogs.watcher import CatalogWatcher
-    from service.config import Settings
+    from service.core.config import Settings
 
     export(demo_store, catalog_dir)
     watcher = CatalogWatcher(Settings(instance_dir=tmp_path / "i", translations_dir=catalog_dir), demo_store,

@@ -266,10 +266,10 @@ def test_control_characters_in_msgstr_are_refused_with_file_and_line(app, runner
 
 
 def test_the_api_and_the_importer_refuse_exactly_the_same_characters():
-    """One rule (``service.textrules``): CR, LF, tab, every C0 and C1 control, DEL and every bidi
+    """One rule (``service.core.textrules``): CR, LF, tab, every C0 and C1 control, DEL and every bidi
     embedding, override and isolate, judged the same by the API's snippet check and the catalog's."""
     from service.catalogs.parse import control_character_reason
-    from service.textrules import problem
+    from service.core.textrules import problem
 
     for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A),
                  0x200E, 0x200F, 0x061C]:

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, select
 from catalog_fixtures import DEMO_FIELDS, FakeMachine, import_catalog, ko_po, put_story, story_file
 from service.catalogs import CatalogError
 from service.catalogs.export import export_catalogs
-from service.domain import source_hash
+from service.core.domain import source_hash
 from service.store import CatalogStateRow, HumanTranslationRow, Store
 from service.store.translations import StoredHumanTranslations
 
@@ -278,12 +278,12 @@ def test_upsert_inserts_then_updates_by_primary_key(catalog_store, monkeypatch, 
 def test_source_language_of_an_entry_whose_field_is_gone_uses_the_shared_script_rule(demo_store, catalog_dir,
                                                                                     exported):
     """A reviewed entry whose field the story no longer has is kept, keyed by its text's language:
-    Japanese by ``service.text.JAPANESE_SCRIPT`` (one rule for the whole service; it knows the
+    Japanese by ``service.core.textrules.JAPANESE_SCRIPT`` (one rule for the whole service; it knows the
     CJK compatibility ideographs, U+F900-FAFF, that the importer's own copy missed)."""
-    import service.text
+    import service.core.textrules
     from service.catalogs import importer
 
-    assert importer.JAPANESE_SCRIPT is service.text.JAPANESE_SCRIPT
+    assert importer.JAPANESE_SCRIPT is service.core.textrules.JAPANESE_SCRIPT
     msgid = "\uf9dc\uf9b2"                          # compatibility ideographs only
     with exported.open("a", encoding="utf-8") as handle:
         handle.write(f'\nmsgctxt "visit/quote"\nmsgid "{msgid}"\nmsgstr "사라진 인용"\n')

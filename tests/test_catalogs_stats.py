@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from catalog_fixtures import put_machine, put_story
-from service.coverage import coverage_report
-from service.domain import source_hash
+from service.core.domain import source_hash
 from service.store import HumanTranslationRow
 from service.store.catalogs import replace_story_fuzzy
+from service.usecases.coverage import coverage_report
 
 
 def add_stories(store, count):

@@ -13,7 +13,7 @@ from catalog_fixtures import DEMO_FIELDS, ko_po
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import record_state
 from service.catalogs.watcher import CatalogWatcher
-from service.config import Settings
+from service.core.config import Settings
 from service.store import make_store
 from service.store.translations import StoredHumanTranslations
 

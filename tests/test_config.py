@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from service.config import PROJECT_ROOT, ConfigError, settings_from_env
+from service.core.config import PROJECT_ROOT, ConfigError, settings_from_env
 
 
 def test_defaults():

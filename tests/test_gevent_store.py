@@ -38,8 +38,8 @@ print(json.dumps({"seconds": time.monotonic() - started}))
 
 SQLITE = PREAMBLE + """
 import datetime as dt
-from service.domain import Snippet
-from service.stories import StoryInput, create_story, get_story, replace_story
+from service.core.domain import Snippet
+from service.usecases.stories import StoryInput, create_story, get_story, replace_story
 url = sys.argv[1]
 upgrade(url)
 store = make_store(url)

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from service.config import Settings
-from service.domain import source_hash
+from service.core.config import Settings
+from service.core.domain import source_hash
 from service.store import FieldRow, MachineTranslationRow, StoryRow
 from service.translate.engine import Engine
 from service.translate.fill import fill_missing
@@ -131,7 +131,8 @@ def test_a_bad_file_leaves_the_glossary_in_force(tmp_path, store):
 def test_translate_endpoint_and_cli_obey_the_glossary(lt_app_settings, install_models):
     """``kakehashi init`` loads the demo glossary; ``glossary import`` a CSV; /translate obeys both."""
     from conftest import make_app
-    from service.libretranslate import memory_first_backend, use_backend
+    from service.http.wiring import memory_first_backend
+    from service.libretranslate import use_backend
 
     app = make_app(lt_app_settings, demo=False)
     install_models(app)

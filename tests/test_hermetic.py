@@ -5,7 +5,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 from support.tracked import copy_tracked
 
 

@@ -13,9 +13,9 @@ import sys
 import pytest
 
 from conftest import DEMO_ID, TOKEN, LiveServer
-from service import textrules
 from service.api.requests import MAX_JSON_DEPTH
-from service.config import Settings
+from service.core import textrules
+from service.core.config import Settings
 
 STORY = {"id": "edge-story", "published": "2025-09-01",
          "snippets": [{"lang": "en", "kind": "paragraph", "attribution": "Test Wire",
@@ -194,11 +194,9 @@ def test_pages_isolate_each_field(app, client):
 # --- a write answers with what it committed ---------------------------------------------
 
 def test_a_write_answers_with_what_it_committed_even_if_deleted_right_after(app, client, auth, monkeypatch):
-    jobs = app.extensions["kakehashi"].jobs
-    from service.stories import delete_story
-
-    store = app.extensions["kakehashi"].store
-    monkeypatch.setattr(jobs, "translate", lambda story_ids: [delete_story(store, s) for s in story_ids])  # a racing DELETE
+    stories = app.extensions["kakehashi"].stories
+    racing_delete = lambda story_ids: [stories.delete(s) for s in story_ids]  # noqa: E731 - a DELETE between commit and answer
+    monkeypatch.setattr(stories, "enqueue", racing_delete)
     created = client.post("/api/v1/stories", json=STORY, headers=auth)
     assert created.status_code == 201
     assert created.get_json()["sources"][0]["text"] == STORY["snippets"][0]["text"]
@@ -206,7 +204,7 @@ def test_a_write_answers_with_what_it_committed_even_if_deleted_right_after(app,
 
     monkeypatch.undo()
     assert client.post("/api/v1/stories", json=STORY, headers=auth).status_code == 201
-    monkeypatch.setattr(jobs, "translate", lambda story_ids: [delete_story(store, s) for s in story_ids])
+    monkeypatch.setattr(stories, "enqueue", racing_delete)
     replaced = client.put("/api/v1/stories/edge-story", json=dict(STORY, title="Edited"), headers=auth)
     assert replaced.status_code == 200 and replaced.get_json()["title"]["text"] == "Edited"
 

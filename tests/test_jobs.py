@@ -9,11 +9,11 @@ import pytest
 
 from conftest import DEMO_ID, make_app
 from queue_fixtures import drain
-from service.config import ConfigError, Settings, settings_from_env
-from service.domain import Field
+from service.core.config import ConfigError, Settings, settings_from_env
+from service.core.domain import Field
+from service.core.localize import NoTranslations, Resolver, is_pending
 from service.jobs.hueylib import RedisHuey, SqliteHuey
 from service.jobs.queue import build_queue, describe_backend
-from service.localize import NoTranslations, Resolver, is_pending
 from service.store.versions import bump_site
 from service.store.workers import job_failures
 from service.translate.engine import Device

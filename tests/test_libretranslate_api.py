@@ -13,11 +13,13 @@ import textwrap
 import pytest
 
 from conftest import TOKEN, make_app, server_env
-from service.libretranslate import BackendFailed, TranslationResult, memory_first_backend, use_backend
+from service.http.wiring import memory_first_backend
+from service.libretranslate import use_backend
 from service.libretranslate.detect import detect
 from service.libretranslate.markup import parse
 from service.translate.memory import translators_call
 from service.translate.protect import missing
+from service.usecases.translating import BackendFailed, TranslationResult
 
 KEY = "mt-key-0123456789"
 
@@ -148,7 +150,7 @@ def test_a_repeated_text_is_served_from_memory(lt):
 
 
 def test_a_translators_text_for_exactly_that_source_is_served_as_human(lt):
-    from service.domain import source_hash
+    from service.core.domain import source_hash
     from service.store import HumanTranslationRow
 
     client, call = lt
@@ -292,7 +294,8 @@ def test_a_memory_hit_is_served_by_a_process_that_never_imports_ctranslate2(lt_s
     script = textwrap.dedent(f"""
         import json, sys
         from service import create_app
-        from service.libretranslate import memory_first_backend, use_backend
+        from service.http.wiring import memory_first_backend
+        from service.libretranslate import use_backend
 
         def engine_call(*args):
             raise AssertionError("a remembered sentence must not reach the engine")

@@ -1,6 +1,6 @@
 """The resolver's order of trust, with in-memory fakes at both seams."""
-from service.domain import Field
-from service.localize import NoTranslations, Resolver, coverage
+from service.core.domain import Field
+from service.core.localize import NoTranslations, Resolver, coverage
 
 
 class FakeHuman:

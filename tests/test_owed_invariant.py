@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 
 from conftest import DEMO_ID, TOKEN, make_app
 from queue_fixtures import WorkerProcess, wait_for
-from service.config import Settings
+from service.core.config import Settings
 
 PAIRS = ("en_ko", "en_ja", "ja_en")
 SENTENCES = ["Ministers met in Seoul on Tuesday.", "They agreed to meet again in spring.",

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 
 from conftest import DEMO_ID, store_machine_texts
-from service.documents import DocumentCache, Validity
+from service.usecases.documents import DocumentCache, Validity
 
 READER_PATHS = [f"/api/v1/stories/{DEMO_ID}?lang=ko", f"/ko/stories/{DEMO_ID}", "/ko/", "/api/v1/stories?lang=ko",
                 "/ko/feed.atom", "/api/v1/languages", "/api/v1/coverage", "/ko/translate"]

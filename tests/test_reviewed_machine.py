@@ -14,7 +14,8 @@ import pytest
 
 from catalog_fixtures import story_file
 from conftest import DEMO_ID, TOKEN
-from service.libretranslate import memory_first_backend, use_backend
+from service.http.wiring import memory_first_backend
+from service.libretranslate import use_backend
 from service.translate.memory import translators_call
 
 ENGINE = "argos:en-ko:1.1"

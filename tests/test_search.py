@@ -13,11 +13,11 @@ import pytest
 from catalog_fixtures import story_file
 from conftest import DEMO_ID, make_app
 from postgres_server import PostgresServer
-from service.domain import source_hash
-from service.searching import locate
+from service.core.domain import source_hash
+from service.core.textrules import search_form
 from service.store import FieldRow, SnippetRow, StoryRow, make_store
 from service.store.migrate import upgrade
-from service.text import search_form
+from service.usecases.searching import locate
 from support.search import UNLIMITED, found, ids, publish, store_human, store_machine
 
 _names = itertools.count()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import free_port, server_env
 from queue_fixtures import wait_for
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 
 
 def _alive(pid: int) -> bool:

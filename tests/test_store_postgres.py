@@ -5,7 +5,7 @@ import pytest
 
 from conftest import DEMO_ID, make_app
 from postgres_server import PostgresServer
-from service.domain import source_hash
+from service.core.domain import source_hash
 from service.store import HumanTranslationRow, MachineTranslationRow
 
 _names = itertools.count()

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.domain import Snippet
-from service.summarize import near_duplicate, point_count, split_sentences, summarize
+from service.core.domain import Snippet
+from service.text.summarize import near_duplicate, point_count, split_sentences, summarize
 
 DEMO = Path(__file__).resolve().parents[1] / "service" / "demo" / "lee-jae-myung-visits-japan.json"
 

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import DEMO_ID, make_app
 from queue_fixtures import drain
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 from service.worker.runtime import WorkerRuntime
 
 EN_KO, EN_JA, JA_EN = "argos:en-ko:1.1", "argos:en-ja:1.1", "argos:ja-en:1.1"

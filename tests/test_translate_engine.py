@@ -7,12 +7,13 @@ import textwrap
 
 import pytest
 
-from service.config import Settings
+from service.core.config import Settings
+from service.text.sentences import joiner
+from service.text.sentences import split as split_sentences
 from service.translate.engine import split_long
 from service.translate.errors import TranslationUnavailable
 from service.translate.packages import install_package, remove_package
 from service.translate.registry import Translators
-from service.translate.splitter import joiner, split_sentences
 from support.synthetic import build_package
 
 LIMIT = 50 * 1024 * 1024
@@ -106,7 +107,7 @@ def test_serving_path_imports_neither_argostranslate_nor_torch(translators, mt_s
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from service.config import Settings
+        from service.core.config import Settings
         from service.translate.registry import Translators
         settings = Settings(instance_dir=Path({str(mt_settings.instance_dir)!r}), mt_max_decoding_length=8)
         print(Translators(settings).translate("en", "ko", ["Lee visited Tokyo."])[1])

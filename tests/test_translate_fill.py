@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from mt_fixtures import publish
-from service.config import Settings
-from service.domain import source_hash
+from service.core.config import Settings
+from service.core.domain import source_hash
 from service.store import Base, FieldRow, MachineTranslationRow, StoryRow, make_store
 from service.store.chunking import chunks
 from service.store.translations import StoredMachineTranslations

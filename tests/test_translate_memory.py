@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from mt_fixtures import publish
-from service.domain import source_hash
+from service.core.domain import source_hash
 from service.store import FieldRow, SentenceMemoryRow, StoryRow, make_store
 from service.store.memory import find_sentences, insert_sentences
 from service.store.translations import StoredMachineTranslations

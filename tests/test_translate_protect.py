@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.config import Settings
+from service.core.config import Settings
 from service.translate.packages import install_package
 from service.translate.protect import Protected, Span, find_spans, missing, protect, restore
 from service.translate.registry import Translators
@@ -126,7 +126,7 @@ def test_placeholders_are_whole_spans():
 def test_one_url_rule_for_translation_and_the_catalog_check():
     """What protection keeps is exactly what the catalog check demands back."""
     from service.catalogs.checks import URL as CHECKED
-    from service.textrules import URL
+    from service.core.textrules import URL
 
     assert CHECKED is URL
     text = "See pic.twitter.com/DVFAgKVJgA, example.org/a/b and https://x.example/p?q=1. Not 3.5/10 or e.g. this."

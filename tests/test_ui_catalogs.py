@@ -6,7 +6,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from conftest import DEMO_ID
-from service.config import PROJECT_ROOT
+from service.core.config import PROJECT_ROOT
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 

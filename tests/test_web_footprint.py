@@ -13,13 +13,13 @@ PROBE = textwrap.dedent(f"""
     for path in ("/ko/", "/ko/stories/{DEMO_ID}", "/api/v1/stories/{DEMO_ID}?lang=ja", "/ja/feed.atom",
                  "/api/v1/stories", "/api/v1/coverage", "/healthz"):
         assert client.get(path).status_code == 200, path
-    print(sorted(m for m in ("numpy", "psycopg", "service.summarize") if m in sys.modules))
+    print(sorted(m for m in ("numpy", "psycopg", "service.text.summarize") if m in sys.modules))
     story = {{"id": "written", "published": "2025-10-02", "snippets": [{{"lang": "en", "kind": "paragraph",
              "attribution": "Wire", "text": "The ministers met on Tuesday. They agreed on a new port in Busan."}}]}}
     response = client.post("/api/v1/stories", json=story, headers={{"Authorization": "Bearer {TOKEN}"}})
     assert response.status_code == 201, response.get_data(as_text=True)
     assert response.get_json()["points"], "the write was summarized"
-    print(sorted(m for m in ("numpy", "service.summarize") if m in sys.modules))
+    print(sorted(m for m in ("numpy", "service.text.summarize") if m in sys.modules))
 """)
 
 
@@ -29,4 +29,4 @@ def test_a_reading_web_worker_loads_neither_the_summarizer_nor_an_unused_databas
     result = subprocess.run([sys.executable, "-c", PROBE], env=server_env(settings, 8000), capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["[]", "['numpy', 'service.summarize']"]
+    assert result.stdout.splitlines() == ["[]", "['numpy', 'service.text.summarize']"]

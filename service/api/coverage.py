@@ -1,8 +1,8 @@
 """``GET /api/v1/coverage``: translation coverage per language and per story, as JSON.
 
 The numbers are ``catalog stats``' and ``/<lang>/translate``'s (one function computes them,
-``service.coverage.coverage_report``); story rows come a page at a time (``next``). The response is described by the pydantic models
-below, which the tests validate real responses against; ``OPENAPI_PATHS`` is generated from
+``service.usecases.coverage.coverage_report``); story rows come a page at a time (``next``).
+The response is described by the pydantic models below, which the tests validate real responses against; ``OPENAPI_PATHS`` is generated from
 them, and ``OPENAPI_MODELS`` are the models whose schemas ``/api/v1/openapi.json`` must carry
 in ``components.schemas`` for the references in ``OPENAPI_PATHS``.
 """
@@ -15,17 +15,14 @@ from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..config import READING_LANGUAGES
-from ..coverage import coverage_report
-from ..errors import DomainError
-from ..wiring import services
-from .errors import domain_error_response
+from ..core.config import READING_LANGUAGES
+from ..http.wiring import services
+from ..usecases.coverage import coverage_report
+from .answers import cursor_arg, serve_json
 from .requests import reading_language
-from .routes import cursor_arg, serve_json
 from .schemas import LocalizedFieldOut, ReadingLang
 
 coverage_api = Blueprint("coverage_api", __name__, url_prefix="/api/v1")
-coverage_api.register_error_handler(DomainError, domain_error_response)
 REF = "#/components/schemas/{model}"
 Count = Field(ge=0)
 

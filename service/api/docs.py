@@ -29,7 +29,7 @@ def _assets_dir() -> Path:
 
 @api_docs.get("/")
 def docs() -> ResponseReturnValue:
-    specs = [{"name": "Kakehashi API (/api/v1)", "url": url_for("api.openapi")},
+    specs = [{"name": "Kakehashi API (/api/v1)", "url": url_for("openapi_api.openapi")},
              {"name": "LibreTranslate-compatible API (/spec)", "url": url_for("libretranslate_spec")}]
     return render_template("api_docs.html", specs=specs)
 

@@ -10,7 +10,7 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..errors import AlreadyExists, DomainError, InvalidInput, LimitExceeded, NotFound, PreconditionFailed
+from ..core.errors import AlreadyExists, DomainError, InvalidInput, LimitExceeded, NotFound, PreconditionFailed
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
         return error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError) -> Response:
+        if not is_api_request():
+            raise error         # a face with its own handler (the pages') never gets here
+        return domain_error_response(error)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> HTTPException | Response:

@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import request
 
+from ..http.wiring import services
 from ..jobs.status import queue_report
 from ..translate.glossary_live import glossary_status
-from ..wiring import services
 from .requests import require_token
 
 

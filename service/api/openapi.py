@@ -9,12 +9,19 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from flask import Blueprint, Response
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from ..config import READING_LANGUAGES
+from ..core.config import READING_LANGUAGES
 from . import schemas
+from .coverage import OPENAPI_MODELS as coverage_models
+from .coverage import OPENAPI_PATHS as coverage_paths
+from .search import OPENAPI_MODELS as search_models
+from .search import OPENAPI_PATHS as search_paths
 
+openapi_api = Blueprint("openapi_api", __name__, url_prefix="/api/v1")
 REF = "#/components/schemas/{model}"
 _MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
     (schemas.StoryIn, "validation"), (schemas.StoryReplaceIn, "validation"), (schemas.StoryOut, "serialization"),
@@ -118,11 +125,6 @@ PATHS = {
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
-    from .coverage import OPENAPI_MODELS as coverage_models
-    from .coverage import OPENAPI_PATHS as coverage_paths
-    from .search import OPENAPI_MODELS as search_models
-    from .search import OPENAPI_PATHS as search_paths
-
     models = _MODELS + [(model, "serialization") for model in coverage_models + search_models]
     _, definitions = models_json_schema(models, ref_template=REF)
     paths = {**PATHS, **coverage_paths, **search_paths}
@@ -142,3 +144,10 @@ def openapi_document() -> dict[str, Any]:
 def openapi_json() -> bytes:
     """The document as served: UTF-8 JSON with every character as itself."""
     return json.dumps(openapi_document(), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+@openapi_api.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """Raw UTF-8, not ``\\ud804``-style escapes: YAML loaders (openapi-spec-validator's) refuse
+    escaped surrogate pairs, and the text rule's pattern holds characters beyond the BMP."""
+    return Response(openapi_json(), mimetype="application/json")

@@ -1,6 +1,6 @@
 """Reading an HTTP request: token, language, body as JSON, or the right error: 415, 411, 400, 413, 401.
 
-The story rules themselves are the core's (``service.story_input``).
+The story rules themselves are the core's (``service.usecases.story_input``).
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 
 from flask import request
 
-from ..config import READING_LANGUAGES, Settings
+from ..core.config import READING_LANGUAGES, Settings
 from .errors import ApiError
 
 

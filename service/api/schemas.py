@@ -1,4 +1,4 @@
-"""Response shapes, and the request shapes from ``service.story_input``: one source for validation
+"""Response shapes, and the request shapes from ``service.usecases.story_input``: one source for validation
 and for the OpenAPI description.
 """
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..config import READING_LANGUAGES
-from ..story_input import SLUG_PATTERN, SnippetIn, SnippetKind, SourceLang, StoryIn, StoryReplaceIn
+from ..core.config import READING_LANGUAGES
+from ..usecases.story_input import SLUG_PATTERN, SnippetIn, SnippetKind, SourceLang, StoryIn, StoryReplaceIn
 
 __all__ = ["SLUG_PATTERN", "SnippetIn", "StoryIn", "StoryReplaceIn", "ReadingLang", "SourceLang", "SnippetKind",
            "Provenance"]

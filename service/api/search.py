@@ -11,19 +11,18 @@ from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, Field
 
-from .. import textrules
-from ..cursor import RankedCursor
-from ..errors import DomainError, InvalidInput
-from ..searching import SearchResult
-from ..searchlimit import search_limited
-from ..wiring import services
-from .errors import ApiError, domain_error_response
+from ..core import textrules
+from ..core.cursor import RankedCursor
+from ..core.errors import InvalidInput
+from ..http.searchlimit import search_limited
+from ..http.wiring import services
+from ..usecases.searching import SearchResult
+from .answers import MAX_LIMIT, serve_json
+from .errors import ApiError
 from .requests import reading_language
-from .routes import MAX_LIMIT, serve_json
 from .schemas import LocalizedFieldOut, StorySummaryOut
 
 search_api = Blueprint("search_api", __name__, url_prefix="/api/v1")
-search_api.register_error_handler(DomainError, domain_error_response)
 REF = "#/components/schemas/{model}"
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..config import READING_LANGUAGES, Settings
+from ..core.config import READING_LANGUAGES, Settings
 
 DOMAIN = "content"
 CATALOG_LANGUAGES = READING_LANGUAGES

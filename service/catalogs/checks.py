@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..textrules import URL  # the one URL rule, shared with translation protection
+from ..core.textrules import URL  # the one URL rule, shared with translation protection
 from . import Problem
 from .pofile import PoFile
 

@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..domain import Field, source_hash
-from ..localize import MachineTranslations
+from ..core.domain import Field, source_hash
+from ..core.localize import MachineTranslations
 from ..store import Store
 from ..store.catalogs import (
     ExportMark,

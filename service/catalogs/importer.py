@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable
 
-from ..domain import source_hash
+from ..core.domain import source_hash
+from ..core.textrules import JAPANESE_SCRIPT, detect_source_lang
 from ..store import Session, Store
 from ..store.catalogs import (
     catalog_state,
@@ -55,7 +56,6 @@ from ..store.catalogs import (
 )
 from ..store.reads import all_fields, story
 from ..store.versions import bump_stories
-from ..text import JAPANESE_SCRIPT, detect_source_lang
 from ..translate.glossary import Glossary, glossary_findings
 from ..translate.glossary_live import current_glossary
 from ..translate.memory import machine_origins

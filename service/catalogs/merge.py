@@ -31,7 +31,7 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 from typing import Any, Iterable, Mapping
 
-from ..domain import FIELD_ROLES, Field
+from ..core.domain import FIELD_ROLES, Field
 from .pofile import Entry
 
 _ROLE_ORDER = {role: index for index, role in enumerate(FIELD_ROLES)}

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO, Callable, Iterator, NoReturn, Sequence
 
 from babel.messages.pofile import PoFileError, read_po
 
-from ..textrules import forbidden_character
+from ..core.textrules import forbidden_character
 from . import DEFAULT_LIMITS, CatalogError, CatalogLimits, Problem
 from .pofile import Entry, PoFile
 

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from ..config import Settings
+from ..core.config import Settings
 from ..store import Store
 from ..store.catalogs import broken_states, catalog_states, forget_failed_state, mark_path_stale, state_counts
 from . import PROBLEMS_KEPT, CatalogError, CatalogLimits, clip, files_on_disk

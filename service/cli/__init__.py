@@ -1,60 +1,21 @@
-"""The ``kakehashi`` command: a Flask CLI group, so ``flask --app service ...`` works as well."""
+"""The ``kakehashi`` commands, registered on the app (``register_cli``), so ``flask --app service ...``
+works as well; the ``kakehashi`` entry point itself is ``service/__main__.py``."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
-from ..config import ConfigError
-from ..errors import DomainError
-from ..stories import StoryInput
-from ..story_input import story_input
-from ..wiring import Services, services
+from ..core.errors import DomainError
+from ..http.wiring import Services, services
+from ..usecases.stories import StoryInput
+from ..usecases.story_input import story_input
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
-
-
-# Commands print only what the user asked for: log lines (catalogs loaded, migrations run) are
-# shown with --verbose or an explicit KAKEHASHI_LOG_LEVEL. The worker is a server, so it logs.
-_verbose = False
-LOGGING_COMMANDS = ("worker",)
-
-
-def _set_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    """An eager option: read before the app is made (FlaskGroup makes it to find the commands)."""
-    global _verbose
-    _verbose = _verbose or value
-
-
-def _quiet() -> bool:
-    args = sys.argv[1:]
-    return not (_verbose or os.environ.get("KAKEHASHI_LOG_LEVEL") or any(c in args for c in LOGGING_COMMANDS))
-
-
-def _create_app() -> Flask:
-    from .. import create_app
-    from ..config import settings_from_env
-
-    try:
-        settings = settings_from_env()
-        return create_app(settings.with_overrides(log_level="WARNING") if _quiet() else settings)
-    except ConfigError as error:
-        click.echo(f"Error: {error}. Fix the KAKEHASHI_* variable and try again.", err=True)
-        sys.exit(2)
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True,
-             help="Kakehashi: verifiable news summaries in English, Korean and Japanese.")
-@click.option("--verbose", "-v", is_flag=True, is_eager=True, expose_value=False, callback=_set_verbose,
-              help="Also print log lines (as KAKEHASHI_LOG_LEVEL=INFO does).")
-def main() -> None:
-    pass
 
 
 def demo_stories() -> list[StoryInput]:
@@ -76,7 +37,6 @@ def init_command(no_demo: bool) -> None:
     """Create or upgrade the store (Alembic migrations) and load the demo story if it is not there
     (an edited one is kept as it is). Safe to repeat."""
     from ..store.migrate import upgrade
-    from ..stories import load_story
 
     svc = services()
     upgrade(svc.settings.database_url)
@@ -84,15 +44,14 @@ def init_command(no_demo: bool) -> None:
     if no_demo:
         return
     _demo_glossary(svc)
-    changed_ids = []
-    for story in demo_stories():
-        # never over an editor's work: `make serve` runs init at every start
-        changed = load_story(svc.store, story)
-        click.echo(f"Demo story {story.id}: {'loaded' if changed else 'already in the store, kept as it is'}")
-        if changed:
-            changed_ids.append(story.id)
-    if changed_ids and svc.jobs.translate(changed_ids):
-        click.echo(f"Machine translation of {len(changed_ids)} story(ies) enqueued for a worker (kakehashi worker)")
+    # never over an editor's work: `make serve` runs init at every start
+    stories = demo_stories()
+    created, enqueued = svc.stories.load(stories)
+    for story in stories:
+        loaded = story.id in created
+        click.echo(f"Demo story {story.id}: {'loaded' if loaded else 'already in the store, kept as it is'}")
+    if enqueued:
+        click.echo(f"Machine translation of {len(created)} story(ies) enqueued for a worker (kakehashi worker)")
 
 
 def _demo_glossary(svc: Services) -> None:
@@ -119,7 +78,7 @@ def register_cli(app: Flask) -> None:
     from .glossary import glossary_group
     from .i18n import i18n_group
     from .jobs import jobs_group
-    from .models import models_group
+    from .model_packages import models_group
     from .translate import translate_command
     from .worker import worker_command
 

@@ -14,8 +14,8 @@ from flask.cli import with_appcontext
 from ..catalogs import CATALOG_LANGUAGES, CatalogError, CatalogLimits
 from ..catalogs.export import export_catalogs
 from ..catalogs.importer import CatalogChanged, changed_files, import_file
-from ..coverage import COUNTS, coverage_report
-from ..wiring import services
+from ..http.wiring import services
+from ..usecases.coverage import COUNTS, coverage_report
 
 LANG_OPTION = click.option("--lang", type=click.Choice(CATALOG_LANGUAGES),
                            help="Only this language (default: en, ko and ja).")

@@ -12,10 +12,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from ..http.wiring import services
 from ..translate.glossary import LANGUAGES
 from ..translate.glossary_file import GlossaryError, merged, read_glossary_file, write_file_atomically, write_tbx
 from ..translate.glossary_live import current_glossary, glossary_path, glossary_status, load_glossary
-from ..wiring import services
 
 
 @click.group("glossary", help="The glossary (translations/glossary.tbx) that machine translation obeys.")

@@ -13,9 +13,9 @@ import click
 from babel.messages.frontend import CommandLineInterface
 from flask.cli import with_appcontext
 
-from ..announce import announce_ui_catalogs
-from ..config import PROJECT_ROOT, READING_LANGUAGES
-from ..wiring import services
+from ..core.config import PROJECT_ROOT, READING_LANGUAGES
+from ..http.wiring import services
+from ..usecases.announce import announce_ui_catalogs
 
 
 def pybabel(*args: str) -> None:

@@ -8,11 +8,11 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from ..http.wiring import services
 from ..jobs.client import JobClient
 from ..jobs.owed import enqueue_owed, owed_work
 from ..jobs.status import failed_jobs, forget_failures
 from ..jobs.tasks import SWEEP, TRANSLATE
-from ..wiring import services
 
 OWED_SHOWN = 50           # stories listed by name; the count says how many more
 

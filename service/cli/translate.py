@@ -7,10 +7,10 @@ import click
 from click._termui_impl import ProgressBar
 from flask.cli import with_appcontext
 
-from ..config import READING_LANGUAGES
-from ..stories import story_exists
+from ..core.config import READING_LANGUAGES
+from ..http.wiring import services
 from ..translate.fill import fill_missing
-from ..wiring import services
+from ..usecases.stories import story_exists
 
 
 @click.command("translate")

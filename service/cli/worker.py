@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from ..wiring import services
+from ..http.wiring import services
 
 
 @click.command("worker")

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..config import Settings
+from ..core.config import Settings
 from ..translate.errors import TranslationError
 from .hueylib import Huey, ResultTimeout, Task, TaskException
 from .queue import build_queue

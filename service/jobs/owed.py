@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from ..config import Settings
+from ..core.config import Settings
 from ..store import Store
 from ..store.backlog import newest_first, stories_missing_translations
 from ..store.translations import current_engines

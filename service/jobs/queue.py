@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..config import Settings
+from ..core.config import Settings
 from .hueylib import Huey, PriorityRedisHuey, SqliteHuey
 
 QUEUE_NAME = "kakehashi"

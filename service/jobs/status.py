@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from ..config import Settings
+from ..core.config import Settings
 from ..store import Store
 from ..store.workers import JobFailure, clear_failure, job_failures, workers_seen
 from .client import JobClient, oldest_age

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..config import Settings
+from ..core.config import Settings
 from .hueylib import Huey, TaskWrapper
 
 TRANSLATE = "translate_story"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..catalogs.importer import ImportReport
 from ..catalogs.watcher import CatalogWatcher
-from ..config import Settings
+from ..core.config import Settings
 from ..store import Store
 from .client import JobClient
 

@@ -4,53 +4,23 @@
 
 ``register_libretranslate(app, backend)`` adds the blueprint and its per-key rate limit
 (``ratelimit``: the ``limits`` library; hits counted in the store by default, in Redis when
-``KAKEHASHI_MT_RATE_LIMIT_STORAGE`` is ``redis://…``). The backend is any ``TranslationBackend``; ``memory_first_backend``
-builds the one the service uses, given the call that reaches the engine.
+``KAKEHASHI_MT_RATE_LIMIT_STORAGE`` is ``redis://…``). The backend is any ``TranslationBackend``;
+``service.http.wiring.memory_first_backend`` builds the one the service uses (``service.usecases.translating``).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from flask import Flask
+from limits import storage
 
-from flask import Flask, g, has_request_context
-
-from ..documents import DocumentCache
-from ..store.versions import SiteVersion
-from ..translate.memory import EngineCall, SentenceMemory
-from .backend import BackendFailed, MemoryFirstBackend, PairUnavailable, TranslationBackend, TranslationResult
-from .ratelimit import RateLimit, counters
+from ..usecases.translating import TranslationBackend
+from .ratelimit import RateLimit
 from .requests import request_api_key, request_params
 from .routes import EXTENSION, create_blueprint
 
-if TYPE_CHECKING:                 # wiring builds the app's services; importing it here would be a cycle
-    from ..wiring import Services
 
-__all__ = ["register_libretranslate", "use_backend", "memory_first_backend", "TranslationBackend", "TranslationResult",
-           "MemoryFirstBackend", "PairUnavailable", "BackendFailed"]
-
-
-ANSWER_CACHE_BYTES = 2 * 1024 * 1024       # whole /translate answers kept per process
-
-
-def memory_first_backend(services: Services, engine_call: EngineCall) -> MemoryFirstBackend:
-    """The service's backend: the store's sentence memory, the pairs the workers published (no
-    model is ever loaded here), and ``engine_call`` for the sentences the memory has not seen."""
-
-    def site() -> SiteVersion:
-        """The store's versions, read once per request: one /translate asks for the pairs, the
-        answer's version and, on a miss, the engines (three probes without this)."""
-        if not has_request_context():
-            return services.reading.site()
-        if "kakehashi_site" not in g:
-            g.kakehashi_site = services.reading.site()
-        found: SiteVersion = g.kakehashi_site
-        return found
-
-    return MemoryFirstBackend(SentenceMemory(services.store), lambda: services.reading.engines(site()), engine_call,
-                              version=lambda: site().generation, answers=DocumentCache(ANSWER_CACHE_BYTES))
-
-
-def register_libretranslate(app: Flask, backend: TranslationBackend) -> RateLimit:
-    """Register the blueprint at the root, rate-limited per API key (or address without one)."""
+def register_libretranslate(app: Flask, backend: TranslationBackend, counted_in: storage.Storage) -> RateLimit:
+    """Register the blueprint at the root, rate-limited per API key (or address without one);
+    ``counted_in``: where hits are counted (``service.http.wiring.rate_counters``)."""
     settings = app.config["KAKEHASHI"]
 
     def cost() -> int:
@@ -61,8 +31,7 @@ def register_libretranslate(app: Flask, backend: TranslationBackend) -> RateLimi
             return 1
         return max(1, len(q)) if isinstance(q, list) else 1
 
-    store = app.extensions["kakehashi"].store
-    limit = RateLimit(settings.mt_rate_limit, counters(settings.mt_rate_limit_storage, store),
+    limit = RateLimit(settings.mt_rate_limit, counted_in,
                       settings.mt_keys, request_api_key, cost,
                       dict(settings.mt_key_rate_limits))
     app.register_blueprint(create_blueprint(settings, limit))

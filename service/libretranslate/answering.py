@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from .backend import BackendFailed, PairUnavailable, TranslationBackend, TranslationResult
+from ..usecases.translating import BackendFailed, PairUnavailable, TranslationBackend, TranslationResult
 from .markup import Document
 from .requests import Refused, language_name
 

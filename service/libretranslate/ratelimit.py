@@ -20,21 +20,8 @@ from flask import request
 from limits import RateLimitItem, parse_many, storage, strategies
 from werkzeug.exceptions import TooManyRequests
 
-from ..store import Store
-from ..store.ratelimits import StoreCounters
-
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def counters(uri: str, store: Store) -> storage.Storage:
-    """Where hits are counted: ``store`` (the default), or a ``limits`` storage URI."""
-    if uri == "store":
-        return StoreCounters(store)
-    found = storage.storage_from_string(uri)
-    if not isinstance(found, storage.Storage):
-        raise ValueError(f"{uri} is an asynchronous storage; give a synchronous one (redis://, memory://)")
-    return found
 
 
 class RateLimit:

@@ -20,10 +20,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from ..config import Settings
+from ..core.config import Settings
+from ..usecases.translating import TranslationBackend
 from . import detect as detection
 from .answering import answer_html, answer_texts
-from .backend import TranslationBackend
 from .markup import parse
 from .requests import Refused, language_name, read_alternatives, read_language, read_texts, request_api_key, request_params
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, delete, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from ..domain import FIELD_ROLES, field_context
+from ..core.domain import FIELD_ROLES, field_context
 from .chunking import chunks
 from .models import CatalogFileRow, CatalogFuzzyRow, CatalogStateRow, FieldRow, HumanTranslationRow, SiteStateRow, StoryRow
 from .upsert import upsert

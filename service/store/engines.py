@@ -6,7 +6,7 @@ from typing import Mapping
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..routes import current_labels
+from ..core.pivot import current_labels
 from .models import EngineRow
 from .versions import bump_site
 

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from ..domain import Field, Snippet, Story
+from ..core.domain import Field, Snippet, Story
 from .chunking import chunks
 from .models import FieldRow, SnippetRow, StoryRow
 from .versions import as_utc

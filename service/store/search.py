@@ -28,9 +28,9 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import Connection, Date, ForeignKey, Index, Integer, String, Text, bindparam, delete, event, insert, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ..domain import Field
-from ..localize import Resolver
-from ..text import search_form
+from ..core.domain import Field
+from ..core.localize import Resolver
+from ..core.textrules import search_form
 from .chunking import chunks
 from .models import Base, FieldRow, MachineTranslationRow, SnippetRow, StoryRow
 from .reads import fields_of

@@ -1,7 +1,7 @@
 """The story repository: the rows of one story (snippets and summary fields), written whole.
 
 Each function is one transaction that also moves the versions readers check, and answers
-whether the story was there; the use cases (``service.stories``) turn that into domain errors.
+whether the story was there; the use cases (``service.usecases.stories``) turn that into domain errors.
 The transaction holds the store's write lock from its first line (``session.Store``), so what a
 function reads of the story (is it there, does the caller's precondition hold) is what it
 replaces: no other write can land in between.
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain import Story
+from ..core.domain import Story
 from .models import FieldRow, SiteStateRow, SnippetRow, StoryRow
 from .search import reindex, unindex
 from .session import Store

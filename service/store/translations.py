@@ -16,8 +16,8 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain import source_hash
-from ..routes import current_labels
+from ..core.domain import source_hash
+from ..core.pivot import current_labels
 from .chunking import chunks
 from .engines import installed_engines
 from .models import HumanTranslationRow, MachineTranslationRow

@@ -17,12 +17,12 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..config import Settings
-from ..cooperative import under_event_loop, wait_until_done
+from ..core.config import Settings
+from ..core.cooperative import under_event_loop, wait_until_done
+from ..text.sentences import joiner
 from .errors import ModelLoadError, TranslationError
 from .packages import InstalledPackage
 from .protect import Span, protect_with, restore
-from .splitter import joiner
 
 # Official models are trained on sentences; a longer piece sequence is cut into chunks at word
 # starts rather than silently truncated by CTranslate2's max_input_length (1024).

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..config import READING_LANGUAGES
+from ..core.config import READING_LANGUAGES
 from ..store import Store
 from ..store.machine import insert_machine_translations, stored_machine_terms
 from ..store.reads import all_fields

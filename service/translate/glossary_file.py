@@ -29,7 +29,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..errors import DomainError
+from ..core.errors import DomainError
 from .glossary import LANGUAGES, Concept, Glossary, make_concept
 
 GLOSSARY_FILE = "glossary.tbx"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..config import Settings
+from ..core.config import Settings
 from ..store import Store
 from ..store.glossary import (
     glossary_check,

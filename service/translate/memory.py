@@ -26,7 +26,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol
 
-from ..domain import source_hash
+from ..core.domain import source_hash
 from ..store import Session, Store
 from ..store.machine import machine_texts_any_engine
 from ..store.memory import find_sentences, find_sentences_any_engine, insert_sentences

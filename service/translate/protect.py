@@ -4,7 +4,7 @@ survive translation.
 Placeholders are what translation tools send in place of their own markup and what format
 strings hold: Weblate's ``[X12X]``, ``%s``/``%(name)s``, ``{name}``/``{{name}}`` and tags such
 as ``<b>`` and ``</b>`` in text mode (the words between tags are translated). URLs follow the
-one rule of ``service.textrules.URL``, which the catalog check uses too.
+one rule of ``service.core.textrules.URL``, which the catalog check uses too.
 
 A model may drop, garble, translate or duplicate them, so before decoding each span is replaced
 by a placeholder (``[0]``, ``[1]`` …) and after decoding ``restore`` puts the spans back:
@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..textrules import URL_PATTERN
+from ..core.textrules import URL_PATTERN
 
 # Order matters: the first alternative that matches at a position wins.
 _PLACEHOLDER = "|".join((

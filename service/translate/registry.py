@@ -22,14 +22,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from ..config import Settings
-from ..routes import PIVOT
-from ..routes import routes as pair_routes
+from ..core.config import Settings
+from ..core.pivot import PIVOT
+from ..core.pivot import routes as pair_routes
+from ..text.sentences import joiner, split_lines
+from ..text.sentences import split as split_sentences
 from .engine import CPU, Device, Engine
 from .errors import TranslationUnavailable
 from .glossary import Found, Glossary, carried_spans
 from .packages import InstalledPackage, active_packages
-from .splitter import joiner, split_lines, split_sentences
 
 # The models folder's mtime and its (name, link target) entries: what changes on install or remove.
 Signature = tuple[int, tuple[tuple[str, str], ...]]

@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from ..config import READING_LANGUAGES
-from ..coverage import coverage_report
-from ..errors import DomainError
-from ..wiring import services
+from ..core.config import READING_LANGUAGES
+from ..core.errors import DomainError
+from ..http.wiring import services
+from ..usecases.coverage import coverage_report
 from .errors import page_for
 from .pages import LANG, alternates, cursor_arg, serve_page
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response, abort, make_response, render_template, request
 
-from ..config import READING_LANGUAGES
-from ..errors import DomainError, InvalidInput, NotFound
+from ..core.config import READING_LANGUAGES
+from ..core.errors import DomainError, InvalidInput, NotFound
 from .locale import path_language, preferred_language
 
 

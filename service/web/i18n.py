@@ -19,7 +19,7 @@ from babel import support
 from flask import Flask
 from flask_babel import Babel, format_date, format_decimal
 
-from ..config import READING_LANGUAGES
+from ..core.config import READING_LANGUAGES
 from .locale import page_language
 
 log = logging.getLogger(__name__)

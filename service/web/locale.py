@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ..config import READING_LANGUAGES
+from ..core.config import READING_LANGUAGES
 
 COOKIE = "kakehashi_lang"
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어", "ja": "日本語"}

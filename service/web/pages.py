@@ -1,6 +1,6 @@
 """Reader pages: the story list, one story, the Atom feed per language, and the switcher.
 
-Every page is a cached document (``service.documents``): one cheap query says whether the
+Every page is a cached document (``service.usecases.documents``): one cheap query says whether the
 stored bytes are current; only a change makes a page render again.
 """
 from __future__ import annotations
@@ -11,14 +11,14 @@ from typing import Any, Callable, Hashable
 from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..conditional import respond
-from ..config import READING_LANGUAGES
-from ..cursor import Cursor, RankedCursor
-from ..documents import Validity
-from ..errors import DomainError, InvalidInput
-from ..searching import BadQuery
-from ..searchlimit import search_limited
-from ..wiring import services
+from ..core.config import READING_LANGUAGES
+from ..core.cursor import Cursor, RankedCursor
+from ..core.errors import DomainError, InvalidInput
+from ..http.conditional import respond
+from ..http.searchlimit import search_limited
+from ..http.wiring import services
+from ..usecases.documents import Validity
+from ..usecases.searching import BadQuery
 from .errors import page_for
 from .locale import COOKIE, LANGUAGE_NAMES, preferred_language, safe_next
 

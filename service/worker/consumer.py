@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 
-from ..config import Settings
+from ..core.config import Settings
 from ..jobs.queue import describe_backend
 from .device import choose_device
 from .runtime import WorkerRuntime

@@ -10,10 +10,10 @@ import datetime as dt
 import sys
 
 from service.cli import demo_stories
-from service.domain import source_hash
+from service.core.domain import source_hash
 from service.store import FieldRow, SnippetRow, StoryRow
 from service.store.versions import bump_site
-from service.summarize import summarize
+from service.text.summarize import summarize
 
 BATCH = 500
 

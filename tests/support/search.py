@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from service.api.search import SearchOut
-from service.domain import field_context, source_hash
+from service.core.domain import field_context, source_hash
 from service.store.catalogs import upsert_humans
 from service.store.engines import publish_engines
 from service.store.machine import insert_machine_translations

@@ -1,5 +1,9 @@
 """Sentence boundaries for English and Japanese news text: one splitter for summaries and translation.
 
+Machine translation uses it instead of argostranslate's default splitter (MiniSBD), which
+downloads a model on first use and fails offline. Models are trained on single sentences, so a
+text is translated sentence by sentence (in batches), line by line, and joined again.
+
 Rule-based and linear in the text (regular expressions without backtracking, one pass over the
 candidate terminators), so a story at the API's size limit splits in milliseconds, where pysbd
 took seconds. Sentences are spans of the input, so every sentence is a verbatim substring.
@@ -98,3 +102,13 @@ def _ends_sentence(text: str, start: int, stop: int, end: int, lang: str) -> boo
     if bare in _SOMETIMES_FINAL or _INITIALISM.fullmatch(word):
         return nxt.lower() in _OPENERS
     return True
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of a text; line breaks are kept as they are, only sentences are translated."""
+    return re.split(r"\r?\n", text)
+
+
+def joiner(lang: str) -> str:
+    """How translated sentences are put back together: Japanese and Chinese use no spaces."""
+    return "" if lang in ("ja", "zh") else " "

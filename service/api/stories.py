@@ -1,29 +1,24 @@
-"""The JSON API: thin routes that parse, call a service function and shape the answer."""
+"""The JSON API's stories, languages and health: thin routes that parse, call a use case and shape
+the answer."""
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..conditional import respond
-from ..config import READING_LANGUAGES, SOURCE_LANGUAGES
-from ..cursor import Cursor
-from ..documents import Document, Validity
-from ..domain import Story
-from ..errors import DomainError, InvalidInput
-from ..reading import LocalizedStory, localized_story
-from ..stories import create_story, delete_story, replace_story
-from ..story_input import story_input
-from ..wiring import services
-from .errors import ApiError, domain_error_response
+from ..core.config import READING_LANGUAGES, SOURCE_LANGUAGES
+from ..http.conditional import respond
+from ..http.wiring import services
+from ..usecases.documents import Document, Validity
+from ..usecases.reading import LocalizedStory
+from ..usecases.story_input import story_input
+from .answers import cursor_arg, json_document, page_limit, serve_json
+from .errors import ApiError
 from .health import health_report
 from .requests import json_body, reading_language, require_token
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-api.register_error_handler(DomainError, domain_error_response)
-MAX_LIMIT = 100
 
 
 def story_json(view: LocalizedStory) -> dict[str, Any]:
@@ -49,36 +44,6 @@ def _found(story_id: str, lang: str) -> LocalizedStory:
     return story
 
 
-def json_document(key: tuple[Any, ...], validity: Validity, build: Callable[[], object]) -> Document:
-    """A JSON document from the document cache (built only when its versions changed)."""
-    def render() -> tuple[bytes, str]:
-        return json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), "application/json"
-
-    return services().documents.get_or_build(("api", *key), validity, render)
-
-
-def serve_json(key: tuple[Any, ...], validity: Validity, build: Callable[[], object]) -> Response:
-    return respond(json_document(key, validity, build), request)
-
-
-def cursor_arg() -> Cursor | None:
-    """``?cursor=`` as given in a ``next`` link; any other names no page: 404, as on the pages."""
-    raw = request.args.get("cursor")
-    try:
-        return Cursor.decode(raw) if raw is not None else None
-    except InvalidInput as error:
-        raise ApiError(404, error.code, error.message) from None
-
-
-def _limit() -> int:
-    raw = request.args.get("limit")
-    if raw is None:
-        return services().reading.page_size
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ApiError(400, "invalid_limit", f"limit must be a whole number from 1 to {MAX_LIMIT}, got {raw!r}")
-    return int(raw)
-
-
 @api.get("/languages")
 def languages() -> ResponseReturnValue:
     reading = services().reading
@@ -94,7 +59,7 @@ def languages() -> ResponseReturnValue:
 
 @api.get("/stories")
 def stories_index() -> ResponseReturnValue:
-    lang, cursor, limit = reading_language(), cursor_arg(), _limit()
+    lang, cursor, limit = reading_language(), cursor_arg(), page_limit()
     reading = services().reading
 
     def build() -> dict[str, Any]:
@@ -142,13 +107,10 @@ def still_matches(story_id: str) -> Callable[[], bool] | None:
     return check
 
 
-def _written(story: Story, status: int) -> Response:
-    """Answer a write with the story it committed: a DELETE right after cannot turn it into a 404.
-    Translation is enqueued after the commit; it never waits and never fails the write."""
-    services().jobs.translate([story.id])
-    response = jsonify(story_json(localized_story(story, "en", services().resolver)))
+def _written(view: LocalizedStory, status: int) -> Response:
+    response = jsonify(story_json(view))
     response.status_code = status
-    response.headers["Location"] = url_for("api.story_detail", story_id=story.id)
+    response.headers["Location"] = url_for("api.story_detail", story_id=view.story.id)
     return response
 
 
@@ -157,7 +119,7 @@ def stories_create() -> ResponseReturnValue:
     settings = services().settings
     require_token(settings)
     story = story_input(json_body(settings.max_body_bytes), settings)
-    return _written(create_story(services().store, story), 201)
+    return _written(services().stories.create(story), 201)
 
 
 @api.put("/stories/<story_id>")
@@ -165,13 +127,13 @@ def stories_replace(story_id: str) -> ResponseReturnValue:
     settings = services().settings
     require_token(settings)
     story = story_input(json_body(settings.max_body_bytes), settings, path_id=story_id)
-    return _written(replace_story(services().store, story, still_matches(story_id)), 200)
+    return _written(services().stories.replace(story, still_matches(story_id)), 200)
 
 
 @api.delete("/stories/<story_id>")
 def stories_delete(story_id: str) -> ResponseReturnValue:
     require_token(services().settings)
-    delete_story(services().store, story_id)
+    services().stories.delete(story_id)
     response = Response(status=204)
     del response.headers["Content-Type"]        # no body, so no body type (RFC 9110 8.3)
     return response
@@ -181,12 +143,3 @@ def stories_delete(story_id: str) -> ResponseReturnValue:
 def api_health() -> ResponseReturnValue:
     report, status = health_report()
     return jsonify(report), status
-
-
-@api.get("/openapi.json")
-def openapi() -> ResponseReturnValue:
-    """Raw UTF-8, not ``\\ud804``-style escapes: YAML loaders (openapi-spec-validator's) refuse
-    escaped surrogate pairs, and the text rule's pattern holds characters beyond the BMP."""
-    from .openapi import openapi_json
-
-    return Response(openapi_json(), mimetype="application/json")

@@ -10,15 +10,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .cursor import Cursor
+from ..core.cursor import Cursor
+from ..core.domain import Field, LocalizedField, Story
+from ..core.localize import Resolver, coverage
+from ..core.pivot import PIVOT, route_label, routes
+from ..store import Session, Store, reads
+from ..store.engines import installed_engines
+from ..store.translations import SessionHumanTranslations, SessionMachineTranslations, current_engines
+from ..store.versions import SiteVersion
 from .documents import Validity
-from .domain import Field, LocalizedField, Story
-from .localize import Resolver, coverage
-from .routes import PIVOT, route_label, routes
-from .store import Session, Store, reads
-from .store.engines import installed_engines
-from .store.translations import SessionHumanTranslations, SessionMachineTranslations, current_engines
-from .store.versions import SiteVersion
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,12 @@ class Reading:
         with self.store.reading() as session:
             found = reads.story(session, story_id)
             return localized_story(found, lang, resolver_for(session)) if found else None
+
+    def committed(self, story: Story, lang: str) -> LocalizedStory:
+        """A story just written, localized as ``story()`` localizes the stored one (one session,
+        the same resolver), so a write's answer says what a GET right after it says."""
+        with self.store.reading() as session:
+            return localized_story(story, lang, resolver_for(session))
 
     def page(self, lang: str, cursor: Cursor | None, limit: int | None = None) -> StoryPage:
         """Newest-first stories after ``cursor``: titles and first points, localized."""

@@ -21,9 +21,9 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from service import sentences as splitter
-from service.domain import Field, Snippet
-from service.text import detect_source_lang
+from ..core.domain import Field, Snippet
+from ..core.textrules import detect_source_lang
+from . import sentences as splitter
 
 # --- the vector math: character n-gram TF-IDF rows as flat CSR numpy arrays (numpy only, no
 # scipy); rows are summed left to right (``row_sums``), never pairwise, so scores stay bit for bit

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .store import Store
-from .store.engines import publish_engines
-from .store.versions import bump_ui
-from .translate.packages import active_packages
+from ..store import Store
+from ..store.engines import publish_engines
+from ..store.versions import bump_ui
+from ..translate.packages import active_packages
 
 
 def announce_ui_catalogs(store: Store) -> None:

@@ -1,10 +1,11 @@
-"""What the LibreTranslate face asks of a translator, and the memory-first implementation.
+"""Translating texts on request (the LibreTranslate face's ``/translate``): what the face asks of a
+translator, and the memory-first use case that answers it.
 
-The face (``routes``) knows nothing about models, queues or the store: it calls a
-``TranslationBackend``. ``MemoryFirstBackend`` answers from the sentence memory and hands only
-the sentences it has never seen to an injected ``EngineCall`` (``service.translate.memory``):
-in a web process that call must wait on the worker tier (web processes never load models);
-tests inject ``translators_call`` over tiny real packages.
+The face knows nothing about models, queues or the store: it calls a ``TranslationBackend``.
+``MemoryFirstBackend`` answers from the sentence memory and hands only the sentences it has
+never seen to an injected ``EngineCall`` (``service.translate.memory``): in a web process that
+call must wait on the worker tier (web processes never load models); tests inject
+``translators_call`` over tiny real packages.
 """
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Callable, Hashable, Protocol
 
-from ..documents import DocumentCache, Validity
-from ..domain import source_hash
+from ..core.domain import source_hash
 from ..store.memory import find_human_translations
 from ..translate.errors import TranslationError, TranslationUnavailable
 from ..translate.memory import EngineCall, SentenceMemory, translate_texts
+from ..usecases.documents import DocumentCache, Validity
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 

@@ -1,5 +1,6 @@
-"""Rules about text that several layers share: what text the service stores (no control
-characters, no bidi overrides, never blank), and what counts as a URL.
+"""Rules about text that every layer shares, each in one place: what text the service stores
+(no control characters, no bidi overrides, never blank), what counts as a URL, which script a
+character is in (Hangul, kana, kanji), and the folded form search compares.
 
 One rule, kept in three equivalent forms: ``problem()`` for validators, and ``text_pattern()``,
 the same rule as a regular expression, so the OpenAPI document tells clients (and schemathesis)
@@ -74,13 +75,31 @@ URL_PATTERN = (rf"(?i:(?:https?://|www\.){_URL_CHAR}*{_URL_END}"
                rf"|\b(?:[a-z0-9-]+\.)+[a-z]{{2,}}/(?:{_URL_CHAR}*{_URL_END})?)")
 URL = re.compile(URL_PATTERN)
 
-# --- which source language a snippet's text is written in -------------------------------
-# Kana (hiragana, katakana, their extensions and half-width forms) and kanji (CJK ideographs).
-JAPANESE = r"\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+# --- scripts: which language a text is written in -------------------------------------
+# Kana: hiragana, katakana, their phonetic extensions and half-width forms.
+KANA = r"\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+# Kanji (Han): CJK unified ideographs, extension A, compatibility ideographs.
+KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+JAPANESE = KANA + KANJI
+JAPANESE_SCRIPT = re.compile(f"[{JAPANESE}]")
+_SCRIPTS = (("hangul", re.compile(f"[{HANGUL}]")), ("kana", re.compile(f"[{KANA}]")), ("han", re.compile(f"[{KANJI}]")))
+
+
+def script(char: str) -> str | None:
+    """The script of one character: "hangul", "kana", "han", "latin" (a Latin letter) or None."""
+    for name, pattern in _SCRIPTS:
+        if pattern.match(char):
+            return name
+    return "latin" if char.isalpha() and "LATIN" in unicodedata.name(char, "") else None
+
+
+def detect_source_lang(text: str) -> str:
+    """'ja' for text with kana or kanji, else 'en' (the only two source languages)."""
+    return "ja" if JAPANESE_SCRIPT.search(text) else "en"
+
 # An English snippet may quote a few names in Japanese script ("Shigeru Ishiba (石破茂)"); more
 # than this many kana or kanji characters is Japanese text sent as English.
 MAX_JAPANESE_IN_EN = 10
-_JAPANESE = re.compile(f"[{JAPANESE}]")
 
 
 def language_pattern(lang: str) -> str:
@@ -97,10 +116,26 @@ def language_pattern(lang: str) -> str:
 
 def language_problem(lang: str, text: str) -> str | None:
     """Why ``text`` is plainly not in source language ``lang``, or None."""
-    found = len(_JAPANESE.findall(text))
+    found = len(JAPANESE_SCRIPT.findall(text))
     if lang == "ja" and not found:
         return "is marked \"ja\" but has no Japanese script (kana or kanji); send English text as \"en\""
     if lang == "en" and found > MAX_JAPANESE_IN_EN:
         return (f"is marked \"en\" but has {found} kana or kanji characters (at most {MAX_JAPANESE_IN_EN}, for "
                 "names); send Japanese text as \"ja\"")
     return None
+
+
+# --- the form search compares ----------------------------------------------------------
+_FORMAT = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")     # invisible: soft hyphen, zero-widths
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """NFKC (full- and half-width alike), case-folded, invisible format characters dropped."""
+    return _FORMAT.sub("", unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold()))
+
+
+def search_form(text: str) -> str:
+    """The form search compares: ``fold``, then runs of white space one space. Index and query
+    both go through it, so a match is a plain substring test."""
+    return _SPACES.sub(" ", fold(text)).strip()

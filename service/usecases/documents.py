@@ -8,7 +8,7 @@ means the same bytes, a different one means a rebuild. Since the token lives in 
 every process on every machine sees a change the moment its transaction commits.
 
 The ETag is a hash of the bytes, so it changes if and only if the content does. Answering a
-request with a document (and a 304) is the faces' part: ``service.conditional``.
+request with a document (and a 304) is the faces' part: ``service.http.conditional``.
 """
 from __future__ import annotations
 

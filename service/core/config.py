@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCE_LANGUAGES = ("en", "ja")
 READING_LANGUAGES = ("en", "ko", "ja")
 MT_DEVICES = ("auto", "cpu", "cuda")
@@ -75,7 +75,7 @@ class Settings:
     # where hits are counted: "store" (the store, shared by every process), redis://host:6379, or
     # memory:// (per process: only for a single web process)
     mt_rate_limit_storage: str = "store"
-    # search (service/searching.py)
+    # search (service/usecases/searching.py)
     max_search_chars: int = 200                 # characters of a query (400 above)
     search_rate_limit: str = "60 per minute"    # searches per client address (API and pages together)
     search_rate_limit_storage: str = "memory://"

@@ -12,10 +12,10 @@ from typing import Iterator
 import click
 from flask.cli import with_appcontext
 
-from ..announce import publish_installed
+from ..http.wiring import services
 from ..translate.errors import PackageError
 from ..translate.packages import install_package, list_packages, remove_package
-from ..wiring import services
+from ..usecases.announce import publish_installed
 
 
 @contextmanager

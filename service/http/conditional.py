@@ -1,13 +1,13 @@
 """Answering an HTTP request with a stored document: its validators, or an empty 304.
 
-The pages and the API share this; the documents themselves (``service.documents``) know nothing
+The pages and the API share this; the documents themselves (``service.usecases.documents``) know nothing
 of HTTP requests, so the core stays free of Flask.
 """
 from __future__ import annotations
 
 from flask import Request, Response
 
-from .documents import Document
+from ..usecases.documents import Document
 
 
 def not_modified(document: Document, request: Request) -> bool:

@@ -14,14 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-from .catalogs import PROBLEMS_KEPT, relative_key, story_path
-from .cursor import Cursor
-from .domain import Field, source_hash
+from ..catalogs import PROBLEMS_KEPT, relative_key, story_path
+from ..core.cursor import Cursor
+from ..core.domain import Field, source_hash
+from ..store import Store, reads
+from ..store.catalogs import broken_states, state_counts
+from ..store.coverage import fuzzy_keys, totals
+from ..store.translations import current_engines
 from .reading import LocalizedItem, localize_fields, resolver_for
-from .store import Store, reads
-from .store.catalogs import broken_states, state_counts
-from .store.coverage import fuzzy_keys, totals
-from .store.translations import current_engines
 
 COUNTS = ("fields", "native", "human", "machine", "source", "untranslated", "fuzzy")
 

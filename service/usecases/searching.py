@@ -15,14 +15,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from .cursor import RankedCursor
+from ..core.cursor import RankedCursor
+from ..core.domain import LocalizedField, Snippet
+from ..core.errors import DomainError
+from ..core.textrules import fold, search_form
+from ..store import Store, reads
+from ..store import search as index
 from .documents import Validity
-from .domain import LocalizedField, Snippet
-from .errors import DomainError
 from .reading import LocalizedItem, localize_fields, resolver_for
-from .store import Store, reads
-from .store import search as index
-from .text import fold, search_form
 
 # Query rules: C0/C1 controls (tab and newline too: a query is one line), bidi overrides.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -15,10 +15,10 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
-from . import textrules
-from .config import SOURCE_LANGUAGES, Settings
-from .domain import SNIPPET_KINDS, Snippet
-from .errors import InvalidInput, LimitExceeded
+from ..core import textrules
+from ..core.config import SOURCE_LANGUAGES, Settings
+from ..core.domain import SNIPPET_KINDS, Snippet
+from ..core.errors import InvalidInput, LimitExceeded
 from .stories import StoryInput
 
 SLUG_PATTERN = r"^[a-z0-9-]{1,80}$"

@@ -1,4 +1,6 @@
-"""Create, replace and delete stories: the one place that writes snippets and their summary.
+"""Create, replace and delete stories: the one place that writes snippets and their summary, and
+the one write flow every face uses (``Stories``): commit, then enqueue the story's translation,
+then answer with what was committed, localized as a GET localizes it.
 
 A write stores the snippets and the freshly computed summary fields in one transaction, so a
 reader never sees snippets without their summary (or half a story after an error). A
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
-from .domain import Snippet, Story
-from .errors import AlreadyExists, NotFound, PreconditionFailed
-from .store import Store, reads
-from .store.stories import Replaced, insert_story, remove_story, update_story
+from ..core.domain import Snippet, Story
+from ..core.errors import AlreadyExists, NotFound, PreconditionFailed
+from ..store import Store, reads
+from ..store.stories import Replaced, insert_story, remove_story, update_story
+from .reading import LocalizedStory, Reading
 
 
 def _exists(story_id: str) -> AlreadyExists:
@@ -40,7 +43,7 @@ def _summarized(story: StoryInput) -> Story:
     The summarizer (and numpy with it, about 11 MB) is imported at the first write, not with the
     module: a web worker that only serves reads never loads it.
     """
-    from .summarize import summarize
+    from ..text.summarize import summarize
 
     return Story(id=story.id, published=story.published, title=story.title, snippets=tuple(story.snippets),
                  fields=tuple(summarize(story.id, story.title, story.snippets)))
@@ -110,3 +113,40 @@ def get_story(store: Store, story_id: str) -> Story | None:
 def story_exists(store: Store, story_id: str) -> bool:
     with store.reading() as session:
         return reads.story_exists(session, story_id)
+
+
+Enqueue = Callable[[Sequence[str]], int]
+"""Enqueues the translation of stories just written; how many were enqueued (0 when the queue
+failed: the sweep recovers them, so a write never fails for it)."""
+
+
+class Stories:
+    """The write flow of the API, the CLI and ``kakehashi init``: commit, then enqueue the
+    translation (after the commit, so a worker never reads an older story), then answer with
+    what was committed (not a re-read, which a DELETE could race), localized by ``Reading``
+    exactly as a GET is: a write's answer and the GET after it agree, ``pending`` included."""
+
+    def __init__(self, store: Store, reading: Reading, enqueue: Enqueue):
+        self.store = store
+        self.reading = reading
+        self.enqueue = enqueue
+
+    def create(self, story: StoryInput, lang: str = "en") -> LocalizedStory:
+        return self._answer(create_story(self.store, story), lang)
+
+    def replace(self, story: StoryInput, unless_changed: Callable[[], bool] | None = None,
+                lang: str = "en") -> LocalizedStory:
+        return self._answer(replace_story(self.store, story, unless_changed), lang)
+
+    def delete(self, story_id: str) -> None:
+        delete_story(self.store, story_id)
+
+    def load(self, stories: Iterable[StoryInput]) -> tuple[list[str], int]:
+        """Create each story unless one with its id exists (kept as it is, whoever changed it
+        since) and enqueue the created ones: (ids created, how many enqueued)."""
+        created = [story.id for story in stories if load_story(self.store, story)]
+        return created, (self.enqueue(created) if created else 0)
+
+    def _answer(self, stored: Story, lang: str) -> LocalizedStory:
+        self.enqueue([stored.id])
+        return self.reading.committed(stored, lang)

@@ -1,0 +1,1 @@
+"""Pure text processing: sentence boundaries and the summarizer."""

@@ -1,0 +1,1 @@
+"""What readers, editors and tools can do, over the store: write stories, read them localized, coverage, search."""
