@@ -15,9 +15,10 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
 from playwright.sync_api import sync_playwright  # noqa: E402 - after the path set-up above
 
-from conftest import DEMO_ID, TOKEN, LiveServer  # noqa: E402 - after the path set-up above
 from service.core.config import Settings  # noqa: E402 - after the path set-up above
+from support.app import DEMO_ID, TOKEN  # noqa: E402 - after the path set-up above
 from support.browser import CHROMIUM, FLAGS, WIDTHS  # noqa: E402 - after the path set-up above
+from support.server import LiveServer  # noqa: E402 - after the path set-up above
 
 PAGES = {"index": "/{lang}/", "story": f"/{{lang}}/stories/{DEMO_ID}", "status": "/{lang}/translate"}
 
