@@ -53,8 +53,8 @@ from ..store.catalogs import (
     stories_with_texts,
     upsert_humans,
 )
+from ..store.changes import bump_stories
 from ..store.reads import all_fields, story
-from ..store.versions import bump_stories
 from ..text import JAPANESE_SCRIPT, detect_source_lang
 from ..translate.glossary import Glossary, glossary_findings
 from ..translate.glossary_live import current_glossary
