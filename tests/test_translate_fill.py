@@ -194,7 +194,7 @@ def test_rows_stored_meanwhile_are_ignored_on_any_database(store, translators, m
 
     row = {"source_hash": "h" * 64, "target_lang": "ko", "engine": "e", "source_lang": "en", "text": "a"}
     _insert_new(store, [row])
-    monkeypatch.setattr(store.engine.dialect, "name", "otherdb")
+    monkeypatch.setattr(store.write_engine.dialect, "name", "otherdb")
     _insert_new(store, [row, {**row, "source_hash": "i" * 64}])
     assert len(_rows(store)) == 2
 
@@ -259,7 +259,7 @@ def test_more_rows_than_one_query_chunk_are_stored_found_and_served(store, trans
 
     rows = [{"source_hash": f"{n:064x}", "target_lang": "ko", "engine": "argos:en-ko:1.1", "source_lang": "en",
              "text": f"t{n}"} for n in range(1201)]
-    monkeypatch.setattr(store.engine.dialect, "name", dialect)
+    monkeypatch.setattr(store.write_engine.dialect, "name", dialect)
     _insert_new(store, rows[:700])
     _insert_new(store, rows)                              # 700 already there: ignored, on any database
     assert len(_rows(store)) == 1201
