@@ -213,6 +213,7 @@ class CatalogLimits:
     ``\\x..`` escape), which bounds what is read at once."""
     max_bytes: int = 32 * 1024 * 1024
     max_entries: int = 200_000
+    max_export_bytes: int = MAX_FILE_BYTES     # what export keeps a file under (obsolete entries go first)
     max_title_chars: int = GROWTH * 300
     max_text_chars: int = GROWTH * 5000
 

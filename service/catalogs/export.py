@@ -67,7 +67,6 @@ from ..translate.glossary_live import current_glossary
 from . import (
     CATALOG_LANGUAGES,
     DEFAULT_LIMITS,
-    MAX_FILE_BYTES,
     TEMPLATES,
     CatalogError,
     CatalogLimits,
@@ -87,6 +86,7 @@ WRITTEN_KEPT = 1000             # file names an export report keeps (the count i
 PRE_SPLIT = ".pre-split"        # the suffix a split legacy catalog is kept under
 
 Progress = Callable[[int, int], None]
+AfterRead = Callable[[Path], None]     # called with a file's path once the export has read it
 
 
 @dataclass
@@ -170,12 +170,13 @@ class _Rendered:
     entries: list[Entry]
 
 
-def _fit(entries: list[Entry], build: Callable[[list[Entry]], bytes]) -> bytes:
-    """The file's bytes, under ``MAX_FILE_BYTES``: obsolete entries (the store keeps reviewed
-    ones) go first, oldest-sorted last, when a story's history would make the file too big."""
+def _fit(entries: list[Entry], build: Callable[[list[Entry]], bytes], max_bytes: int) -> bytes:
+    """The file's bytes, under ``max_bytes`` (``CatalogLimits.max_export_bytes``): obsolete
+    entries (the store keeps reviewed ones) go first, oldest-sorted last, when a story's history
+    would make the file too big."""
     data = build(entries)
     obsolete = [e for e in entries if e.obsolete]
-    while len(data) > MAX_FILE_BYTES and obsolete:
+    while len(data) > max_bytes and obsolete:
         drop = obsolete.pop()
         entries = [e for e in entries if e is not drop]
         data = build(entries)
@@ -185,8 +186,10 @@ def _fit(entries: list[Entry], build: Callable[[list[Entry]], bytes]) -> bytes:
 def _write(target: _Target, template: list[Entry], humans: dict[tuple[str | None, str], str],
            memory: dict[tuple[str, str], tuple[str, str]], machine: dict[tuple[str, str], tuple[str, str]] | None,
            now: dt.datetime, limits: CatalogLimits, moved_from: Path | None,
-           carried: PoFile | None) -> _Rendered:
+           carried: PoFile | None, after_read: AfterRead | None) -> _Rendered:
     snapshot, existing = read_existing(target.path, limits)
+    if after_read is not None:
+        after_read(target.path)
     source = existing
     if existing is None and moved_from is not None:
         source = read_existing(moved_from, limits)[1]
@@ -205,13 +208,14 @@ def _write(target: _Target, template: list[Entry], humans: dict[tuple[str | None
             comments = [HEADER_COMMENT[0].format(what=f"template of story {target.stamp.id}")] + HEADER_COMMENT[1:]
             return _fit(entries, lambda kept: render(PoFile(header=header_fields(None, None, date, date),
                                                             header_comments=comments, header_fuzzy=True,
-                                                            entries=kept)))
+                                                            entries=kept)), limits.max_export_bytes)
         dates = (old_pot or stamp(now), old_revision or stamp(now)) if keep_dates else (old_pot or stamp(now), stamp(now))
         comments = (source.header_comments if source and source.header_comments else
                     [HEADER_COMMENT[0].format(what=f"{LANGUAGE_TEAMS[target.lang]}, story {target.stamp.id}")]
                     + HEADER_COMMENT[1:])
         return _fit(entries, lambda kept: render(PoFile(header=header_fields(source, target.lang, *dates),
-                                                        header_comments=comments, entries=kept)))
+                                                        header_comments=comments, entries=kept)),
+                    limits.max_export_bytes)
 
     if snapshot.data is None and not entries:
         return _Rendered(False, None, "", [])      # nothing to translate into this language: no file
@@ -227,9 +231,9 @@ class _Export:
     """One run of ``export_catalogs``: the report, and what is recorded after each batch."""
 
     def __init__(self, store: Store, translations_dir: Path, langs: list[str], machine: MachineTranslations | None,
-                 now: dt.datetime, limits: CatalogLimits):
+                 now: dt.datetime, limits: CatalogLimits, after_read: AfterRead | None = None):
         self.store, self.dir, self.langs, self.machine = store, Path(translations_dir), langs, machine
-        self.now, self.limits = now, limits
+        self.now, self.limits, self.after_read = now, limits, after_read
         self.report = ExportReport()
         self.problems: list[Problem] = []
         self.carried: dict[tuple[str, str], PoFile] = {}     # legacy entries, by (lang, story id)
@@ -364,7 +368,8 @@ class _Export:
                 machine = dict(self.machine.lookup(lang, wanted)) if wanted else {}
         moved_from = self.dir / target.mark.path if target.mark and target.mark.path != target.key else None
         rendered = _retrying(target.path, lambda: _write(target, template, story_humans, memory, machine, self.now,
-                                                         self.limits, moved_from, self.carried.get((lang, target.stamp.id))))
+                                                         self.limits, moved_from, self.carried.get((lang, target.stamp.id)),
+                                                         self.after_read))
         if moved_from is not None and moved_from.is_file() and not moved_from.is_symlink():
             moved_from.unlink()
         return rendered
@@ -426,13 +431,17 @@ def _fuzzy_keys(entries: Iterable[Entry], fields: list[Field]) -> set[tuple[str,
 def export_catalogs(store: Store, translations_dir: Path, langs: Iterable[str] = CATALOG_LANGUAGES,
                     machine: MachineTranslations | None = None, now: dt.datetime | None = None,
                     limits: CatalogLimits = DEFAULT_LIMITS, since: dt.date | None = None,
-                    progress: Progress | None = None, check_files: bool = False) -> ExportReport:
+                    progress: Progress | None = None, check_files: bool = False,
+                    after_read: AfterRead | None = None) -> ExportReport:
     """Write the files of every story (published on or after ``since``) that changed since its
     files were written, in ``langs`` and the templates. ``machine`` (the resolver's machine
     lookup) adds suggestions to empty entries. Files that cannot be written (broken, or saved
     over and over meanwhile) are reported together at the end as one ``CatalogError``; the
     others are written. With ``check_files`` every story's files are looked at on disk too (a
     file deleted while no worker watched); otherwise the store's record of what was written
-    decides, and one changed story costs one story's work."""
-    run = _Export(store, translations_dir, list(langs), machine, now or dt.datetime.now(dt.timezone.utc), limits)
+    decides, and one changed story costs one story's work. ``after_read`` is called with each
+    file's path between reading it and replacing it (the window in which a translator's save
+    makes the export merge again: the tests save there)."""
+    run = _Export(store, translations_dir, list(langs), machine, now or dt.datetime.now(dt.timezone.utc), limits,
+                  after_read)
     return run.run(since, progress, check_files)

@@ -54,8 +54,8 @@ from ..store.catalogs import (
     stories_with_texts,
     upsert_humans,
 )
+from ..store.changes import bump_stories
 from ..store.reads import all_fields, story
-from ..store.versions import bump_stories
 from ..translate.glossary import Glossary, glossary_findings
 from ..translate.glossary_live import current_glossary
 from ..translate.memory import machine_origins

@@ -282,11 +282,17 @@ class CatalogWatcher:
 
     # --- the background thread -------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        """Whether the polling thread runs: only after ``start()`` (a request hook or a CLI run
+        polls in its own thread, through ``maybe_reload``/``check_now``)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> bool:
         """Start polling in a daemon thread, once per process; False if already running. The
         file system's events (inotify) are listened to from now on, where they can be."""
         with self._lock:
-            if self._thread is not None and self._thread.is_alive():
+            if self.running:
                 return False
             self.events.start()
             self._stop.clear()

@@ -12,11 +12,11 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .changes import bump_stories_with_texts
 from .chunking import chunks
 from .models import MachineTranslationRow
 from .session import Store
 from .upsert import upsert
-from .versions import bump_stories_with_texts
 
 
 def stored_machine_hashes(store: Store, lang: str, engine: str, hashes: list[str]) -> set[str]:

@@ -10,9 +10,10 @@ answered rank by rank, newest first, from the table itself (``_short_search``): 
 fast for common words, a scan for rare ones.
 
 Kept current in the transaction of every change a reader can see: ``reindex`` runs from
-``versions.bump_stories`` (story edits, machine translations stored, catalog imports), from
-``stories.insert_story``, and from ``engines.publish_engines`` for the stories whose served
-machine text a model change can move; ``unindex`` from ``stories.remove_story``.
+``changes.bump_stories`` (story edits, machine translations stored, catalog imports), from
+``stories.insert_story``, and from ``changes.publish_engines`` for the stories whose served
+machine text a model change can move; ``unindex`` from ``stories.remove_story``. This module
+only indexes: it moves no versions (``versions``), and nothing it imports calls back into it.
 
 Best match first: a hit in the served title (3) beats one in the points or quotes (2), which
 beats one in the sources only (1); then newest first. The rank is a whole number, so pages

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.domain import Story
+from .changes import bump_stories
 from .models import FieldRow, SiteStateRow, SnippetRow, StoryRow
 from .search import reindex, unindex
 from .session import Store
-from .versions import bump_site, bump_stories
+from .versions import bump_site
 
 
 def _stage(session: Session, story: Story, row: StoryRow) -> None:

@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from .chunking import chunks
-from .models import FieldRow, SiteStateRow, StoryRow
+from .models import SiteStateRow, StoryRow
 
 
 def now() -> dt.datetime:
@@ -36,27 +36,12 @@ def bump_ui(session: Session) -> None:
         ui_generation=SiteStateRow.ui_generation + 1, generation=SiteStateRow.generation + 1, changed_at=now()))
 
 
-def bump_stories(session: Session, story_ids: Iterable[str]) -> None:
-    """Stories whose documents changed (their snippets or a translation of their fields): their
-    search documents are rewritten in the same transaction, so a search after the commit finds
-    what a reader is served."""
-    from .search import reindex  # here: search reads through reads, which imports this module
-
-    ids = sorted(set(story_ids))
-    for chunk in chunks(ids):
+def bump_story_versions(session: Session, story_ids: Iterable[str]) -> None:
+    """Move the version of each of these stories (their documents changed). Only the counting:
+    ``changes.bump_stories`` also rewrites their search documents and moves the site."""
+    for chunk in chunks(sorted(set(story_ids))):
         session.execute(update(StoryRow).where(StoryRow.id.in_(chunk))
                         .values(version=StoryRow.version + 1, updated_at=now()))
-    reindex(session, ids)
-    bump_site(session)
-
-
-def bump_stories_with_texts(session: Session, source_hashes: Iterable[str]) -> None:
-    """Stories having a field with one of these texts: a translation of them was stored."""
-    hashes = sorted(set(source_hashes))
-    story_ids: set[str] = set()
-    for chunk in chunks(hashes):
-        story_ids.update(session.scalars(select(FieldRow.story_id).where(FieldRow.source_hash.in_(chunk))))
-    bump_stories(session, story_ids)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..store import Store
-from ..store.engines import publish_engines
+from ..store.changes import publish_engines
 from ..store.versions import bump_ui
 from ..translate.packages import active_packages
 

@@ -33,7 +33,7 @@ from ..jobs.tasks import TRANSLATE, TRANSLATE_TEXT, job_key
 from ..jobs.withdrawals import SweepingCatalogWatcher
 from ..store import Session, make_store
 from ..store.backlog import newest_first, stories_missing_translations
-from ..store.engines import publish_engines
+from ..store.changes import publish_engines
 from ..store.versions import now
 from ..store.workers import WorkerSeen, beat, clear_failure, given_up, job_settled, job_started, leave, record_failure
 from ..translate.engine import CPU, Device

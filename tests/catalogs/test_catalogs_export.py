@@ -8,8 +8,7 @@ import polib
 import pytest
 from babel.messages.pofile import read_po
 
-from service.catalogs import CatalogError
-from service.catalogs import export as export_module
+from service.catalogs import CatalogError, CatalogLimits
 from service.catalogs.export import export_catalogs
 from service.catalogs.importer import import_file
 from service.store.translations import StoredHumanTranslations
@@ -289,16 +288,15 @@ def test_a_broken_catalog_is_never_overwritten(demo_store, catalog_dir):
     assert b"(updated)" in story_file(catalog_dir, "ja").read_bytes(), "the other languages are still exported"
 
 
-def test_a_file_stays_under_one_mebibyte(demo_store, catalog_dir, monkeypatch):
+def test_a_file_stays_under_its_bound(demo_store, catalog_dir):
     export(demo_store, catalog_dir)
     po = polib.pofile(str(ko_po(catalog_dir)))
     for n in range(40):                      # a long history of reviewed, since-replaced texts
         po.append(polib.POEntry(msgctxt="visit/point", msgid=f"An old point {n}. " + "x" * 400,
                                 msgstr=f"옛 요점 {n}. " + "가" * 400, obsolete=True))
     po.save()
-    monkeypatch.setattr(export_module, "MAX_FILE_BYTES", 12_000)
     put_story(demo_store, "visit", DEMO_FIELDS)
-    export(demo_store, catalog_dir, now=DAY2)
+    export(demo_store, catalog_dir, now=DAY2, limits=CatalogLimits(max_export_bytes=12_000))
     assert ko_po(catalog_dir).stat().st_size <= 12_000
     assert polib.pofile(str(ko_po(catalog_dir))).find(TITLE, msgctxt="visit/title") is not None
 
@@ -336,42 +334,39 @@ def test_lost_file_and_changed_source_get_the_stored_translation_as_fuzzy(demo_s
     assert back.msgstr == "이재명, 첫 일본 방문" and not back.fuzzy
 
 
-def save_during_merge(monkeypatch, path, saves):
+def save_during_merge(path, saves):
     """A translator saves ``path`` while an export is between reading it and replacing it:
-    ``saves`` are done one per read of that file, right after the export read it."""
-    original = export_module.read_existing
+    ``saves`` are done one per read of that file, right after the export read it. Returns the
+    saves not done yet and the ``after_read`` hook to export with."""
     pending = list(saves)
 
-    def read_then_someone_saves(read_path, *args):
-        result = original(read_path, *args)
+    def someone_saves(read_path):
         if read_path == path and pending:
             pending.pop(0)()
-        return result
 
-    monkeypatch.setattr(export_module, "read_existing", read_then_someone_saves)
-    return pending
+    return pending, someone_saves
 
 
-def test_a_save_during_export_is_merged_not_overwritten(demo_store, catalog_dir, monkeypatch):
+def test_a_save_during_export_is_merged_not_overwritten(demo_store, catalog_dir):
     export(demo_store, catalog_dir)
     put_story(demo_store, "visit", [*DEMO_FIELDS, ("heading", "en", "A new part", 9)])     # so the export writes
     path = ko_po(catalog_dir)
-    pending = save_during_merge(monkeypatch, path, [lambda: translate(path, "visit/title", TITLE, "저장 중의 번역")])
-    report = export(demo_store, catalog_dir, now=DAY2)
+    pending, after_read = save_during_merge(path, [lambda: translate(path, "visit/title", TITLE, "저장 중의 번역")])
+    report = export(demo_store, catalog_dir, now=DAY2, after_read=after_read)
     assert not pending and "ko/LC_MESSAGES/content/2025-08/visit.po" in report.written
     po = polib.pofile(str(path))
     assert po.find(TITLE, msgctxt="visit/title").msgstr == "저장 중의 번역", "the translator's save is kept"
     assert po.find("A new part", msgctxt="visit/heading") is not None, "and the export is merged into it"
 
 
-def test_a_file_that_keeps_changing_is_left_alone_with_one_line(demo_store, catalog_dir, monkeypatch):
+def test_a_file_that_keeps_changing_is_left_alone_with_one_line(demo_store, catalog_dir):
     export(demo_store, catalog_dir)
     put_story(demo_store, "visit", [*DEMO_FIELDS, ("heading", "en", "A new part", 9)])
     path = ko_po(catalog_dir)
     saves = [lambda n=n: translate(path, "visit/title", TITLE, f"번역 {n}") for n in range(10)]
-    pending = save_during_merge(monkeypatch, path, saves)
+    pending, after_read = save_during_merge(path, saves)
     with pytest.raises(CatalogError) as caught:
-        export_catalogs(demo_store, catalog_dir, now=DAY2)
+        export_catalogs(demo_store, catalog_dir, now=DAY2, after_read=after_read)
     assert str(caught.value) == (f"{path}:0: changed while being exported, 3 times in a row (is someone saving "
                                  "it?); left as it is, export again")
     assert len(pending) == 7

@@ -1,14 +1,13 @@
 """``import``: translators' edits (polib, Babel, raw text) taken in; broken files rejected whole."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import threading
 
 import polib
 import pytest
 from babel.messages.pofile import read_po, write_po
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, event, select
 
 from service.catalogs import CatalogError
 from service.catalogs.export import export_catalogs
@@ -186,20 +185,21 @@ def read_committed_store(url):
     return Store(create_engine(url))
 
 
-def in_step(monkeypatch, module, name, parties=2):
-    """Wrap ``module.name`` so that each thread's first call waits until every thread has made
-    it: both workers have read the store before either writes."""
-    barrier = threading.Barrier(parties, timeout=20)
-    original = getattr(module, name)
+def in_step_at_first_insert(stores, table):
+    """Each worker (one store, one thread) waits at its first ``INSERT INTO table`` until every
+    worker has reached its own: both have read the store before either writes. Watched through
+    SQLAlchemy's public ``before_cursor_execute`` event of the workers' own engines."""
+    barrier = threading.Barrier(len(stores), timeout=20)
     waited = set()
 
-    def wrapper(*args, **kwargs):
-        if threading.get_ident() not in waited:
+    def before_execute(_connection, _cursor, statement, *_):
+        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} ") and \
+                threading.get_ident() not in waited:
             waited.add(threading.get_ident())
             barrier.wait()
-        return original(*args, **kwargs)
 
-    monkeypatch.setattr(module, name, wrapper)
+    for store in stores:
+        event.listen(store.write_engine, "before_cursor_execute", before_execute)
     return waited
 
 
@@ -220,12 +220,10 @@ def run_together(*calls):
     return errors
 
 
-def test_two_workers_importing_the_same_file_do_not_collide(demo_store, catalog_dir, exported, monkeypatch):
-    from service.catalogs import importer
-
+def test_two_workers_importing_the_same_file_do_not_collide(demo_store, catalog_dir, exported):
     edit(exported, {("visit/point", POINT): KO_POINT, ("visit/title", TITLE): "이재명, 첫 일본 방문"})
     workers = [read_committed_store(str(demo_store.engine.url)) for _ in range(2)]
-    waited = in_step(monkeypatch, importer, "_source_languages")       # after reading the rows, before writing
+    waited = in_step_at_first_insert(workers, HumanTranslationRow.__tablename__)   # after reading the rows
     errors = run_together(*(lambda w=w: import_catalog(w, catalog_dir, "ko") for w in workers))
     assert errors == [], "an upsert, not select-then-insert: no primary-key IntegrityError"
     assert len(waited) == 2, "both workers had read the rows before either wrote"
@@ -236,20 +234,10 @@ def test_two_workers_importing_the_same_file_do_not_collide(demo_store, catalog_
         worker.dispose()
 
 
-def test_two_workers_recording_the_same_broken_file_do_not_collide(demo_store, catalog_dir, exported, monkeypatch):
-    from service.store import catalogs as catalog_states
-
+def test_two_workers_recording_the_same_broken_file_do_not_collide(demo_store, catalog_dir, exported):
     exported.write_text(BREAKAGES["syntax error"](exported.read_text(encoding="utf-8")), encoding="utf-8")
     workers = [read_committed_store(str(demo_store.engine.url)) for _ in range(2)]
-
-    class SteppedClock:                  # record_state stamps checked_at: both have looked by then
-        timezone = dt.timezone
-
-        class datetime(dt.datetime):
-            pass
-
-    waited = in_step(monkeypatch, SteppedClock.datetime, "now")
-    monkeypatch.setattr(catalog_states, "dt", SteppedClock)
+    waited = in_step_at_first_insert(workers, CatalogStateRow.__tablename__)      # both have found no state row
     errors = run_together(*(lambda w=w: import_catalog(w, catalog_dir, "ko") for w in workers))
     assert [type(e) for e in errors] == [CatalogError, CatalogError], errors
     assert len(waited) == 2, "both workers reached record_state together"
@@ -265,7 +253,7 @@ def test_upsert_inserts_then_updates_by_primary_key(catalog_store, monkeypatch, 
     from service.store import upsert as module
 
     if portable:                         # what a backend other than SQLite/PostgreSQL gets
-        monkeypatch.setattr(module, "_dialect_insert", lambda dialect: None)
+        monkeypatch.setattr(catalog_store.write_engine.dialect, "name", "otherdb")
     row = {"lang": "ko", "context": "s/title", "source_hash": "h", "source_text": "Hi", "text": "안녕"}
     with catalog_store.transaction() as session:
         module.upsert(session, HumanTranslationRow, [row])

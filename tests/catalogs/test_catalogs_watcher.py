@@ -71,7 +71,16 @@ def test_saved_catalog_is_served_by_every_worker(workers, catalog_dir):
         assert StoredHumanTranslations(watcher.store).lookup("ko", {KEY}) == {KEY: "이재명, 첫 일본 방문"}
     status = second.status()
     assert status["broken"] == 0 and status["ok"] >= 1 and status["files"] == []
-    assert first._thread is None and second._thread is None, "no thread unless start() is called"
+    assert not first.running and not second.running, "no thread unless start() is called"
+
+
+def test_polling_runs_in_a_thread_once_started_and_until_stopped(workers):
+    first, _second, _clock = workers
+    assert not first.running
+    assert first.start() is True and first.running
+    assert first.start() is False, "once per process"
+    first.stop()
+    assert not first.running
 
 
 def test_broken_save_keeps_last_good_and_reports_where(workers, catalog_dir):

@@ -26,8 +26,7 @@ def make_app(settings: Settings, demo: bool = True):
 def store_machine_texts(app, lang: str, engine: str, translate) -> None:
     """Machine text for every English field, stored as a worker stores it, its engine published."""
     from service.store import FieldRow, MachineTranslationRow
-    from service.store.engines import publish_engines
-    from service.store.versions import bump_stories_with_texts
+    from service.store.changes import bump_stories_with_texts, publish_engines
 
     store = app.extensions["kakehashi"].store
     with store.transaction() as session:

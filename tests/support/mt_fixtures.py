@@ -43,7 +43,7 @@ def install_models(mt_packages):
 
 def publish(store, translators) -> None:
     """What ``kakehashi models install`` does after installing: tell the store what is installed."""
-    from service.store.engines import publish_engines
+    from service.store.changes import publish_engines
 
     translators.refresh()
     with store.transaction() as session:

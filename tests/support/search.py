@@ -4,9 +4,8 @@ from __future__ import annotations
 from service.api.search import SearchOut
 from service.core.domain import field_context, source_hash
 from service.store.catalogs import upsert_humans
-from service.store.engines import publish_engines
+from service.store.changes import bump_stories, publish_engines
 from service.store.machine import insert_machine_translations
-from service.store.versions import bump_stories
 
 UNLIMITED = "100000 per minute"
 

@@ -190,12 +190,12 @@ def test_lookup_serves_the_current_engine_and_falls_back_to_the_newest_when_remo
 
 def test_rows_stored_meanwhile_are_ignored_on_any_database(store, translators, monkeypatch):
     """The portable insert path (neither SQLite nor PostgreSQL) must skip existing rows too."""
-    from service.store.machine import insert_machine_translations as _insert_new
+    from service.store.machine import insert_machine_translations as insert_new
 
     row = {"source_hash": "h" * 64, "target_lang": "ko", "engine": "e", "source_lang": "en", "text": "a"}
-    _insert_new(store, [row])
-    monkeypatch.setattr(store.engine.dialect, "name", "otherdb")
-    _insert_new(store, [row, {**row, "source_hash": "i" * 64}])
+    insert_new(store, [row])
+    monkeypatch.setattr(store.write_engine.dialect, "name", "otherdb")
+    insert_new(store, [row, {**row, "source_hash": "i" * 64}])
     assert len(_rows(store)) == 2
 
 
@@ -254,14 +254,14 @@ def test_chunks_splits_in_order_and_yields_nothing_for_nothing():
 
 @pytest.mark.parametrize("dialect", ["sqlite", "otherdb"])
 def test_more_rows_than_one_query_chunk_are_stored_found_and_served(store, translators, monkeypatch, dialect):
-    from service.store.machine import insert_machine_translations as _insert_new
-    from service.store.machine import stored_machine_hashes as _stored
+    from service.store.machine import insert_machine_translations as insert_new
+    from service.store.machine import stored_machine_hashes as stored_hashes
 
     rows = [{"source_hash": f"{n:064x}", "target_lang": "ko", "engine": "argos:en-ko:1.1", "source_lang": "en",
              "text": f"t{n}"} for n in range(1201)]
-    monkeypatch.setattr(store.engine.dialect, "name", dialect)
-    _insert_new(store, rows[:700])
-    _insert_new(store, rows)                              # 700 already there: ignored, on any database
+    monkeypatch.setattr(store.write_engine.dialect, "name", dialect)
+    insert_new(store, rows[:700])
+    insert_new(store, rows)                              # 700 already there: ignored, on any database
     assert len(_rows(store)) == 1201
-    assert _stored(store, "ko", "argos:en-ko:1.1", [r["source_hash"] for r in rows] + ["f" * 64]) == {
+    assert stored_hashes(store, "ko", "argos:en-ko:1.1", [r["source_hash"] for r in rows] + ["f" * 64]) == {
         r["source_hash"] for r in rows}

@@ -158,7 +158,7 @@ def test_racing_fills_store_each_sentence_once(store, translators, tmp_path):
 def test_inserts_ignore_rows_already_stored_on_any_database(store, monkeypatch, dialect):
     rows = [{"source_hash": f"{n:064x}", "target_lang": "ko", "engine": "e", "source_lang": "en",
              "source_text": f"s{n}", "text": f"t{n}"} for n in range(700)]
-    monkeypatch.setattr(store.engine.dialect, "name", dialect)
+    monkeypatch.setattr(store.write_engine.dialect, "name", dialect)
     with store.transaction() as session:
         insert_sentences(session, rows[:600])
     with store.transaction() as session:
