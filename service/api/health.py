@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from ..http.wiring import services
 from ..jobs.status import queue_report
 from ..translate.glossary_live import glossary_status
 from .requests import require_token
+
+health_api = Blueprint("health_api", __name__, url_prefix="/api/v1")
 
 
 def _authorized() -> bool:
@@ -50,3 +53,9 @@ def health_report() -> tuple[dict[str, Any], int]:
     if initialized and (broken or not report["queue"]["ok"]):
         report["status"] = "degraded"
     return report, 200 if initialized else 503
+
+
+@health_api.get("/healthz")
+def api_health() -> ResponseReturnValue:
+    report, status = health_report()
+    return jsonify(report), status

@@ -1,4 +1,4 @@
-"""The JSON API's stories, languages and health: thin routes that parse, call a use case and shape
+"""The JSON API's stories and languages: thin routes that parse, call a use case and shape
 the answer."""
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from ..usecases.reading import LocalizedStory
 from ..usecases.story_input import story_input
 from .answers import cursor_arg, json_document, page_limit, serve_json
 from .errors import ApiError
-from .health import health_report
 from .requests import json_body, reading_language, require_token
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -137,9 +136,3 @@ def stories_delete(story_id: str) -> ResponseReturnValue:
     response = Response(status=204)
     del response.headers["Content-Type"]        # no body, so no body type (RFC 9110 8.3)
     return response
-
-
-@api.get("/healthz")
-def api_health() -> ResponseReturnValue:
-    report, status = health_report()
-    return jsonify(report), status

@@ -52,13 +52,13 @@ from ..store.catalogs import (
     files_of,
     forget_files,
     forget_state,
-    human_texts,
     orphan_files,
     record_files,
     record_states,
     replace_story_fuzzy,
     stories_due,
     story_count,
+    story_human_texts,
     translations_by_text,
 )
 from ..store.reads import fields_of
@@ -314,7 +314,7 @@ class _Export:
         ids = sorted({t.stamp.id for t in targets})
         with self.store.reading() as session:
             fields = fields_of(session, ids)
-            humans = {lang: human_texts(session, lang, ids) for lang in self.langs}
+            humans = {lang: story_human_texts(session, lang, ids) for lang in self.langs}
             hashes = {f.source_hash for flist in fields.values() for f in flist}
             elsewhere = {lang: translations_by_text(session, lang, hashes) for lang in self.langs}
             states = {row.path: (row.fingerprint, row.ok) for row in

@@ -23,7 +23,7 @@ from .versions import bump_site
 Key = tuple[str, str]
 
 
-def human_texts(session: Session, lang: str, story_ids: Iterable[str]) -> dict[tuple[str | None, str], str]:
+def story_human_texts(session: Session, lang: str, story_ids: Iterable[str]) -> dict[tuple[str | None, str], str]:
     """The stored human translations into ``lang`` of some stories' fields, by key (a catalog
     entry's msgctxt may be absent, so the key type allows it; a stored row always has one)."""
     query = select(HumanTranslationRow.context, HumanTranslationRow.source_text,

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from ..core.config import Settings
-from ..core.cooperative import under_event_loop, wait_until_done
 from ..text.sentences import joiner
 from .errors import ModelLoadError, TranslationError
 from .packages import InstalledPackage
@@ -199,3 +199,25 @@ def split_long(tokens: list[str], limit: int) -> list[list[str]]:
         start = cut
     chunks.append(tokens[start:])
     return chunks
+
+
+# --- waiting without stalling the server ------------------------------------------------
+# gunicorn's gevent worker monkey-patches the standard library, so waits on sockets, locks and
+# ``time.sleep`` let other requests run. A wait inside a C library (CTranslate2's results) does
+# not: it is turned here into short cooperative sleeps while the library works on its own threads.
+POLL_SECONDS = 0.01
+
+
+def under_event_loop() -> bool:
+    """True in a process gevent has monkey-patched (a serving worker); False in the CLI and tests."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and monkey.is_module_patched("socket")
+
+
+def wait_until_done(futures: Iterable[Any]) -> None:
+    """Sleep (cooperatively) until every future-like object's ``done()`` is true."""
+    pending = list(futures)
+    while pending:
+        pending = [future for future in pending if not future.done()]
+        if pending:
+            time.sleep(POLL_SECONDS)

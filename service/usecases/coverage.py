@@ -19,7 +19,7 @@ from ..core.cursor import Cursor
 from ..core.domain import Field, source_hash
 from ..store import Store, reads
 from ..store.catalogs import broken_states, state_counts
-from ..store.coverage import fuzzy_keys, totals
+from ..store.counts import fuzzy_keys, totals
 from ..store.translations import current_engines
 from .reading import LocalizedItem, localize_fields, resolver_for
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .coverage import coverage_pages
 from .i18n import register_i18n
 from .pages import pages
 from .text import register_text_filters
+from .translate_status import coverage_pages
 
 
 def register_pages(app: Flask) -> None:

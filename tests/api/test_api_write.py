@@ -274,7 +274,7 @@ def test_delete_answers_204_without_a_body_type(client, auth):
 
 def publish(app, engines):
     """The engines a worker would publish after installing these packages (web processes read them)."""
-    from service.store.engines import publish_engines
+    from service.store.changes import publish_engines
 
     with app.extensions["kakehashi"].store.transaction() as session:
         publish_engines(session, engines)
