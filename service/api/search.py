@@ -93,7 +93,7 @@ def search() -> ResponseReturnValue:
 OPENAPI_MODELS = [SearchOut]
 Q_PARAM = {"name": "q", "in": "query", "required": True,
            "schema": {"type": "string", "minLength": 1, "maxLength": 200,
-                      "pattern": textrules.text_pattern(r"\x00-\x1f")},    # one line, no controls, not blank
+                      "pattern": textrules.text_pattern(textrules.NOT_IN_ONE_LINE)},    # one line, no controls, not blank
            "description": "words or names to find, matched as a substring (case-insensitive, NFKC): in the text a "
                           "reader of `lang` is served (human, machine or source) of titles, points and quotes, "
                           "and in the stories' sources. Over KAKEHASHI_MAX_SEARCH_CHARS characters, empty once "

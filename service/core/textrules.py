@@ -23,7 +23,10 @@ import re
 import unicodedata
 
 # Regex character-class bodies (Python ``re`` escapes; BMP ones read the same in ECMA-262).
-FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+BIDI_CONTROLS = r"\u202a-\u202e\u2066-\u2069"      # embeddings, overrides, isolates
+BIDI_MARKS = r"\u061c\u200e\u200f"                   # ALM, LRM, RLM: invisible, but they do not reorder
+FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + BIDI_CONTROLS
+NOT_IN_ONE_LINE = r"\x00-\x1f"                         # every C0 control, tab and line breaks too: one-line input
 # Every character whose NFKC form is only whitespace or format (Cf) characters, for Unicode
 # 14.0 (Python 3.11); tests/test_http_edges.py recomputes it, so a new Unicode version shows up.
 BLANK = (r"\t-\r\x1c-\x20\x85\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u1680"
@@ -80,7 +83,8 @@ URL = re.compile(URL_PATTERN)
 KANA = r"\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 # Kanji (Han): CJK unified ideographs, extension A, compatibility ideographs.
 KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-JAPANESE = KANA + KANJI
+# Kana and kanji together, in code point order (the OpenAPI patterns spell it so).
+JAPANESE = r"\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 JAPANESE_SCRIPT = re.compile(f"[{JAPANESE}]")
 _SCRIPTS = (("hangul", re.compile(f"[{HANGUL}]")), ("kana", re.compile(f"[{KANA}]")), ("han", re.compile(f"[{KANJI}]")))
 

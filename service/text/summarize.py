@@ -21,6 +21,7 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
+from ..core import textrules
 from ..core.domain import Field, Snippet
 from ..core.textrules import detect_source_lang
 from . import sentences as splitter
@@ -152,7 +153,7 @@ _NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten el
 _UNITS = {
     "en": re.compile(rf"\b(?:{_NUMBER}|[A-Z][\w'’-]*+|(?:{'|'.join(sorted(_NUMBER_WORDS))})\b)"),
     "ja": re.compile(rf"{_NUMBER}|[ァ-ヴー]{{2,}}+|[A-Za-z]{{2,}}+|"
-                     rf"[\u4e00-\u9fff々]{{1,4}}?(?:県|市|町|村|省|庁|党|社|府|都|区|駅|港|銀行|大学|首相|大統領)"),
+                     rf"[{textrules.KANJI}々]{{1,4}}?(?:県|市|町|村|省|庁|党|社|府|都|区|駅|港|銀行|大学|首相|大統領)"),
 }
 _NOT_NAMES = frozenset("The A An In On At He She It They We I This That But And Under After Officials".split())
 _LINK_MARKS = ("/", "@", "#", "www.")

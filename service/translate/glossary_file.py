@@ -29,6 +29,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..core import textrules
 from ..core.errors import DomainError
 from .glossary import LANGUAGES, Concept, Glossary, make_concept
 
@@ -38,7 +39,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CONCEPTS = {"termEntry", "conceptEntry"}
 _LANG_GROUPS = {"langSet", "langSec"}
 # Bidirectional formatting characters: they can make a term display as something it is not.
-_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI = re.compile(f"[{textrules.BIDI_CONTROLS}{textrules.BIDI_MARKS}]")
 _FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -206,7 +207,7 @@ def term_problem(text: str) -> str | None:
         return "empty term"
     if len(text) > MAX_TERM_CHARS:
         return f"term over {MAX_TERM_CHARS} characters"
-    if any(unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI or char == "\ufeff" for char in text):
+    if any(unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or _BIDI.match(char) or char == "\ufeff" for char in text):
         return "term holds a control or bidirectional-formatting character"
     return None
 

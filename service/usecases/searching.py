@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ..core import textrules
 from ..core.cursor import RankedCursor
 from ..core.domain import LocalizedField, Snippet
 from ..core.errors import DomainError
@@ -25,7 +26,7 @@ from .documents import Validity
 from .reading import LocalizedItem, localize_fields, resolver_for
 
 # Query rules: C0/C1 controls (tab and newline too: a query is one line), bidi overrides.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(f"[{textrules.FORBIDDEN}{textrules.NOT_IN_ONE_LINE}]")   # one line
 BEFORE, AFTER = 60, 120          # characters of context shown around a match
 
 
