@@ -36,7 +36,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from serve import free_port, load  # noqa: E402 - after the path set-up above
+from serve import load, start  # noqa: E402 - after the path set-up above
 
 ENGINE = "argos:en-ko:1.1"
 EN_NAMES = ["Abernathy", "Blackwood", "Calloway", "Delacroix", "Ellsworth", "Fairbanks", "Galloway", "Hargreaves",
@@ -149,23 +149,6 @@ def fill(instance: Path, count: int) -> None:
     store.dispose()
 
 
-def start_server(app_spec: str, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen([str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
-                                "--access-logfile", "/dev/null", app_spec],
-                               env={**env, "KAKEHASHI_PORT": str(port)}, cwd=cwd,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(url + "/healthz" if "service" in app_spec else url + "/", timeout=1)
-            return process, url
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"{app_spec} did not start")
-
-
 def path_of(lang: str, query: str, limit: int | None = None) -> str:
     params = {"lang": lang, "q": query, **({"limit": str(limit)} if limit else {})}
     return "/api/v1/search?" + urllib.parse.urlencode(params)
@@ -196,7 +179,7 @@ def measure(count: int, seconds: int, connections: int) -> dict:
                    check=True)
     result: dict = {"stories": count}
     try:
-        process, url = start_server("service:create_app()", env, ROOT)
+        process, url = start("service:create_app()", env, ROOT, ready_path="/healthz", seconds=60)
         try:
             times, hits = [], {}
             for lang, query in QUERIES:
@@ -220,7 +203,7 @@ def measure(count: int, seconds: int, connections: int) -> dict:
         finally:
             process.terminate()
             process.wait()
-        process, url = start_server("hello_app:create_app()", env, ROOT / "benchmarks")
+        process, url = start("hello_app:create_app()", env, ROOT / "benchmarks", seconds=60)
         try:
             load(url + "/", 1, connections)
             result["hello"] = load(url + "/", seconds, connections)

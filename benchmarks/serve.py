@@ -40,17 +40,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(app_spec: str, env: dict, cwd: Path) -> tuple[subprocess.Popen, str]:
-    """gunicorn with the project's gunicorn.conf.py (as `make serve`), only the app differs."""
+def start(app_spec: str, env: dict, cwd: Path, ready_path: str = "/", seconds: float = 30) -> tuple[subprocess.Popen, str]:
+    """gunicorn with the project's gunicorn.conf.py (as `make serve`), only the app differs; ready
+    once ``ready_path`` answers (within ``seconds``)."""
     port = free_port()
     process = subprocess.Popen([str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
                                 "--access-logfile", "/dev/null", app_spec],
                                env={**env, "KAKEHASHI_PORT": str(port)}, cwd=cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(int(seconds * 10)):
         try:
-            urllib.request.urlopen(url + "/", timeout=1)
+            urllib.request.urlopen(url + ready_path, timeout=1)
             return process, url
         except OSError:
             time.sleep(0.1)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..translate.errors import PackageError
+from ..core.errors import PackageError
 from ..translate.packages import InstalledPackage, install_package, parse_pair
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"

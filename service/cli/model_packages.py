@@ -12,8 +12,8 @@ from typing import Iterator
 import click
 from flask.cli import with_appcontext
 
+from ..core.errors import PackageError
 from ..http.wiring import services
-from ..translate.errors import PackageError
 from ..translate.packages import install_package, list_packages, remove_package
 from ..usecases.announce import publish_installed
 

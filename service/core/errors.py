@@ -49,3 +49,20 @@ class LimitExceeded(DomainError):
     """Input within the rules but over a configured size limit."""
 
     code = "limit_exceeded"
+
+
+# --- the translation layer's errors: each message one line that says what to do next -------
+class PackageError(Exception):
+    """A model package cannot be installed, found or removed; the message is for the operator."""
+
+
+class TranslationUnavailable(LookupError):
+    """No installed model (direct or through English) translates this pair."""
+
+
+class TranslationError(RuntimeError):
+    """A model failed while loading or translating; callers log it and serve the source text."""
+
+
+class ModelLoadError(TranslationError):
+    """An installed model does not load: every text of its pair fails, so retrying them is useless."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from ..core.config import Settings
-from ..translate.errors import TranslationError
+from ..core.errors import TranslationError
 from .hueylib import Huey, ResultTimeout, Task, TaskException
 from .queue import build_queue
 from .tasks import SWEEP, TRANSLATE, WRITE, Handlers, Tasks, backlog_priority, define_tasks, job_key, stamp

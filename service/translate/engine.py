@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from ..core.config import Settings
+from ..core.errors import ModelLoadError, TranslationError
 from ..text.sentences import joiner
-from .errors import ModelLoadError, TranslationError
 from .packages import InstalledPackage
 from .protect import Span, protect_with, restore
 

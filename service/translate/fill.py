@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from ..core.config import READING_LANGUAGES
+from ..core.errors import ModelLoadError, TranslationUnavailable
 from ..store import Store
 from ..store.machine import insert_machine_translations, stored_machine_terms
 from ..store.reads import all_fields
-from .errors import ModelLoadError, TranslationUnavailable
 from .glossary import Glossary
 from .glossary_live import current_glossary
 from .memory import SentenceMemory, text_terms, translate_texts, translators_call

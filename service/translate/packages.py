@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import PackageError
+from ..core.errors import PackageError
 
 log = logging.getLogger(__name__)
 LANG_CODE = re.compile(r"^[a-z]{2,3}$")

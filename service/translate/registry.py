@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..core.config import Settings
+from ..core.errors import TranslationUnavailable
 from ..core.pivot import PIVOT
 from ..core.pivot import routes as pair_routes
 from ..text.sentences import joiner, split_lines
 from ..text.sentences import split as split_sentences
 from .engine import CPU, Device, Engine
-from .errors import TranslationUnavailable
 from .glossary import Found, Glossary, carried_spans
 from .packages import InstalledPackage, active_packages
 

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Hashable, Protocol
 
 from ..core.domain import source_hash
+from ..core.errors import TranslationError, TranslationUnavailable
 from ..store.memory import find_human_translations
-from ..translate.errors import TranslationError, TranslationUnavailable
 from ..translate.memory import EngineCall, SentenceMemory, translate_texts
 from ..usecases.documents import DocumentCache, Validity
 

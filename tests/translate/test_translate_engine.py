@@ -8,10 +8,10 @@ import textwrap
 import pytest
 
 from service.core.config import Settings
+from service.core.errors import TranslationUnavailable
 from service.text.sentences import joiner
 from service.text.sentences import split as split_sentences
 from service.translate.engine import split_long
-from service.translate.errors import TranslationUnavailable
 from service.translate.packages import install_package, remove_package
 from service.translate.registry import Translators
 from support.synthetic import build_package

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.translate.errors import PackageError
+from service.core.errors import PackageError
 from service.translate.packages import install_package, list_packages, parse_pair, remove_package
 
 LIMIT = 50 * 1024 * 1024
