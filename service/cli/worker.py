@@ -18,8 +18,7 @@ def worker_command(concurrency: int) -> None:
     (at start and every KAKEHASHI_QUEUE_SWEEP_SECONDS) for anything left untranslated. Ctrl-C
     finishes the running jobs and stops; a second Ctrl-C stops at once."""
     # imported here: the worker loads ctranslate2, which web processes (that load this CLI) never do
-    from ..worker.consumer import run_worker
-    from ..worker.device import DeviceError
+    from ..worker.consumer import DeviceError, run_worker
 
     try:
         run_worker(services().settings, concurrency=concurrency)

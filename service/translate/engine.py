@@ -32,7 +32,7 @@ WORD_START = "\u2581"
 
 @dataclass(frozen=True)
 class Device:
-    """Where CTranslate2 runs a model, and with which compute type (see ``worker.device``)."""
+    """Where CTranslate2 runs a model, and with which compute type (see ``worker.consumer``)."""
 
     name: str = "cpu"
     compute_type: str = "default"     # on CPU: the model's own (int8 for Argos packages)

@@ -15,7 +15,7 @@ from service.jobs.queue import build_queue, describe_backend
 from service.store.versions import bump_site
 from service.store.workers import job_failures
 from service.translate.engine import Device
-from service.worker.device import DeviceError, choose_device
+from service.worker.consumer import DeviceError, choose_device
 from service.worker.runtime import WorkerRuntime
 from support.app import DEMO_ID, make_app
 from support.queue_fixtures import drain
