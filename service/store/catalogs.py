@@ -181,6 +181,13 @@ def mark_stale(session: Session, lang: str, story_ids: Iterable[str]) -> None:
                         .values(stale=True))
 
 
+def mark_stories_stale(session: Session, story_ids: Iterable[str]) -> None:
+    """These stories' files in every language (and their templates) must be rendered again at the
+    next export: what their comments say changed (a glossary term they hold)."""
+    for part in chunks(sorted(set(story_ids))):
+        session.execute(update(CatalogFileRow).where(CatalogFileRow.story_id.in_(part)).values(stale=True))
+
+
 def replace_story_fuzzy(session: Session, lang: str, story_ids: Iterable[str], keys: Iterable[tuple[str, str]]) -> None:
     """The catalog files of these stories in ``lang`` now have exactly these fuzzy
     (msgctxt, source hash) entries."""

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from ..core.config import Settings
 from ..store import Store
+from ..store.catalogs import mark_stories_stale
 from ..store.glossary import (
     glossary_check,
     glossary_fingerprint,
@@ -78,7 +79,8 @@ def changed_source_terms(old: Glossary, new: Glossary, source: str) -> set[str]:
 
 def put_in_force(store: Store, glossary: Glossary, file_fingerprint: str | None = None) -> set[str]:
     """Store ``glossary`` as the one in force; returns the ids of the stories to translate again
-    (a field holds a term that changed). Nothing changes when its terms are the same."""
+    (a field holds a term that changed). Their catalog files are marked for the next export too,
+    since their ``#. glossary:`` comments change. Nothing changes when its terms are the same."""
     with store.transaction() as session:
         stored = stored_glossary(session)
         old = Glossary.from_data(stored[1]) if stored is not None and stored[0] else EMPTY
@@ -89,6 +91,7 @@ def put_in_force(store: Store, glossary: Glossary, file_fingerprint: str | None 
             needles = changed_source_terms(old, glossary, source)
             if needles:
                 stories |= stories_with_text(session, source, needles)
+        mark_stories_stale(session, stories)
     log.info("glossary in force: %d concepts; %d stories to translate again", len(glossary.concepts), len(stories))
     return stories
 

@@ -440,3 +440,20 @@ def test_the_glossary_rides_along_and_a_translation_that_ignores_it_is_warned(de
     lines = ko_po(catalog_dir).read_text(encoding="utf-8").split("\n")
     [warning] = [w for w in report.warnings if "이재명" in w.reason]
     assert lines[warning.line - 1].startswith("msgstr") and "이 대통령" in lines[warning.line - 1]
+
+
+def test_a_glossary_change_renders_again_exactly_the_files_holding_its_terms(demo_store, catalog_dir):
+    """The ``#. glossary:`` comments follow the glossary in force: a changed term marks the files of
+    the stories that hold it, and the next export writes those files and no other."""
+    from service.translate.glossary import Glossary, make_concept
+    from service.translate.glossary_live import put_in_force
+
+    put_story(demo_store, "talks", [("title", "en", "Tariff talks resume")], published=dt.date(2025, 9, 3))
+    put_in_force(demo_store, Glossary((make_concept("lee", 3, {"en": ["Lee Jae-myung"], "ko": ["이재명"]}),)))
+    export(demo_store, catalog_dir)
+    put_in_force(demo_store, Glossary((make_concept("lee", 3, {"en": ["Lee Jae-myung"], "ko": ["이재명 대통령"]}),)))
+    report = export(demo_store, catalog_dir)
+    assert report.written and all("/visit.po" in path or "/visit.pot" in path for path in report.written)
+    title = polib.pofile(str(ko_po(catalog_dir))).find(TITLE, msgctxt="visit/title")
+    assert "glossary: Lee Jae-myung = 이재명 대통령" in " ".join(title.comment.split())
+    assert not export(demo_store, catalog_dir).written, "marked once: the next export has nothing to do"
