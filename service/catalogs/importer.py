@@ -139,8 +139,10 @@ class Applier:
     counts are this worker's view. Rows are read as plain tuples and the session is emptied
     after each chunk, so nothing accumulates over a large file."""
 
-    def __init__(self, session: Session, lang: str, report: ImportReport, write: bool, stories: set[str]):
+    def __init__(self, session: Session, lang: str, report: ImportReport, write: bool, stories: set[str],
+                 glossary: Glossary | None = None):
         self.session, self.lang, self.report, self.write = session, lang, report, write
+        self.glossary = glossary                       # the one in force: its terms key the sentence memory
         self.stories = stories                         # the file's stories (a legacy file: filled as read)
         self.reviewed: list[tuple[Key, str]] = []
         self.withdrawn: list[Key] = []
@@ -183,7 +185,8 @@ class Applier:
         rows = self._stored(key for key, _ in batch)
         source_langs = _source_languages(self.session, self.lang, [key for key, _ in batch])
         # machine text accepted unchanged is a reviewed machine translation (PRODUCT: reviewed_from)
-        origins = machine_origins(self.session, self.lang, [(source_langs[key], key[1], text) for key, text in batch])
+        origins = machine_origins(self.session, self.lang, [(source_langs[key], key[1], text) for key, text in batch],
+                                  self.glossary)
         changes: list[dict[str, object]] = []
         for key, text in batch:
             row = rows.get(key)
@@ -329,7 +332,8 @@ def import_file(store: Store, translations_dir: Path, path: Path, *, dry_run: bo
                 if fingerprint(os.fstat(stream.fileno())) != seen:
                     raise CatalogChanged(f"{path} changed while being read; it is read again once saved")
 
-            stories = _scan(stream, str(path), file, limits, report, None, True, current_glossary(store))
+            glossary = current_glossary(store)
+            stories = _scan(stream, str(path), file, limits, report, None, True, glossary)
             check_unchanged()
             with store.reading() if dry_run else store.transaction() as session:
                 if unless_done and not dry_run and _done(session, key, seen):
@@ -338,7 +342,7 @@ def import_file(store: Store, translations_dir: Path, path: Path, *, dry_run: bo
                 if wrong is not None:
                     raise CatalogError([wrong])
                 stream.seek(0)
-                applier = Applier(session, file.lang, report, not dry_run, stories)
+                applier = Applier(session, file.lang, report, not dry_run, stories, glossary)
                 _scan(stream, str(path), file, limits, report, applier, False)
                 check_unchanged()
                 if not dry_run:

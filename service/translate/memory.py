@@ -182,14 +182,17 @@ def _alternatives(lines: list[list[str]], hypotheses: dict[str, list[str]], best
 Origin = tuple[str, str, str]       # (source lang, source text, translated text)
 
 
-def machine_origins(session: Session, lang: str, items: Iterable[Origin]) -> dict[Origin, str]:
+def machine_origins(session: Session, lang: str, items: Iterable[Origin],
+                    glossary: Glossary | None = None) -> dict[Origin, str]:
     """Which engine produced exactly this text for (``lang``, source lang, source text)?
 
     A text is machine output when it is byte-identical to a stored machine translation of that
     source text (any engine, current or older: an exported suggestion), or to what the sentence
     memory gives for it (any engine that remembers every sentence: ``/translate`` answers, which
-    transpolibre or Weblate write into catalogs), joined as ``translate_texts`` joins it. Items
-    with no such engine are absent. Two queries per 500 texts and sentences, whatever the count.
+    transpolibre or Weblate write into catalogs), joined as ``translate_texts`` joins it. A
+    sentence that used ``glossary`` entries (the one in force) is remembered under a key holding
+    them (``memory_hash``): both keys are looked up, so glossary-obeying output is known too.
+    Items with no such engine are absent. Two queries per 500 texts and sentences, whatever the count.
     """
     wanted = {item for item in items if item[2].strip()}
     hashes = {item: source_hash(item[0], item[1]) for item in wanted}
@@ -201,15 +204,23 @@ def machine_origins(session: Session, lang: str, items: Iterable[Origin]) -> dic
             found[item] = engine
     rest = [item for item in wanted if item not in found]
     layouts = {item: split_texts([item[1]], item[0]) for item in rest}
-    sentence_hashes = {(item[0], sentence): source_hash(item[0], sentence)
-                       for item, (_layout, unique) in layouts.items() for sentence in unique}
-    remembered = find_sentences_any_engine(session, lang, set(sentence_hashes.values()))
+    keys: dict[tuple[str, str], tuple[str, ...]] = {}      # (source, sentence) -> (glossary key, plain key)
+    for item, (_layout, unique) in layouts.items():
+        pair = glossary.pair(item[0], lang) if glossary is not None else None
+        for sentence in unique:
+            used = uses_key(pair.uses(sentence)) if pair else ""
+            plain = source_hash(item[0], sentence)
+            keys[(item[0], sentence)] = (memory_hash(item[0], sentence, used), plain) if used else (plain,)
+    remembered = find_sentences_any_engine(session, lang, {key for both in keys.values() for key in both})
     for item, (layout, unique) in layouts.items():
-        per_sentence = [remembered.get(sentence_hashes[(item[0], sentence)], {}) for sentence in unique]
-        engines = set.intersection(*(set(known) for known in per_sentence)) if per_sentence else set()
-        for engine in sorted(engines):
-            translated = {sentence: known[engine] for sentence, known in zip(unique, per_sentence, strict=True)}
-            if join_texts(layout, translated, lang) == [item[2]]:
+        # each sentence as the memory would serve it now (under its glossary key), else as before
+        for choice in (0, -1):
+            per_sentence = [remembered.get(keys[(item[0], sentence)][choice], {}) for sentence in unique]
+            engines = set.intersection(*(set(known) for known in per_sentence)) if per_sentence else set()
+            engine = next((engine for engine in sorted(engines) if join_texts(
+                layout, {s: known[engine] for s, known in zip(unique, per_sentence, strict=True)}, lang) == [item[2]]),
+                None)
+            if engine is not None:
                 found[item] = engine
                 break
     return found
