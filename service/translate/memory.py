@@ -204,18 +204,17 @@ def machine_origins(session: Session, lang: str, items: Iterable[Origin],
             found[item] = engine
     rest = [item for item in wanted if item not in found]
     layouts = {item: split_texts([item[1]], item[0]) for item in rest}
-    keys: dict[tuple[str, str], tuple[str, ...]] = {}      # (source, sentence) -> (glossary key, plain key)
+    keys: dict[tuple[str, str], tuple[str, str]] = {}      # (source, sentence) -> (key as served now, plain key)
     for item, (_layout, unique) in layouts.items():
         pair = glossary.pair(item[0], lang) if glossary is not None else None
         for sentence in unique:
             used = uses_key(pair.uses(sentence)) if pair else ""
-            plain = source_hash(item[0], sentence)
-            keys[(item[0], sentence)] = (memory_hash(item[0], sentence, used), plain) if used else (plain,)
+            keys[(item[0], sentence)] = (memory_hash(item[0], sentence, used), source_hash(item[0], sentence))
     remembered = find_sentences_any_engine(session, lang, {key for both in keys.values() for key in both})
     for item, (layout, unique) in layouts.items():
-        # each sentence as the memory would serve it now (under its glossary key), else as before
-        for choice in (0, -1):
-            per_sentence = [remembered.get(keys[(item[0], sentence)][choice], {}) for sentence in unique]
+        # the sentences as the memory serves them now (under their glossary key), else as it did before
+        for variant in dict.fromkeys(tuple(keys[(item[0], s)][choice] for s in unique) for choice in (0, 1)):
+            per_sentence = [remembered.get(key, {}) for key in variant]
             engines = set.intersection(*(set(known) for known in per_sentence)) if per_sentence else set()
             engine = next((engine for engine in sorted(engines) if join_texts(
                 layout, {s: known[engine] for s, known in zip(unique, per_sentence, strict=True)}, lang) == [item[2]]),
