@@ -123,11 +123,19 @@ PATHS = {
 }
 
 
+def _any_may_be_too_long(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation may be answered 414, whatever its parameters allow: a request line (method,
+    URL and version) over 4094 bytes is refused before any view (``service/faces.py``)."""
+    too_long = _json("ErrorOut", "the request line is over 4094 bytes: shorten the URL")
+    return {path: {method: {**operation, "responses": {**operation["responses"], "414": too_long}}
+                   for method, operation in item.items()} for path, item in paths.items()}
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     models = _MODELS + [(model, "serialization") for model in coverage_models + search_models]
     _, definitions = models_json_schema(models, ref_template=REF)
-    paths = {**PATHS, **coverage_paths, **search_paths}
+    paths = _any_may_be_too_long({**PATHS, **coverage_paths, **search_paths})
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kakehashi API", "version": "1",

@@ -105,6 +105,18 @@ def test_414_and_431_come_back_in_the_json_error_shape(server):
         connection.close()
 
 
+def test_every_operation_documents_the_414_a_long_query_gets(client):
+    """A search query over its length, in 4-byte characters, makes the request line too long
+    before the query rule is reached: that 414 is in the OpenAPI document, for every operation."""
+    from service.api.openapi import openapi_document
+
+    response = client.get("/api/v1/search?q=" + "%F0%A0%80%80" * 400)
+    assert response.status_code == 414 and response.get_json()["error"]["code"] == "uri_too_long"
+    undocumented = [(path, method) for path, item in openapi_document()["paths"].items()
+                    for method, operation in item.items() if "414" not in operation["responses"]]
+    assert undocumented == []
+
+
 # --- JSON ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1000, 100_000])
